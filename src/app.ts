@@ -1,0 +1,107 @@
+import type { Logger } from "pino";
+import { type Env } from "./config/env";
+import { type FlywheelConfig, loadConfigFile } from "./config/file";
+import { type Clock, systemClock } from "./core/clock";
+import { syncCommunities } from "./core/communities";
+import type { Services } from "./core/context";
+import { openDatabase, type Database } from "./db/client";
+import type { Deliverer } from "./delivery/deliverer";
+import { OutboxWorker, type WorkerOptions } from "./delivery/worker";
+import { createLogger } from "./log";
+import { HttpServer } from "./server/http";
+import { mountHealth } from "./server/health";
+
+export type PlatformStatus = "connected" | "connecting" | "disconnected";
+
+/** A running Flywheel: everything a platform module or a test needs to reach. */
+export interface App {
+  env: Env;
+  services: Services;
+  database: Database;
+  http: HttpServer;
+  port: number;
+  worker: OutboxWorker;
+  deliverers: Deliverer[];
+  /** Platforms report their connection state here; /healthz shows it. */
+  platforms: Map<string, () => PlatformStatus>;
+  /** Run in reverse order on stop. */
+  stopHooks: (() => Promise<void>)[];
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  env: Env;
+  config?: FlywheelConfig;
+  clock?: Clock;
+  log?: Logger;
+  /** Database URL override ("memory:" for tests); defaults to env.DATABASE_URL or DATA_DIR. */
+  databaseUrl?: string;
+  /** Extra deliverers (the shell's, test stand-ins). */
+  deliverers?: Deliverer[];
+  worker?: WorkerOptions & { autostart?: boolean };
+  /** Start Slack/Discord/GitHub when their variables are set (default true). */
+  platforms?: boolean;
+  listen?: boolean;
+}
+
+export async function startApp(opts: StartOptions): Promise<App> {
+  const { env } = opts;
+  const log = opts.log ?? createLogger(env.LOG_LEVEL);
+  const config = opts.config ?? loadConfigFile(env.FLYWHEEL_CONFIG).config;
+  const database = await openDatabase(
+    { url: opts.databaseUrl ?? env.DATABASE_URL, dataDir: env.DATA_DIR },
+    { migrate: true, log: (line) => log.info(line) },
+  );
+  const stopHooks: (() => Promise<void>)[] = [() => database.close()];
+  try {
+    const sync = await syncCommunities(database.prisma, config);
+    if (sync.added.length || sync.changed.length || sync.removed.length) log.info(sync, "communities synced from config");
+    const services: Services = {
+      db: database.prisma,
+      clock: opts.clock ?? systemClock,
+      config,
+      log,
+      publicUrl: env.PUBLIC_URL,
+    };
+    const http = new HttpServer(log);
+    const deliverers: Deliverer[] = [...(opts.deliverers ?? [])];
+    const app: App = {
+      env,
+      services,
+      database,
+      http,
+      port: 0,
+      deliverers,
+      platforms: new Map(),
+      stopHooks,
+      worker: undefined as unknown as OutboxWorker,
+      async stop() {
+        for (const hook of [...stopHooks].reverse()) {
+          try {
+            await hook();
+          } catch (e) {
+            log.warn({ err: e }, "stop hook failed");
+          }
+        }
+      },
+    };
+    mountHealth(app);
+    if (opts.platforms !== false) {
+      const { startPlatforms } = await import("./platforms");
+      await startPlatforms(app);
+    }
+    app.worker = new OutboxWorker(services, deliverers, opts.worker);
+    if (opts.worker?.autostart !== false) {
+      app.worker.start();
+      stopHooks.push(() => app.worker.stop());
+    }
+    if (opts.listen !== false) {
+      app.port = await http.listen(env.PORT, env.HOST);
+      stopHooks.push(() => http.close());
+    }
+    return app;
+  } catch (e) {
+    for (const hook of [...stopHooks].reverse()) await hook().catch(() => {});
+    throw e;
+  }
+}

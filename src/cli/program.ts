@@ -1,0 +1,112 @@
+import { Command, CommanderError } from "commander";
+import { ConfigError, loadEnv, type Env } from "../config/env";
+import { loadConfigFile } from "../config/file";
+import { systemClock } from "../core/clock";
+import { syncCommunities } from "../core/communities";
+import type { Services } from "../core/context";
+import { openDatabase, type Database } from "../db/client";
+import { createLogger } from "../log";
+import { registerExec } from "./exec";
+import { registerExport } from "./export";
+import type { CliIO } from "./io";
+import { readLock } from "./local";
+
+/** Subcommands that touch the database: forwarded to a running bot that holds the embedded one. */
+const DB_COMMANDS = new Set(["exec", "export", "digest", "github"]);
+
+export interface CliContext {
+  out(text: string): void;
+  err(text: string): void;
+  /** Set when running inside the bot (admin endpoint): use its services, never forward. */
+  services?: Services;
+  env?: Env;
+}
+
+/** The whole `flywheel` command line; returns the exit code instead of exiting. */
+export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
+  let code = 0;
+  const setCode = (n: number) => {
+    code = n;
+  };
+  let env: Env;
+  try {
+    env = ctx.env ?? loadEnv();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      ctx.err(`flywheel: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+
+  if (!ctx.services && DB_COMMANDS.has(argv[0] ?? "") && !env.DATABASE_URL) {
+    const lock = readLock(env.DATA_DIR);
+    if (lock?.port) return forward(lock.port, lock.token, argv, ctx);
+    if (lock) {
+      ctx.err(`flywheel: a Flywheel process (pid ${lock.pid}) is using ${env.DATA_DIR} and takes no commands; stop it first.`);
+      return 1;
+    }
+  }
+
+  let opened: Database | undefined;
+  const io: CliIO = {
+    out: ctx.out,
+    err: ctx.err,
+    async services() {
+      if (ctx.services) return ctx.services;
+      const { config } = loadConfigFile(env.FLYWHEEL_CONFIG);
+      opened = await openDatabase({ url: env.DATABASE_URL, dataDir: env.DATA_DIR }, { migrate: true });
+      await syncCommunities(opened.prisma, config);
+      return { db: opened.prisma, clock: systemClock, config, log: createLogger(env.LOG_LEVEL === "info" ? "warn" : env.LOG_LEVEL), publicUrl: env.PUBLIC_URL };
+    },
+  };
+
+  const program = new Command("flywheel")
+    .description("Flywheel: community feature requests, support triage, roadmap and credit on Slack, Discord and GitHub")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.out(s.trimEnd()), writeErr: (s) => ctx.err(s.trimEnd()) })
+    .showHelpAfterError("(run flywheel --help to see every command)");
+  program
+    .command("start", { isDefault: true })
+    .description("start the bot (the terminal bot when no Slack or Discord token is set)")
+    .option("--no-shell", "never open the interactive prompt")
+    .option("--shell", "open the interactive prompt even when stdin is not a terminal")
+    .action(async (o: { shell?: boolean }) => {
+      const { startBot } = await import("../main");
+      setCode(await startBot(env, { shell: o.shell }));
+    });
+  registerExec(program, io, setCode);
+  registerExport(program, io, setCode);
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof ConfigError) {
+      ctx.err(`flywheel: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  } finally {
+    await opened?.close();
+  }
+  return code;
+}
+
+/** Sends a CLI command to the running bot's loopback admin endpoint and relays its output. */
+async function forward(port: number, token: string, argv: string[], ctx: CliContext): Promise<number> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/admin/cli`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-flywheel-admin": token },
+      body: JSON.stringify({ argv }),
+    });
+    const body = (await res.json()) as { code: number; stdout: string; stderr: string };
+    if (body.stdout) ctx.out(body.stdout);
+    if (body.stderr) ctx.err(body.stderr);
+    return body.code;
+  } catch (e) {
+    ctx.err(`flywheel: the running bot on port ${port} did not answer (${(e as Error).message}).`);
+    return 1;
+  }
+}

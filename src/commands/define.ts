@@ -1,0 +1,68 @@
+import type { z } from "zod";
+import type { Actor, RoleName, Services } from "../core/context";
+import type { ModalSpec, Place, Reply } from "../core/reply";
+
+export type OptionType = "string" | "integer" | "number" | "boolean";
+
+/** How an option appears on each platform (Discord options, Slack usage hint, shell help). */
+export interface OptionSpec {
+  name: string;
+  type: OptionType;
+  description: string;
+  required?: boolean;
+  /** Takes the rest of the typed line (only the last positional option). */
+  rest?: boolean;
+  /** Given as `--name` (boolean) or `--name value` / `name value` rather than by position. */
+  keyword?: boolean;
+  choices?: readonly string[];
+  min?: number;
+  max?: number;
+  minLength?: number;
+  maxLength?: number;
+  /** Discord autocompletes this option from open requests. */
+  autocomplete?: "request" | "ticket" | "community";
+}
+
+export interface CommandContext<O> {
+  options: O;
+  actor: Actor;
+  /** Where the invocation came from; notifications about it go back there. */
+  place: Place;
+  services: Services;
+}
+
+export interface CommandDef<O = Record<string, unknown>> {
+  name: string;
+  description: string;
+  /** Who may run it: member (anyone in a community), steward, staff. */
+  role: RoleName;
+  options: OptionSpec[];
+  /** Validates the parsed options; its messages are shown to the person as they are. */
+  schema: z.ZodType<O>;
+  /** Usage line for help, e.g. "<title> [| details]". Defaults to one derived from options. */
+  usage?: string;
+  /** Opened by Slack/Discord when the command is invoked with no text. */
+  modal?: ModalSpec;
+  /** Custom text parsing when the generic one does not fit; returns raw options for the schema. */
+  parseText?: (text: string) => Record<string, unknown>;
+  /** Whether a member without a community can run it (help, link...). Default false. */
+  communityOptional?: boolean;
+  run(ctx: CommandContext<O>): Promise<Reply>;
+}
+
+/** Declares a command; the generic keeps options typed from the schema. */
+export function defineCommand<S extends z.ZodType<Record<string, unknown>>>(
+  def: Omit<CommandDef<z.infer<S>>, "schema"> & { schema: S },
+): CommandDef<z.infer<S>> {
+  return def as unknown as CommandDef<z.infer<S>>;
+}
+
+export function usageOf(cmd: CommandDef<unknown>): string {
+  if (cmd.usage !== undefined) return cmd.usage;
+  return cmd.options
+    .map((o) => {
+      const core = o.keyword ? (o.type === "boolean" ? `--${o.name}` : `--${o.name} <${o.name}>`) : o.choices ? o.choices.join("|") : `<${o.name}>`;
+      return o.required ? core : `[${core}]`;
+    })
+    .join(" ");
+}

@@ -1,0 +1,92 @@
+import { randomUUID } from "node:crypto";
+import type { z } from "zod";
+import type { Services } from "../core/context";
+import { isUserError } from "../core/errors";
+import { resolveActor, type Speaker } from "../core/identity";
+import { hasRole, refusal } from "../core/permissions";
+import { errorReply, type Place, type Reply } from "../core/reply";
+import { usageOf, type CommandDef } from "./define";
+import { parseOptions, tokenize } from "./parse";
+import { loadCommands } from "./registry";
+
+/** One command as an adapter hands it over: typed text or structured options (Discord, modals). */
+export interface Invocation {
+  command: string;
+  text?: string;
+  options?: Record<string, unknown>;
+  speaker: Speaker;
+  place: Place;
+}
+
+/** Splits "/upvote 12" (leading slash optional) into the command name and the rest of the line. */
+export function splitCommandLine(line: string): { command: string; text: string } {
+  const trimmed = line.trim().replace(/^\//, "");
+  const m = /^(\S+)\s*([\s\S]*)$/.exec(trimmed);
+  return { command: (m?.[1] ?? "").toLowerCase(), text: m?.[2] ?? "" };
+}
+
+const firstIssue = (e: z.ZodError): string => {
+  const issue = e.issues[0];
+  const where = issue.path.length ? `${issue.path.join(".")}: ` : "";
+  return `${where}${issue.message}`;
+};
+
+/**
+ * The one way a command runs, whatever the platform: find it, resolve who is asking, check the
+ * role, parse and validate the options, run it. Never throws: failures become friendly replies.
+ */
+export async function dispatch(services: Services, inv: Invocation): Promise<Reply> {
+  const commands = loadCommands();
+  const cmd = commands.get(inv.command.toLowerCase()) as CommandDef<Record<string, unknown>> | undefined;
+  if (!cmd) {
+    services.metrics?.commandHandled("unknown", inv.place.platform, "user_error");
+    return errorReply(`I don't know the command /${inv.command}. Try /help to see what I can do.`);
+  }
+  let outcome: "ok" | "user_error" | "error" = "ok";
+  try {
+    const actor = await resolveActor(services, inv.speaker);
+    if (!hasRole(actor.role, cmd.role)) {
+      outcome = "user_error";
+      return errorReply(refusal(cmd.role));
+    }
+    if (!cmd.communityOptional && actor.communityId === null && actor.role !== "staff") {
+      outcome = "user_error";
+      return errorReply(
+        "This place isn't linked to a member community yet, so I can't tell whom you speak for. Ask staff to add it to flywheel.yml.",
+      );
+    }
+    const raw = inv.options ?? (cmd.parseText ? cmd.parseText(inv.text ?? "") : parseOptions(inv.text ?? "", cmd.options));
+    const stray = Object.keys(raw).find((k) => k.startsWith("--"));
+    if (stray) {
+      outcome = "user_error";
+      const what = stray === "--extra" ? `I didn't expect "${String(raw[stray])}"` : `I don't know the option ${stray}`;
+      return errorReply(`${what}. Usage: /${cmd.name} ${usageOf(cmd)}`);
+    }
+    const parsed = cmd.schema.safeParse(raw);
+    if (!parsed.success) {
+      outcome = "user_error";
+      return errorReply(`${firstIssue(parsed.error)}\nUsage: /${cmd.name} ${usageOf(cmd)}`);
+    }
+    return await cmd.run({ options: parsed.data, actor, place: inv.place, services });
+  } catch (e) {
+    if (isUserError(e)) {
+      outcome = "user_error";
+      return errorReply(e.message);
+    }
+    outcome = "error";
+    const ref = randomUUID().slice(0, 8);
+    services.log.error({ err: e, ref, command: cmd.name }, "command failed");
+    return errorReply(`Something went wrong on our side (ref ${ref}). Nothing you typed was lost; please try again.`);
+  } finally {
+    services.metrics?.commandHandled(cmd?.name ?? "unknown", inv.place.platform, outcome);
+  }
+}
+
+/** Runs a whole typed line like "/upvote 12" (buttons carry such lines too). */
+export function dispatchLine(services: Services, line: string, speaker: Speaker, place: Place): Promise<Reply> {
+  const { command, text } = splitCommandLine(line);
+  if (!command) return Promise.resolve(errorReply("Type a command, like /help."));
+  return dispatch(services, { command, text, speaker, place });
+}
+
+export { tokenize };

@@ -1,0 +1,41 @@
+import type { Logger } from "pino";
+import type { FlywheelConfig } from "../config/file";
+import type { Db } from "../db/client";
+import type { Clock } from "./clock";
+import type { Place } from "./reply";
+
+export type RoleName = "member" | "steward" | "staff";
+export type PlatformName = Place["platform"];
+
+/** A GitHub operation core needs, provided by src/github when a token is configured. */
+export interface GithubGateway {
+  createIssue(repo: string, title: string, body: string): Promise<{ number: number; url: string; title: string }>;
+}
+
+/** Counters core bumps; src/server/metrics implements them with prom-client. */
+export interface MetricsSink {
+  commandHandled(command: string, platform: string, outcome: "ok" | "user_error" | "error"): void;
+}
+
+/** What every core service and command gets: the database, the clock, the config. */
+export interface Services {
+  db: Db;
+  clock: Clock;
+  config: FlywheelConfig;
+  log: Logger;
+  github?: GithubGateway;
+  metrics?: MetricsSink;
+  /** Base URL of this bot's public pages (roadmap links), when known. */
+  publicUrl?: string;
+}
+
+/** Who is speaking, resolved to one Person and the Community they speak for. */
+export interface Actor {
+  personId: number;
+  displayName: string;
+  role: RoleName;
+  communityId: number | null;
+  communitySlug: string | null;
+  platform: PlatformName;
+  externalId: string;
+}

@@ -1,0 +1,60 @@
+import type { Db } from "../db/client";
+import type { Prisma } from "../generated/prisma/client";
+import type { Place, Reply } from "./reply";
+
+type Tx = Db | Prisma.TransactionClient;
+
+export interface OutgoingMessage {
+  /** Same key, same message: enqueueing twice (a retry, a replay) never posts twice. */
+  key: string;
+  place: Place;
+  reply: Reply;
+  /** Post in the thread the row with this id started (its thread id is known once delivered). */
+  parentId?: number;
+  /** Edit the message the row with this id posted, instead of posting a new one. */
+  editOfId?: number;
+  notBefore?: Date;
+}
+
+/**
+ * Records a message to send. Delivery happens later, in the outbox worker, so a crash or an
+ * outage loses nothing. Returns the row id (the existing one when the key was already used).
+ */
+export async function enqueue(db: Tx, m: OutgoingMessage): Promise<number> {
+  const channel = m.place.channel ?? (m.place.user ? `@${m.place.user}` : "");
+  const row = await db.outboxMessage.upsert({
+    where: { idempotencyKey: m.key },
+    create: {
+      idempotencyKey: m.key,
+      platform: m.place.platform,
+      workspace: m.place.workspace ?? "",
+      channel,
+      thread: m.place.thread ?? null,
+      parentId: m.parentId ?? null,
+      editOfId: m.editOfId ?? null,
+      payload: m.reply as unknown as Prisma.InputJsonValue,
+      ...(m.notBefore ? { nextAttemptAt: m.notBefore } : {}),
+    },
+    update: {},
+    select: { id: true },
+  });
+  return row.id;
+}
+
+export async function enqueueAll(db: Tx, messages: OutgoingMessage[]): Promise<number[]> {
+  const ids: number[] = [];
+  for (const m of messages) ids.push(await enqueue(db, m));
+  return ids;
+}
+
+/** Place of an outbox row, as adapters and the worker see it. */
+export function placeOf(row: { platform: Place["platform"]; workspace: string; channel: string; thread: string | null }): Place {
+  const dm = row.channel.startsWith("@");
+  return {
+    platform: row.platform,
+    workspace: row.workspace || undefined,
+    channel: dm ? undefined : row.channel,
+    user: dm ? row.channel.slice(1) : undefined,
+    thread: row.thread ?? undefined,
+  };
+}

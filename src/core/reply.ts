@@ -1,0 +1,71 @@
+// Platform-neutral answers. Adapters render a Reply as Block Kit, a Discord embed + components,
+// or terminal text; nothing in here knows which.
+
+/** Where something was said or should be said. thread is the platform's thread/root message id. */
+export interface Place {
+  platform: "slack" | "discord" | "shell" | "github";
+  workspace?: string; // Slack team id, Discord guild id
+  channel?: string;
+  thread?: string;
+  /** A direct-message target (user id on that platform) when there is no channel. */
+  user?: string;
+}
+
+/** A button runs a command line through the same registry as a typed command. */
+export interface Button {
+  label: string;
+  /** Command line without the slash, e.g. "upvote 12" or "requests open --page 2". */
+  command: string;
+  style?: "primary" | "danger";
+}
+
+export interface Field {
+  label: string;
+  value: string;
+}
+
+export interface Section {
+  title?: string;
+  text?: string;
+  fields?: Field[];
+  buttons?: Button[];
+  /** Optional link the title points to. */
+  url?: string;
+}
+
+/** Ask the platform to open a form; on submit, the named command runs with the fields as options. */
+export interface ModalSpec {
+  command: string;
+  title: string;
+  submitLabel?: string;
+  fields: ModalField[];
+  /** Options passed through unchanged on submit (e.g. a message link for a shortcut). */
+  hidden?: Record<string, string>;
+}
+
+export interface ModalField {
+  name: string;
+  label: string;
+  long?: boolean;
+  required?: boolean;
+  maxLength?: number;
+  minLength?: number;
+  initial?: string;
+  placeholder?: string;
+}
+
+export interface Reply {
+  /** Plain-text summary: the terminal shows it, chat platforms use it as the notification text. */
+  text: string;
+  title?: string;
+  sections?: Section[];
+  buttons?: Button[];
+  /** Only the person who asked sees it. */
+  ephemeral?: boolean;
+  /** Something went wrong (bad input, refused); adapters style it and the CLI exits non-zero. */
+  error?: boolean;
+  modal?: ModalSpec;
+}
+
+export const reply = (text: string, extra: Partial<Reply> = {}): Reply => ({ text, ...extra });
+export const errorReply = (text: string): Reply => ({ text, ephemeral: true, error: true });

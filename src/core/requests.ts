@@ -1,0 +1,189 @@
+import { Prisma, type RequestStatus } from "../generated/prisma/client";
+import type { Actor, Services } from "./context";
+import { UserError } from "./errors";
+import type { Place } from "./reply";
+
+export const TITLE_MIN = 3;
+export const TITLE_MAX = 120;
+export const DETAILS_MAX = 4000;
+export const PAGE_SIZE = 10;
+export const LISTABLE_STATUSES = ["open", "planned", "in_progress", "shipped", "declined"] as const;
+export type ListableStatus = (typeof LISTABLE_STATUSES)[number];
+
+export const STATUS_LABEL: Record<RequestStatus, string> = {
+  open: "open",
+  planned: "planned",
+  in_progress: "in progress",
+  shipped: "shipped",
+  declined: "declined",
+  merged: "merged",
+};
+
+export interface RankedRequest {
+  id: number;
+  title: string;
+  status: RequestStatus;
+  communities: number;
+  breadth: number;
+  votes: number;
+  pledges: number;
+  pledged: number;
+  createdAt: Date;
+}
+
+export const needCommunity = (actor: Actor): number => {
+  if (actor.communityId === null) throw new UserError("You need to speak for a member community to do that.");
+  return actor.communityId;
+};
+
+/** A request by public number, following merges to the survivor. */
+export async function getRequest(services: Services, id: number) {
+  const r = await services.db.featureRequest.findUnique({ where: { id } });
+  if (!r) throw new UserError(`There is no request #${id}. Try /requests to see them.`);
+  return r;
+}
+
+export async function followMerges(services: Services, id: number) {
+  let r = await getRequest(services, id);
+  for (let hops = 0; r.status === "merged" && r.mergedIntoId && hops < 20; hops++) r = await getRequest(services, r.mergedIntoId);
+  return r;
+}
+
+export interface SimilarRequest {
+  id: number;
+  title: string;
+  status: RequestStatus;
+  overlap: number;
+}
+
+/**
+ * Open requests whose titles share most of the words (stemmed by PostgreSQL's English text
+ * search, so "builds" matches "build") with the given title. Runs on PostgreSQL and PGlite alike.
+ */
+export async function findSimilar(services: Services, title: string, limit = 5): Promise<SimilarRequest[]> {
+  const rows = await services.db.$queryRaw<{ id: number; title: string; status: RequestStatus; overlap: number }[]>(Prisma.sql`
+    WITH q AS (SELECT tsvector_to_array(to_tsvector('english', ${title})) AS words)
+    SELECT r.id, r.title, r.status::text AS status,
+           (SELECT count(*)::float8 FROM unnest(tsvector_to_array(to_tsvector('english', r.title))) w, q WHERE w = ANY(q.words))
+             / GREATEST(1, (SELECT cardinality(words) FROM q)) AS overlap
+    FROM "FeatureRequest" r
+    WHERE r.status IN ('open', 'planned', 'in_progress')
+    ORDER BY overlap DESC, r.id ASC
+    LIMIT ${limit * 4}`);
+  return rows
+    .map((r) => ({ ...r, overlap: Number(r.overlap) }))
+    .filter((r) => r.overlap >= 0.5)
+    .slice(0, limit);
+}
+
+export async function createRequest(
+  services: Services,
+  actor: Actor,
+  input: { title: string; details?: string; place: Place; sourceUrl?: string },
+) {
+  const communityId = needCommunity(actor);
+  return services.db.$transaction(async (tx) => {
+    const r = await tx.featureRequest.create({
+      data: {
+        title: input.title,
+        body: input.details ?? "",
+        communityId,
+        authorId: actor.personId,
+        origin: input.place as unknown as Prisma.InputJsonValue,
+        sourceUrl: input.sourceUrl ?? null,
+      },
+    });
+    // Asking counts as wanting it: the author's vote puts their community on the request.
+    await tx.vote.create({
+      data: { requestId: r.id, personId: actor.personId, communityId, place: input.place as unknown as Prisma.InputJsonValue },
+    });
+    return r;
+  });
+}
+
+export type VoteOutcome = { kind: "voted" | "already"; requestId: number; redirectedFrom?: number };
+
+/** One vote per person per request, enforced by the database; voting twice is harmless. */
+export async function upvote(services: Services, actor: Actor, id: number, place: Place): Promise<VoteOutcome> {
+  const communityId = needCommunity(actor);
+  const r = await followMerges(services, id);
+  if (r.status === "shipped" || r.status === "declined")
+    throw new UserError(`#${r.id} is already ${STATUS_LABEL[r.status]}, so it no longer takes votes.`);
+  const res = await services.db.vote.createMany({
+    data: [{ requestId: r.id, personId: actor.personId, communityId, place: place as unknown as Prisma.InputJsonValue }],
+    skipDuplicates: true,
+  });
+  return { kind: res.count === 1 ? "voted" : "already", requestId: r.id, redirectedFrom: r.id !== id ? id : undefined };
+}
+
+export async function unvote(services: Services, actor: Actor, id: number): Promise<{ removed: boolean; requestId: number }> {
+  const r = await followMerges(services, id);
+  const res = await services.db.vote.deleteMany({ where: { requestId: r.id, personId: actor.personId } });
+  return { removed: res.count > 0, requestId: r.id };
+}
+
+export interface ListQuery {
+  statuses: RequestStatus[];
+  communitySlug?: string;
+  page?: number;
+  pageSize?: number;
+  /** Only requests whose title or details match these words (roadmap search). */
+  search?: string;
+  ids?: number[];
+}
+
+/**
+ * Requests ranked by breadth: the tier-weighted count of distinct communities that voted, then
+ * total votes, then pledged amount, then age (older first). Returns one extra row to tell
+ * whether there is a next page.
+ */
+export async function rankRequests(services: Services, q: ListQuery): Promise<{ rows: RankedRequest[]; hasMore: boolean; total: number }> {
+  const w = services.config.weights;
+  const pageSize = q.pageSize ?? PAGE_SIZE;
+  const page = Math.max(1, q.page ?? 1);
+  const statuses = q.statuses.map((s) => Prisma.sql`${s}`);
+  const communityFilter = q.communitySlug
+    ? Prisma.sql`AND EXISTS (SELECT 1 FROM "Vote" v2 JOIN "Community" c2 ON c2.id = v2."communityId" WHERE v2."requestId" = r.id AND c2.slug = ${q.communitySlug})`
+    : Prisma.empty;
+  const searchFilter = q.search?.trim()
+    ? Prisma.sql`AND (to_tsvector('english', r.title || ' ' || r.body) @@ plainto_tsquery('english', ${q.search}) OR r.title ILIKE ${"%" + q.search.trim() + "%"})`
+    : Prisma.empty;
+  const idFilter = q.ids ? Prisma.sql`AND r.id IN (${Prisma.join(q.ids.length ? q.ids : [-1])})` : Prisma.empty;
+  const rows = await services.db.$queryRaw<
+    { id: number; title: string; status: RequestStatus; communities: bigint; breadth: number; votes: bigint; pledges: bigint; pledged: number; createdAt: Date; total: bigint }[]
+  >(Prisma.sql`
+    WITH per_community AS (
+      SELECT v."requestId", v."communityId", count(*) AS n FROM "Vote" v GROUP BY v."requestId", v."communityId"
+    ), breadth AS (
+      SELECT pc."requestId",
+             count(*) AS communities,
+             sum(CASE c.tier WHEN 'premier' THEN ${w.premier}::float8 WHEN 'general' THEN ${w.general}::float8 ELSE ${w.essential}::float8 END) AS breadth,
+             sum(pc.n) AS votes
+      FROM per_community pc JOIN "Community" c ON c.id = pc."communityId"
+      GROUP BY pc."requestId"
+    ), money AS (
+      SELECT p."requestId", count(*) AS pledges, sum(p.amount)::float8 AS pledged FROM "Pledge" p GROUP BY p."requestId"
+    )
+    SELECT r.id, r.title, r.status::text AS status,
+           coalesce(b.communities, 0) AS communities, coalesce(b.breadth, 0)::float8 AS breadth, coalesce(b.votes, 0) AS votes,
+           coalesce(m.pledges, 0) AS pledges, coalesce(m.pledged, 0)::float8 AS pledged, r."createdAt",
+           count(*) OVER () AS total
+    FROM "FeatureRequest" r
+    LEFT JOIN breadth b ON b."requestId" = r.id
+    LEFT JOIN money m ON m."requestId" = r.id
+    WHERE r.status::text IN (${Prisma.join(statuses)}) ${communityFilter} ${searchFilter} ${idFilter}
+    ORDER BY breadth DESC, votes DESC, pledged DESC, r."createdAt" ASC, r.id ASC
+    LIMIT ${pageSize + 1} OFFSET ${(page - 1) * pageSize}`);
+  const mapped = rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    status: r.status,
+    communities: Number(r.communities),
+    breadth: Number(r.breadth),
+    votes: Number(r.votes),
+    pledges: Number(r.pledges),
+    pledged: Number(r.pledged),
+    createdAt: new Date(r.createdAt),
+  }));
+  return { rows: mapped.slice(0, pageSize), hasMore: mapped.length > pageSize, total: rows.length ? Number(rows[0].total) : 0 };
+}

@@ -1,0 +1,95 @@
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { PrismaClient } from "../generated/prisma/client";
+import { applyMigrations } from "./migrate";
+
+export type Db = PrismaClient;
+
+export interface Database {
+  prisma: Db;
+  kind: "postgresql" | "pglite";
+  /** Runs raw SQL on the underlying driver (used for advisory locks and health checks). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Migrations ship beside the code (prisma/migrations) in the repo, the build and the image. */
+export const MIGRATIONS_DIR = findUp(join("prisma", "migrations")) ?? resolve("prisma", "migrations");
+
+function findUp(rel: string): string | undefined {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, rel))) return join(dir, rel);
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * postgresql://... opens real PostgreSQL (adapter-pg); anything else is an embedded PGlite:
+ * "memory:" in memory, otherwise a folder on disk.
+ */
+export async function openDatabase(
+  target: { url?: string; dataDir?: string },
+  opts: { migrate?: boolean; log?: (line: string) => void } = {},
+): Promise<Database> {
+  const log = opts.log ?? (() => {});
+  const url = target.url;
+  if (url && /^postgres(ql)?:\/\//.test(url)) {
+    const { Pool } = await import("pg");
+    const { PrismaPg } = await import("@prisma/adapter-pg");
+    const pool = new Pool({ connectionString: url, max: 10 });
+    // A pool error (server restart) must not crash the bot; queries report it.
+    pool.on("error", () => {});
+    if (opts.migrate) {
+      const c = await pool.connect(); // one session: the advisory lock is per connection
+      try {
+        await applyMigrations({ exec: (s) => c.query(s), query: (s, p) => c.query(s, p as unknown[]), lock: true }, MIGRATIONS_DIR, log);
+      } finally {
+        c.release();
+      }
+    }
+    const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+    return {
+      prisma,
+      kind: "postgresql",
+      ping: async () => {
+        try {
+          await pool.query("SELECT 1");
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      close: async () => {
+        await prisma.$disconnect();
+        await pool.end();
+      },
+    };
+  }
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { PrismaPGlite } = await import("pglite-prisma-adapter");
+  let dir: string | undefined;
+  if (url !== "memory:") {
+    dir = join(target.dataDir ?? "./data", "pglite");
+    mkdirSync(dir, { recursive: true });
+  }
+  const pglite = new PGlite(dir);
+  if (opts.migrate) await applyMigrations({ exec: (s) => pglite.exec(s), query: (s, p) => pglite.query(s, p) }, MIGRATIONS_DIR, log);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  return {
+    prisma,
+    kind: "pglite",
+    ping: async () => {
+      try {
+        await pglite.query("SELECT 1");
+        return !pglite.closed;
+      } catch {
+        return false;
+      }
+    },
+    // An open PGlite keeps Node alive: it must be closed explicitly.
+    close: async () => {
+      await prisma.$disconnect();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import type { Place, Reply } from "../core/reply";
+
+/** What a platform's deliverer gets for one outbox row. */
+export interface Delivery {
+  id: number;
+  key: string;
+  place: Place;
+  reply: Reply;
+  /** The platform id of the message to edit (an edit row), if any. */
+  editExternalId?: string;
+  attempt: number;
+}
+
+export interface Delivered {
+  /** The platform's id of the posted message (Slack ts, Discord message id): threads and edits use it. */
+  externalId?: string;
+  /** The thread the message now belongs to, when posting it opened one (Discord threads). */
+  thread?: string;
+}
+
+/** Sends outbox rows to one platform. Throw RetryLater on rate limits, PermanentFailure on 4xx. */
+export interface Deliverer {
+  platform: Place["platform"];
+  deliver(d: Delivery): Promise<Delivered>;
+}
+
+/** The platform asked us to wait (429 Retry-After). Does not count as a failed attempt. */
+export class RetryLater extends Error {
+  constructor(public readonly retryAfterMs: number, message = "rate limited") {
+    super(message);
+    this.name = "RetryLater";
+  }
+}
+
+/** Retrying cannot help (channel not found, not allowed): the row goes dead at once. */
+export class PermanentFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PermanentFailure";
+  }
+}

@@ -1,0 +1,15 @@
+import type { Reply } from "../../core/reply";
+
+/** A Reply as terminal text: the text, then each button as the command it would run. */
+export function renderText(r: Reply): string {
+  const lines: string[] = [];
+  if (r.modal) {
+    lines.push(`${r.text}`);
+    lines.push(`(In chat this opens a form. Here, type: /${r.modal.command} ${r.modal.fields.map((f) => `<${f.name}>`).join(" | ")})`);
+    return lines.join("\n");
+  }
+  lines.push(r.error ? `✗ ${r.text}` : r.text);
+  const buttons = r.buttons ?? [];
+  if (buttons.length) lines.push(buttons.map((b) => `[${b.label}: /${b.command}]`).join("  "));
+  return lines.join("\n");
+}

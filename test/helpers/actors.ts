@@ -1,0 +1,9 @@
+import { dispatchLine } from "../../src/commands/dispatch";
+import type { Services } from "../../src/core/context";
+import { shellSpeaker } from "../../src/platforms/shell/speaker";
+
+/** Runs a command line as a terminal user of a community, the way `flywheel exec` does. */
+export const as = (services: Services, name: string, community?: string) => (line: string) => {
+  const { speaker, place } = shellSpeaker(name, community);
+  return dispatchLine(services, line, speaker, place);
+};
