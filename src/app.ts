@@ -4,6 +4,7 @@ import { type FlywheelConfig, loadConfigFile } from "./config/file";
 import { type Clock, systemClock } from "./core/clock";
 import { syncCommunities } from "./core/communities";
 import type { Services } from "./core/context";
+import type { ThreadMessageHandler } from "./core/inbound";
 import { openDatabase, type Database } from "./db/client";
 import type { Deliverer } from "./delivery/deliverer";
 import { OutboxWorker, type WorkerOptions } from "./delivery/worker";
@@ -24,6 +25,8 @@ export interface App {
   deliverers: Deliverer[];
   /** Platforms report their connection state here; /healthz shows it. */
   platforms: Map<string, () => PlatformStatus>;
+  /** Subscribers to plain thread/DM messages the platforms see (support relay). */
+  threadHandlers: ThreadMessageHandler[];
   /** Run in reverse order on stop. */
   stopHooks: (() => Promise<void>)[];
   stop(): Promise<void>;
@@ -42,6 +45,17 @@ export interface StartOptions {
   /** Start Slack/Discord/GitHub when their variables are set (default true). */
   platforms?: boolean;
   listen?: boolean;
+}
+
+/** Hands a thread message to every subscriber; one failing subscriber does not stop the others. */
+export async function publishThreadMessage(app: App, m: Parameters<ThreadMessageHandler>[0]): Promise<void> {
+  for (const h of app.threadHandlers) {
+    try {
+      await h(m);
+    } catch (e) {
+      app.services.log.error({ err: e }, "thread message handler failed");
+    }
+  }
 }
 
 export async function startApp(opts: StartOptions): Promise<App> {
@@ -73,6 +87,7 @@ export async function startApp(opts: StartOptions): Promise<App> {
       port: 0,
       deliverers,
       platforms: new Map(),
+      threadHandlers: [],
       stopHooks,
       worker: undefined as unknown as OutboxWorker,
       async stop() {
