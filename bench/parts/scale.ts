@@ -1,0 +1,157 @@
+/**
+ * Part 3 — scale: seeds worlds of N communities (per community: 100 members, 20 requests, 2,000
+ * votes, 40 pledges; so 500 communities = 10,000 requests and 1,000,000 votes) and times what a
+ * member waits for: the ranked list (/requests), one community's list, /request-show of the most
+ * wanted requests and, once the digest core exists, every community's weekly digest. Floors: the
+ * same commands' cheapest counterpart on the same data (an unranked page of 11 requests, one
+ * request by id). Growth between scales is reported as an exponent: 1 = linear.
+ */
+import { dispatch } from "../../src/commands/dispatch";
+import type { Services } from "../../src/core/context";
+import { openDatabase, type Database } from "../../src/db/client";
+import { dropDatabase } from "../lib/pg";
+import type { BenchContext } from "../lib/context";
+import { interleave, summarize, timeOnce } from "../lib/stats";
+import { benchConfig, benchServices, communitySpec } from "../lib/world";
+import { freshSeeded, PER_COMMUNITY } from "../seed";
+
+const DB = "flywheel_bench";
+
+export interface ScalePoint {
+  communities: number;
+  votes: number;
+  list: number;
+  show: number;
+  digests?: number;
+}
+
+export async function runScale(ctx: BenchContext): Promise<void> {
+  const points: ScalePoint[] = [];
+  try {
+    for (const n of ctx.options.scales) points.push(await measureScale(ctx, n));
+  } finally {
+    await dropDatabase(DB);
+  }
+  growth(ctx, points, "list", "/requests");
+  growth(ctx, points, "show", "/request-show");
+  growth(ctx, points, "digests", "all weekly digests");
+}
+
+async function measureScale(ctx: BenchContext, n: number): Promise<ScalePoint> {
+  const label = `${n.toLocaleString("en-US")} communities`;
+  ctx.log(`seeding ${label}: ${(n * PER_COMMUNITY.requests).toLocaleString("en-US")} requests, ${(n * PER_COMMUNITY.votes).toLocaleString("en-US")} votes…`);
+  const { url, counts } = await freshSeeded(DB, { communities: n, progress: process.stdout.isTTY === true });
+  ctx.log(`seeded in ${(counts.ms / 1000).toFixed(1)} s`);
+  ctx.report.add({
+    part: "scale",
+    name: `seed ${label} (${counts.votes.toLocaleString("en-US")} votes)`,
+    unit: "s",
+    value: counts.ms / 1000,
+    better: "lower",
+    target: n === 500 ? { of: "value", max: 60, text: "< 60 s" } : undefined,
+    details: { ...counts },
+  });
+
+  const database = await openDatabase({ url });
+  try {
+    const services = benchServices(database, benchConfig(n));
+    return await timeCommands(ctx, services, database, n, label, counts.votes);
+  } finally {
+    await database.close();
+  }
+}
+
+async function timeCommands(ctx: BenchContext, services: Services, database: Database, n: number, label: string, votes: number): Promise<ScalePoint> {
+  const samples = ctx.options.quick ? 10 : 30;
+  // A member of a community in the middle of the list, speaking from its Slack channel.
+  const home = Math.floor(n / 3);
+  const spec = communitySpec(home);
+  const member = `U${String(home * PER_COMMUNITY.members + 1).padStart(8, "0")}`;
+  const run = async (line: string) => {
+    const [command, ...rest] = line.split(" ");
+    const reply = await dispatch(services, {
+      command,
+      text: rest.join(" "),
+      speaker: { platform: "slack", externalId: member, displayName: "Member", workspace: spec.slack.team, channel: spec.slack.channel },
+      place: { platform: "slack", workspace: spec.slack.team, channel: spec.slack.channel },
+    });
+    if (reply.error) throw new Error(`/${line} failed: ${reply.text}`);
+    return reply;
+  };
+  // Warm up: the first call pays for Prisma's connection and query plans.
+  const first = await run("requests");
+  const top = [...first.text.matchAll(/#(\d+) /g)].map((m) => Number(m[1])).slice(0, 10);
+  if (!top.length) throw new Error("the ranked list is empty");
+  const db = database.prisma;
+
+  // /requests vs an unranked page of the same size.
+  const list = await interleave(
+    samples,
+    () => timeOnce(() => db.featureRequest.findMany({ where: { status: "open" }, orderBy: { id: "asc" }, take: 11, select: { id: true, title: true, status: true, createdAt: true } })),
+    () => timeOnce(() => run("requests")),
+  );
+  const listFig = ctx.report.add({
+    part: "scale",
+    name: `/requests, ${label}`,
+    unit: "ms",
+    value: summarize(list.subject).p50,
+    floor: summarize(list.floor).p50,
+    floorName: "unranked page",
+    better: "lower",
+    target: n === 500 ? { of: "value", max: 50, text: "< 50 ms" } : undefined,
+    details: { subject: summarize(list.subject), floor: summarize(list.floor), votes },
+  });
+
+  // One community's list (what its digest and `/requests --community` show).
+  const scoped = await interleave(
+    samples,
+    () => timeOnce(() => db.featureRequest.findMany({ where: { status: "open", communityId: 1 }, orderBy: { id: "asc" }, take: 11, select: { id: true, title: true } })),
+    (i) => timeOnce(() => run(`requests --community ${communitySpec((i * 37) % n).slug}`)),
+  );
+  ctx.report.add({
+    part: "scale",
+    name: `/requests --community, ${label}`,
+    unit: "ms",
+    value: summarize(scoped.subject).p50,
+    floor: summarize(scoped.floor).p50,
+    floorName: "unranked page",
+    better: "lower",
+    details: { subject: summarize(scoped.subject), floor: summarize(scoped.floor) },
+  });
+
+  // /request-show of the most wanted requests (the most votes to count) vs reading one request.
+  const show = await interleave(
+    samples,
+    (i) => timeOnce(() => db.featureRequest.findUnique({ where: { id: top[i % top.length] } })),
+    (i) => timeOnce(() => run(`request-show ${top[i % top.length]}`)),
+  );
+  const showFig = ctx.report.add({
+    part: "scale",
+    name: `/request-show, ${label}`,
+    unit: "ms",
+    value: summarize(show.subject).p50,
+    floor: summarize(show.floor).p50,
+    floorName: "one request by id",
+    better: "lower",
+    details: { subject: summarize(show.subject), floor: summarize(show.floor), requests: top },
+  });
+  return { communities: n, votes, list: listFig.value, show: showFig.value };
+}
+
+/** How cost grows from the smallest to the largest scale: t ∝ n^k, k = 1 is linear. */
+function growth(ctx: BenchContext, points: ScalePoint[], key: "list" | "show" | "digests", what: string): void {
+  const have = points.filter((p) => p[key] !== undefined);
+  if (have.length < 2) return;
+  const a = have[0];
+  const b = have[have.length - 1];
+  const k = Math.log(b[key]! / a[key]!) / Math.log(b.communities / a.communities);
+  ctx.report.add({
+    part: "scale",
+    name: `growth of ${what}, ${a.communities}→${b.communities} communities`,
+    unit: "exponent",
+    value: k,
+    better: "lower",
+    target: { of: "value", max: 1, text: "≤ 1 (linear or better)" },
+    details: { points: have.map((p) => ({ communities: p.communities, ms: p[key] })) },
+  });
+}
