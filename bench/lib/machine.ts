@@ -2,9 +2,13 @@ import { cpus, freemem, loadavg, totalmem } from "node:os";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
+const ROOT = join(__dirname, "..", "..");
+
+/** Installed version of a dependency (read from node_modules: some packages do not export package.json). */
 const pkgVersion = (name: string): string => {
   try {
-    return (JSON.parse(readFileSync(join(require.resolve(`${name}/package.json`, { paths: [process.cwd()] })), "utf8")) as { version: string }).version;
+    const file = name === "." ? join(ROOT, "package.json") : join(ROOT, "node_modules", name, "package.json");
+    return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
   } catch {
     return "?";
   }
