@@ -71,6 +71,8 @@ BEGIN
       general = general - (t = 'general')::int,
       essential = essential - (t = 'essential')::int
     WHERE "requestId" = req;
+    -- Nobody wants it any more: no row, as if it had never had votes.
+    DELETE FROM "RequestBreadth" WHERE "requestId" = req AND premier = 0 AND general = 0 AND essential = 0;
   END IF;
 END $$;
 
