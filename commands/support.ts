@@ -28,7 +28,8 @@ export default defineCommand({
     const line = String(parseOptions(text, [{ name: "rest", type: "string", description: "", rest: true }]).rest ?? "");
     const bar = line.indexOf("|");
     return {
-      summary: (bar === -1 ? line : line.slice(0, bar)).trim(),
+      // Nothing typed: the schema's "say what you need" message, not a length complaint.
+      summary: (bar === -1 ? line : line.slice(0, bar)).trim() || undefined,
       details: bar === -1 ? undefined : line.slice(bar + 1).trim() || undefined,
     };
   },
