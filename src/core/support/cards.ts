@@ -1,8 +1,11 @@
 // What tickets look like: the staff card that starts (and is edited in place at the top of) the
 // staff thread, the member's thread root, and the resolution message with its rating buttons.
 import type { Button, Field, Reply } from "../reply";
-import { formatDuration, truncate } from "../text";
+import { defuseMentions, formatDuration, truncate } from "../text";
 import { type FullTicket, PRIORITIES, STATUS_LABEL } from "./model";
+
+/** Member-written text shown in a card: cut to size, mass pings defused. */
+const said = (text: string, max: number) => defuseMentions(truncate(text, max));
 
 const ratingLabel = (r: string) => (r === "helpful" ? "👍 helpful" : "👎 not helpful");
 
@@ -26,7 +29,7 @@ export const priorityButtons = (t: FullTicket): Button[] =>
 export function ticketFields(t: FullTicket): Field[] {
   const fields: Field[] = [
     { label: "Community", value: `${t.community.name} (${t.community.tier})` },
-    { label: "From", value: t.requester.displayName },
+    { label: "From", value: said(t.requester.displayName, 80) },
     { label: "Status", value: STATUS_LABEL[t.status] },
     { label: "Priority", value: t.priority },
     { label: "Assignee", value: t.assignee?.displayName ?? "unassigned" },
@@ -45,17 +48,18 @@ export function ticketFields(t: FullTicket): Field[] {
 /** One line a person can read anywhere (notification text, the terminal). */
 export function ticketLine(t: FullTicket): string {
   const who = t.assignee ? `assigned to ${t.assignee.displayName}` : "unassigned";
-  return `Ticket #${t.id} from ${t.requester.displayName} (${t.community.name}): ${truncate(t.summary, 120)} — ${STATUS_LABEL[t.status]}, ${t.priority} priority, ${who}`;
+  return `Ticket #${t.id} from ${said(t.requester.displayName, 80)} (${t.community.name}): ${said(t.summary, 120)} — ${STATUS_LABEL[t.status]}, ${t.priority} priority, ${who}`;
 }
 
 /** The staff thread's first message; every action re-renders it and edits it in place. */
 export function staffCard(t: FullTicket): Reply {
   const fields = ticketFields(t);
+  const details = t.details ? `\n${said(t.details, 300)}` : "";
   return {
-    text: `${ticketLine(t)}\n${fields.map((f) => `${f.label}: ${f.value}`).join(" · ")}`,
-    title: `🎫 #${t.id} ${truncate(t.summary, 120)}`,
+    text: `${ticketLine(t)}${details}\n${fields.map((f) => `${f.label}: ${f.value}`).join(" · ")}`,
+    title: `🎫 #${t.id} ${said(t.summary, 120)}`,
     sections: [
-      { text: t.details ? truncate(t.details, 1500) : undefined, fields, buttons: staffButtons(t) },
+      { text: t.details ? said(t.details, 1500) : undefined, fields, buttons: staffButtons(t) },
       { title: "Priority", buttons: priorityButtons(t) },
     ],
   };
@@ -64,12 +68,12 @@ export function staffCard(t: FullTicket): Reply {
 /** What the member (or staff, without buttons) sees for /ticket show. */
 export function memberView(t: FullTicket): Reply {
   const fields = ticketFields(t).filter((f) => f.label !== "Community");
-  return { text: `${ticketLine(t)}\n${fields.map((f) => `${f.label}: ${f.value}`).join(" · ")}`, title: `#${t.id} ${truncate(t.summary, 120)}`, ephemeral: true };
+  return { text: `${ticketLine(t)}\n${fields.map((f) => `${f.label}: ${f.value}`).join(" · ")}`, title: `#${t.id} ${said(t.summary, 120)}`, ephemeral: true };
 }
 
 /** Starts the member's thread in their channel: staff answers arrive under it. */
 export const memberRoot = (t: { id: number; summary: string }, requester: string): Reply => ({
-  text: `🎫 Support ticket #${t.id} from ${requester}: ${truncate(t.summary, 150)}\nStaff answers appear in this thread; reply here to add details.`,
+  text: `🎫 Support ticket #${t.id} from ${said(requester, 80)}: ${said(t.summary, 150)}\nStaff answers appear in this thread; reply here to add details.`,
   title: `Support ticket #${t.id}`,
 });
 
@@ -79,6 +83,6 @@ export const ratingButtons = (id: number): Button[] => [
 ];
 
 export const resolvedForMember = (t: FullTicket, by: string): Reply => ({
-  text: `✅ ${by} resolved ticket #${t.id} (${truncate(t.summary, 100)}). Was this helpful? One click tells us.`,
+  text: `✅ ${by} resolved ticket #${t.id} (${said(t.summary, 100)}). Was this helpful? One click tells us.`,
   buttons: ratingButtons(t.id),
 });

@@ -86,11 +86,12 @@ export async function recordTicketMessage(services: Services, m: TicketMessageIn
 
       if (internal) {
         // A note typed as a command is not in the thread yet: put it there for the other staff.
-        if (m.said === "command" && staff) await post(tx, services, key("staff"), staff, { text: `📝 ${actor.displayName} (internal note, not sent to the member): ${defuseMentions(truncate(body, RELAY_MAX))}` });
+        if (m.said === "command" && staff) await post(tx, services, key("staff"), staff, { text: defuseMentions(`📝 ${actor.displayName} (internal note, not sent to the member): ${truncate(body, RELAY_MAX)}`) });
         return outcome;
       }
 
-      const text = defuseMentions(truncate(body, RELAY_MAX));
+      // Names are user text too: the whole line is defused.
+      const line = (label: string) => defuseMentions(`${label}: ${truncate(body, RELAY_MAX)}`);
       // The member sees staff and helpers; a private helper community stays unnamed to them.
       const toMemberLabel = side === "staff" ? `${actor.displayName} (staff)` : `${actor.displayName}${helperCommunity ? ` (${publicCommunityName(helperCommunity)})` : ""}`;
       const toStaffLabel =
@@ -101,11 +102,11 @@ export async function recordTicketMessage(services: Services, m: TicketMessageIn
       const toMember = side !== "member" && (m.said === "staff" || m.said === "command");
       const toStaff = m.said === "member" || m.said === "command";
       if (toMember && member) {
-        await post(tx, services, key("member"), member, { text: `${toMemberLabel}: ${text}` });
+        await post(tx, services, key("member"), member, { text: line(toMemberLabel) });
         outcome.relayedTo.push("member");
       }
       if (toStaff && staff) {
-        const reply: Reply = { text: `${toStaffLabel}: ${text}` };
+        const reply: Reply = { text: line(toStaffLabel) };
         if (t.status === "resolved" && side !== "staff") {
           reply.text += `\n(#${t.id} is resolved; reopen it if this needs more work.)`;
           reply.buttons = [{ label: "Reopen", command: `ticket reopen ${t.id}` }];

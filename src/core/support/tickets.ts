@@ -8,7 +8,7 @@ import { UserError } from "../errors";
 import { scrubSecrets } from "../../log";
 import type { Place, Reply } from "../reply";
 import { needCommunity } from "../requests";
-import { truncate } from "../text";
+import { defuseMentions, truncate } from "../text";
 import { memberRoot, memberView, resolvedForMember, staffCard } from "./cards";
 import {
   type FullTicket,
@@ -177,7 +177,7 @@ export async function markWaiting(services: Services, actor: Actor, id: number):
     return {
       data: { status: "waiting_on_member" },
       event: `${actor.displayName} marked #${id} as waiting on the member.`,
-      toMember: { text: `⏳ Staff is waiting for your answer on ticket #${id} (${truncate(t.summary, 100)}). Reply ${whereToReply(t)} when you can.` },
+      toMember: { text: `⏳ Staff is waiting for your answer on ticket #${id} (${defuseMentions(truncate(t.summary, 100))}). Reply ${whereToReply(t)} when you can.` },
     };
   });
 }
@@ -204,7 +204,7 @@ export async function reopenTicket(services: Services, actor: Actor, id: number)
       data: { status: "open", resolvedAt: null, reopenCount: { increment: 1 } },
       event: `${actor.displayName} reopened #${id}.`,
       toStaff: { text: `🔁 ${actor.displayName} reopened #${id}.` },
-      toMember: { text: `🔁 Staff reopened ticket #${id} (${truncate(t.summary, 100)}). Replies continue ${whereToReply(t)}.` },
+      toMember: { text: `🔁 Staff reopened ticket #${id} (${defuseMentions(truncate(t.summary, 100))}). Replies continue ${whereToReply(t)}.` },
     };
   });
 }
@@ -242,7 +242,7 @@ export async function escalateTicket(services: Services, actor: Actor, id: numbe
   await takeEscalationLock(services, lockKey, actor.personId);
   let issue: { number: number; url: string; title: string };
   try {
-    issue = await github.createIssue(repo, `[Support #${id}] ${truncate(t.summary, 200)}`, issueBody(t, actor));
+    issue = await github.createIssue(repo, `[Support #${id}] ${noGithubMentions(truncate(t.summary, 200))}`, issueBody(t, actor));
   } catch (e) {
     await services.db.syncState.delete({ where: { key: lockKey } }).catch(() => undefined);
     services.log.warn({ ticketId: id, err: scrubSecrets(e instanceof Error ? e.message : String(e)) }, "GitHub issue creation failed");
@@ -286,6 +286,9 @@ async function takeEscalationLock(services: Services, key: string, personId: num
   throw new UserError("The ticket is being escalated right now; look at its card in a moment.");
 }
 
+/** A member's "@org/team" or "@login" would notify people on GitHub: a zero-width space keeps it inert. */
+const noGithubMentions = (text: string) => text.replace(/@(?=[A-Za-z0-9])/g, "@\u200b");
+
 /** The issue says where it came from, naming private communities only by tier. */
 function issueBody(t: FullTicket, actor: Actor): string {
   const article = t.community.tier === "essential" ? "an" : "a";
@@ -293,8 +296,8 @@ function issueBody(t: FullTicket, actor: Actor): string {
   return [
     `Escalated from Flywheel support ticket #${t.id} (${who}, ${t.priority} priority) by ${actor.displayName}.`,
     "",
-    `**${t.summary}**`,
-    ...(t.details ? ["", t.details] : []),
+    `**${noGithubMentions(t.summary)}**`,
+    ...(t.details ? ["", noGithubMentions(t.details)] : []),
     "",
     `Opened ${t.createdAt.toISOString()}.`,
   ].join("\n");
