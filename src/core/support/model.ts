@@ -71,10 +71,19 @@ export const ticketInclude = {
 
 export type FullTicket = Prisma.SupportTicketGetPayload<{ include: typeof ticketInclude }>;
 
+/**
+ * A ticket with what its card shows. The relations are read one after another rather than with
+ * an include: inside a transaction Prisma would send an include's queries concurrently on the
+ * one connection, which node-postgres deprecates.
+ */
 export async function loadTicket(db: Tx | Services["db"], id: number): Promise<FullTicket> {
-  const t = await db.supportTicket.findUnique({ where: { id }, include: ticketInclude });
+  const t = await db.supportTicket.findUnique({ where: { id } });
   if (!t) throw new UserError(`There is no ticket #${id}.`);
-  return t;
+  const community = await db.community.findUniqueOrThrow({ where: { id: t.communityId } });
+  const requester = await db.person.findUniqueOrThrow({ where: { id: t.requesterId }, select: ticketInclude.requester.select });
+  const assignee = t.assigneeId ? await db.person.findUnique({ where: { id: t.assigneeId }, select: ticketInclude.assignee.select }) : null;
+  const githubItems = await db.githubItem.findMany({ where: { ticketId: id }, orderBy: { id: "asc" } });
+  return { ...t, community, requester, assignee, githubItems };
 }
 
 /** Staff actions are refused to everyone else here too, whatever command or button asked. */
