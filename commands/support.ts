@@ -42,7 +42,7 @@ export default defineCommand({
     details: z.string().trim().max(DETAILS_MAX, { message: `The details can be at most ${DETAILS_MAX} characters.` }).optional(),
   }),
   async run({ options: o, actor, place, services }): Promise<Reply> {
-    const { ticket } = await openTicket(services, actor, { summary: o.summary, details: o.details, place });
+    const ticket = await openTicket(services, actor, { summary: o.summary, details: o.details, place });
     const where = place.channel
       ? "Staff answers will appear in the thread under the ticket's message in this channel; reply there to add details."
       : "Staff answers will come here; reply here to add details.";

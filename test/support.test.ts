@@ -282,3 +282,26 @@ describe.each(DB_TARGETS)("support relay details on %s", (target) => {
     expect(slack.inThread(thread).map((p) => p.reply.text)).toEqual(["Dana (Alpha University): 2.4.1"]);
   });
 });
+
+describe.each(DB_TARGETS)("support without a support space on %s", (target) => {
+  let t: TestEnv;
+  beforeAll(async () => {
+    t = await testServices(target, TEST_CONFIG_YAML.replace(/support:\n.*\n/, ""));
+  });
+  afterAll(() => t.close());
+
+  test("tickets still open and staff still act by command; there is just no staff thread", async () => {
+    expect(t.services.config.support).toBeUndefined();
+    const id = idOf(await as(t.services, "ana", "alpha")("/support Where do staff see this"));
+    expect((await t.services.db.supportTicket.findUniqueOrThrow({ where: { id } })).staffPlace).toBeNull();
+    expect((await as(t.services, "carol")(`/ticket reply ${id} Here, by command`)).text).toBe(`Sent to the member on ticket #${id}.`);
+    expect((await as(t.services, "carol")(`/ticket resolve ${id}`)).text).toBe(`Done: carol resolved #${id}.`);
+    const rows = await rowsOf(t, id);
+    expect(rows.every((r) => r.platform === "shell" && r.channel === "alpha")).toBe(true);
+    expect(rows.map((r) => textOf(r).split("\n")[0])).toEqual([
+      expect.stringContaining(`Support ticket #${id} from ana`),
+      "carol (staff): Here, by command",
+      expect.stringContaining(`carol resolved ticket #${id}`),
+    ]);
+  });
+});

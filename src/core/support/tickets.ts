@@ -39,7 +39,7 @@ export interface OpenTicketInput {
  * in a DM, where the answer itself says it), and the staff card in the support space, which
  * may be on another platform than the member.
  */
-export async function openTicket(services: Services, actor: Actor, input: OpenTicketInput): Promise<{ ticket: FullTicket; staffThread: boolean }> {
+export async function openTicket(services: Services, actor: Actor, input: OpenTicketInput): Promise<FullTicket> {
   const communityId = needCommunity(actor);
   const { place } = input;
   if (!place.channel && !place.user) throw new UserError("I can't tell where to answer you; open the ticket from a channel or a DM with me.");
@@ -85,7 +85,7 @@ export async function openTicket(services: Services, actor: Actor, input: OpenTi
     return t.id;
   });
   if (!support) services.log.warn({ ticketId: id }, "no support space in flywheel.yml: the ticket has no staff thread");
-  return { ticket: await loadTicket(services.db, id), staffThread: Boolean(support) };
+  return loadTicket(services.db, id);
 }
 
 export interface ActionResult {
