@@ -289,8 +289,10 @@ export async function creditMergedPull(services: Services, tx: Tx, pr: MergedPul
   const note = `${key} ${truncate(pr.title, 200)}`;
   const base = { source, note, at: pr.mergedAt, requestId };
 
+  // Logins as GitHub spells them (for the announcement), compared without case.
   const authors: string[] = [];
-  if (pr.author && !isBotLogin(pr.author.login, pr.author.type)) authors.push(pr.author.login.toLowerCase());
+  const has = (list: string[], login: string) => list.some((l) => l.toLowerCase() === login.toLowerCase());
+  if (pr.author && !isBotLogin(pr.author.login, pr.author.type)) authors.push(pr.author.login);
   const trailers: CoAuthor[] = [pr.body ?? "", ...(extras.commitMessages ?? [])].flatMap((t) => coAuthors(t));
   for (const c of trailers) {
     const login = c.login ?? extras.loginsByEmail?.get(c.email);
@@ -298,12 +300,11 @@ export async function creditMergedPull(services: Services, tx: Tx, pr: MergedPul
       services.log.info({ pr: key }, "co-author without a GitHub login is not credited");
       continue;
     }
-    if (!isBotLogin(login) && !authors.includes(login.toLowerCase())) authors.push(login.toLowerCase());
+    if (!isBotLogin(login) && !has(authors, login)) authors.push(login);
   }
   const stored = await tx.githubReview.findMany({ where: { repo: normalizeRepo(pr.repo), number: pr.number }, orderBy: { submittedAt: "asc" } });
-  const reviewers = [...new Set([...stored.map((r) => r.login), ...(extras.reviewers ?? []).map((l) => l.toLowerCase())])].filter(
-    (l) => !authors.includes(l) && !isBotLogin(l),
-  );
+  const reviewers: string[] = [];
+  for (const l of [...(extras.reviewers ?? []), ...stored.map((r) => r.login)]) if (!has(authors, l) && !has(reviewers, l) && !isBotLogin(l)) reviewers.push(l);
 
   const built: Resolved[] = [];
   for (const login of authors) built.push(await creditFor(services, tx, login, { ...base, kind: "code" }));
