@@ -5,6 +5,7 @@ import { repoFollowed } from "../core/github-sync";
 import { isUserError } from "../core/errors";
 import { parseSince } from "../core/credits-report";
 import { STATUS_LABEL } from "../core/requests";
+import { plural } from "../core/text";
 import type { CliIO } from "./io";
 
 export function registerGithub(program: Command, io: CliIO, setCode: (n: number) => void, env: Env): void {
@@ -47,14 +48,14 @@ export function registerGithub(program: Command, io: CliIO, setCode: (n: number)
         throw e;
       }
       if (result.resumedAt) io.out(`Resumed ${repo} at ${result.resumedAt.phase} page ${result.resumedAt.page}.`);
-      const summary = `${repo}: ${result.pulls} merged pull requests and ${result.issues} closed issues read; ${result.credits} new credits, ${result.links} new links.`;
+      const summary = `${repo}: ${plural(result.pulls, "merged pull request")} and ${plural(result.issues, "closed issue")} read; ${plural(result.credits, "new credit")}, ${plural(result.links, "new link")}.`;
       if (result.pausedUntil) {
         io.out(summary);
         return fail(`GitHub's API rate limit is used up until ${utcTime(result.pausedUntil)}. Progress is saved: run the same command again after that to go on.`, 1);
       }
       io.out(summary);
       if (result.lagging.length) {
-        io.out(`${result.lagging.length} linked request(s) look done on GitHub but are still open here (set their status, or let the next webhook do it):`);
+        io.out(`${plural(result.lagging.length, "linked request")} look${result.lagging.length === 1 ? "s" : ""} done on GitHub but ${result.lagging.length === 1 ? "is" : "are"} still open here (set the status, or let the next webhook do it):`);
         for (const l of result.lagging.slice(0, 20)) io.out(`  #${l.requestId} ${l.title} — ${STATUS_LABEL[l.status as keyof typeof STATUS_LABEL]}; ${l.item}`);
       }
     });

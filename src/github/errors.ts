@@ -32,7 +32,8 @@ export function githubErrorMessage(e: unknown, what: string): string {
   const reset = rateLimitReset(e);
   if (reset) return `GitHub's API rate limit is used up until ${utcTime(reset)}; try again after that.`;
   const h = asHttpError(e);
-  if (!h) return `GitHub could not be reached (${scrubSecrets(e instanceof Error ? e.message : String(e)).slice(0, 200)}).`;
+  // Octokit reports a failed connection as status 500 without a response.
+  if (!h || (h.status === 500 && !h.response)) return `GitHub could not be reached (${scrubSecrets(e instanceof Error ? e.message : String(e)).slice(0, 200)}).`;
   if (h.status === 401) return "GitHub refused the token (GITHUB_TOKEN): it is wrong or expired.";
   if (h.status === 403) return `GitHub did not allow that on ${what}: the token lacks the permission.`;
   if (h.status === 404) return `GitHub says ${what} does not exist, or the token cannot see it.`;
