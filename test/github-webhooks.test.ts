@@ -396,6 +396,16 @@ describe.each(DB_TARGETS)("GitHub webhooks and commands on %s", (target) => {
     expect(await db().githubItem.count({ where: { repo: "someone/else" } })).toBe(0);
     expect(await db().webhookDelivery.count()).toBe(deliveries);
 
+    // A delivery whose handling fails is rolled back and answered 500, so GitHub's redelivery retries it.
+    const broken = issueEvent.opened(12, { body: `Flywheel #${B}` });
+    (broken.issue as unknown as { labels: string }).labels = "not a list";
+    const failed = await post("issues", broken);
+    expect(failed.status).toBe(500);
+    expect(await db().webhookDelivery.findUnique({ where: { id: `github:${failed.delivery}` } })).toBeNull();
+    const retried = await post("issues", issueEvent.opened(12, { body: `Flywheel #${B}` }), { delivery: failed.delivery });
+    expect(retried.body.outcome).toBe("handled");
+    expect(await db().githubItem.findUniqueOrThrow({ where: { repo_number: { repo: KEY, number: 12 } } })).toMatchObject({ requestId: B });
+
     const ghost = example("projects_v2_item", "edited") as ProjectsV2ItemEditedEvent;
     ghost.projects_v2_item.content_node_id = "I_unknown";
     (ghost.changes as unknown as { field_value: object }).field_value = { field_name: "Status", to: { id: "3", name: "Done" } };
