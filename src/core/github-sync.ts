@@ -1,16 +1,13 @@
 // The rules that make the roadmap follow GitHub: which request a GitHub issue or pull request
-// belongs to, what its state means for the request's status, and who earns credit. Callers
-// (src/github: webhooks and backfill) hand over plain data; nothing here knows Octokit types.
+// belongs to and what its state means for the request's status (credit rules: github-credit.ts).
+// Callers (src/github: webhooks and backfill) hand over plain data; no Octokit types here.
 
 import type { FlywheelConfig } from "../config/file";
 import type { Prisma, RequestStatus } from "../generated/prisma/client";
 import { announceStatusChange, announceToChannels, listNames, requestAudience } from "./announce";
 import type { Services } from "./context";
-import { addCredits, type Credit } from "./credit";
-import { allItemRefs, closingRefs, type CoAuthor, coAuthors, type GhItem, type GhUser, isBotLogin, type PullExtras, itemKey, normalizeRepo, requestMentions, type ItemRef } from "./github-refs";
-
-export type { GhItem, GhUser, PullExtras };
-import { personForGithubLogin } from "./github-identity";
+import { type BuiltBy, builtByLedger, builtLine, creditClosedIssue, creditMergedPull, type MergedPull, shippedCredits } from "./github-credit";
+import { allItemRefs, type GhItem, itemKey, normalizeRepo, requestMentions, type ItemRef, type PullExtras } from "./github-refs";
 import { notifyFollowers } from "./notify";
 import { changeStatus } from "./status";
 import { STATUS_LABEL } from "./requests";
@@ -100,26 +97,6 @@ interface Why {
   builtBy?: BuiltBy;
 }
 
-export interface BuiltBy {
-  built: string[];
-  reviewed: string[];
-}
-
-/** Who built a request: everyone credited code or review for work linked to it. */
-async function builtByLedger(tx: Tx, requestId: number): Promise<BuiltBy> {
-  const rows = await tx.contribution.findMany({
-    where: { requestId, kind: { in: ["code", "review"] } },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    select: { kind: true, githubLogin: true, person: { select: { displayName: true } } },
-  });
-  const names = (kind: string) => [...new Set(rows.filter((r) => r.kind === kind).map((r) => r.person?.displayName ?? r.githubLogin ?? ""))].filter(Boolean);
-  const built = names("code");
-  return { built, reviewed: names("review").filter((n) => !built.includes(n)) };
-}
-
-const builtLine = (b: BuiltBy): string =>
-  [b.built.length ? `Built by ${listNames(b.built)}` : "", b.reviewed.length ? `reviewed by ${listNames(b.reviewed)}` : ""].filter(Boolean).join("; ");
-
 /** The lines every follower and channel reads under a status change. */
 async function statusExtra(tx: Tx, requestId: number, to: RequestStatus, builtBy?: BuiltBy): Promise<string> {
   const a = await requestAudience(tx, requestId);
@@ -129,22 +106,6 @@ async function statusExtra(tx: Tx, requestId: number, to: RequestStatus, builtBy
     .filter(Boolean)
     .join(" · ");
   return [built ? `${built}.` : "", `${who}.`].filter(Boolean).join("\n");
-}
-
-/** Ideas for the requester, financial for every pledging community: earned when a request ships. */
-async function shippedCredits(tx: Tx, requestId: number, at: Date): Promise<number> {
-  const r = await tx.featureRequest.findUnique({
-    where: { id: requestId },
-    select: { id: true, title: true, authorId: true, communityId: true, pledges: { select: { communityId: true } } },
-  });
-  if (!r) return 0;
-  const source = `request:${r.id}:shipped`;
-  const note = `#${r.id} ${truncate(r.title, 200)}`;
-  const credits: Credit[] = [
-    { kind: "ideas", source, personId: r.authorId, communityId: r.communityId, requestId: r.id, note, at },
-    ...r.pledges.map((p) => ({ kind: "financial" as const, source, communityId: p.communityId, requestId: r.id, note, at })),
-  ];
-  return addCredits(tx, credits);
 }
 
 export type MoveOutcome = "changed" | "same" | "none";
@@ -215,15 +176,6 @@ export async function projectStatusChanged(services: Services, tx: Tx, nodeId: s
   await moveRequest(services, tx, row.requestId, to, { reason: `project status "${truncate(option, 50)}" on ${row.repo}#${row.number}`, sourceRef: row.url });
 }
 
-/** Credit the reporter of a bug issue closed as completed; a linked issue's idea is the requester's. */
-export async function creditClosedIssue(services: Services, tx: Tx, item: GhItem, closedAt: Date): Promise<number> {
-  if (item.kind !== "issue" || !item.author || isBotLogin(item.author.login, item.author.type)) return 0;
-  const row = await tx.githubItem.findUnique({ where: { repo_number: { repo: normalizeRepo(item.repo), number: item.number } } });
-  if (row?.requestId) return 0;
-  const credit = await creditFor(services, tx, item.author.login, { kind: "bug", source: `github:issue:${itemKey(item)}`, note: `${itemKey(item)} ${truncate(item.title, 200)}`, at: closedAt });
-  return addCredits(tx, [credit.credit]);
-}
-
 /**
  * issues.closed: completed ships the linked request, not planned declines it, a duplicate leaves
  * it alone (the demand is still there). An unlinked completed issue credits its reporter (bug).
@@ -254,67 +206,6 @@ export async function issueReopened(services: Services, tx: Tx, item: GhItem): P
   await moveRequest(services, tx, live.id, to === "shipped" || to === "declined" ? "open" : to, { reason: `${itemKey(item)} was reopened`, sourceRef: item.url });
 }
 
-interface Resolved {
-  credit: Credit;
-  name: string;
-}
-
-/** A credit for a GitHub login: to the chat person it belongs to, else to the login itself. */
-async function creditFor(services: Services, tx: Tx, login: string, c: Omit<Credit, "personId" | "githubLogin" | "communityId">): Promise<Resolved> {
-  const p = await personForGithubLogin(tx, services.config, login);
-  if (p) return { credit: { ...c, personId: p.personId, communityId: p.communityId ?? undefined }, name: p.displayName };
-  return { credit: { ...c, githubLogin: login.toLowerCase() }, name: login };
-}
-
-export interface MergedPull extends GhItem {
-  mergedAt: Date;
-}
-
-/**
- * Credits a merged pull request: its author and Co-authored-by co-authors (code), its reviewers
- * (review). Returns the requests it ships (its own link and the linked issues it closes) and
- * the names credited, for the announcement.
- */
-export async function creditMergedPull(services: Services, tx: Tx, pr: MergedPull, extras: PullExtras = {}): Promise<{ requestIds: number[]; builtBy: BuiltBy; credited: number }> {
-  const key = itemKey(pr);
-  const requestIds: number[] = [];
-  const own = await tx.githubItem.findUnique({ where: { repo_number: { repo: normalizeRepo(pr.repo), number: pr.number } } });
-  if (own?.requestId) requestIds.push(own.requestId);
-  for (const ref of closingRefs(pr.body, pr.repo)) {
-    const linked = await tx.githubItem.findUnique({ where: { repo_number: { repo: ref.repo, number: ref.number } } });
-    if (linked?.requestId && !requestIds.includes(linked.requestId)) requestIds.push(linked.requestId);
-  }
-  const requestId = requestIds[0];
-  const source = `github:pr:${key}`;
-  const note = `${key} ${truncate(pr.title, 200)}`;
-  const base = { source, note, at: pr.mergedAt, requestId };
-
-  // Logins as GitHub spells them (for the announcement), compared without case.
-  const authors: string[] = [];
-  const has = (list: string[], login: string) => list.some((l) => l.toLowerCase() === login.toLowerCase());
-  if (pr.author && !isBotLogin(pr.author.login, pr.author.type)) authors.push(pr.author.login);
-  const trailers: CoAuthor[] = [pr.body ?? "", ...(extras.commitMessages ?? [])].flatMap((t) => coAuthors(t));
-  for (const c of trailers) {
-    const login = c.login ?? extras.loginsByEmail?.get(c.email);
-    if (!login) {
-      services.log.info({ pr: key }, "co-author without a GitHub login is not credited");
-      continue;
-    }
-    if (!isBotLogin(login) && !has(authors, login)) authors.push(login);
-  }
-  const stored = await tx.githubReview.findMany({ where: { repo: normalizeRepo(pr.repo), number: pr.number }, orderBy: { submittedAt: "asc" } });
-  const reviewers: string[] = [];
-  for (const l of [...(extras.reviewers ?? []), ...stored.map((r) => r.login)]) if (!has(authors, l) && !has(reviewers, l) && !isBotLogin(l)) reviewers.push(l);
-
-  const built: Resolved[] = [];
-  for (const login of authors) built.push(await creditFor(services, tx, login, { ...base, kind: "code" }));
-  const reviewed: Resolved[] = [];
-  for (const login of reviewers) reviewed.push(await creditFor(services, tx, login, { ...base, kind: "review" }));
-  const credited = await addCredits(tx, [...built, ...reviewed].map((r) => r.credit));
-  const names = (rs: Resolved[]) => [...new Set(rs.map((r) => r.name))];
-  return { requestIds, builtBy: { built: names(built), reviewed: names(reviewed).filter((n) => !names(built).includes(n)) }, credited };
-}
-
 /**
  * pull_request.closed with merged: credits, then every request it ships moves to shipped. A
  * request that already shipped (its issue closed first) gets a short credits post instead, so
@@ -340,37 +231,6 @@ export async function pullMerged(services: Services, tx: Tx, pr: MergedPull, ext
 /** pull_request.closed without merging: only the item's state changes. */
 export async function pullClosedUnmerged(services: Services, tx: Tx, pr: GhItem): Promise<void> {
   await recordItem(services, tx, pr);
-}
-
-/** pull_request_review.submitted: remember the reviewer; credit at once if the PR already merged. */
-export async function reviewSubmitted(
-  services: Services,
-  tx: Tx,
-  pr: GhItem & { mergedAt?: Date | null },
-  reviewer: GhUser,
-  state: string,
-  at: Date,
-): Promise<void> {
-  if (isBotLogin(reviewer.login, reviewer.type) || state.toLowerCase() === "dismissed") return;
-  const login = reviewer.login.toLowerCase();
-  if (pr.author && pr.author.login.toLowerCase() === login) return; // answering one's own PR is not a review
-  const repo = normalizeRepo(pr.repo);
-  await tx.githubReview.upsert({
-    where: { repo_number_login: { repo, number: pr.number, login } },
-    create: { repo, number: pr.number, login, state: state.toLowerCase(), submittedAt: at },
-    update: { state: state.toLowerCase() },
-  });
-  if (pr.mergedAt) {
-    const own = await tx.githubItem.findUnique({ where: { repo_number: { repo, number: pr.number } } });
-    const c = await creditFor(services, tx, login, {
-      kind: "review",
-      source: `github:pr:${itemKey(pr)}`,
-      note: `${itemKey(pr)} ${truncate(pr.title, 200)}`,
-      at,
-      requestId: own?.requestId ?? undefined,
-    });
-    await addCredits(tx, [c.credit]);
-  }
 }
 
 export interface ReleaseInfo {

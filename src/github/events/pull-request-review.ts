@@ -1,5 +1,5 @@
 import type { Webhooks } from "@octokit/webhooks";
-import { reviewSubmitted } from "../../core/github-sync";
+import { recordReview } from "../../core/github-credit";
 import { pullItem } from "../payload";
 import type { EventDeps } from "../webhooks";
 
@@ -12,6 +12,6 @@ export function onPullRequestReview(webhooks: Webhooks, { services, run }: Event
     const reviewer = { login: review.user.login, type: review.user.type };
     const at = review.submitted_at ? new Date(review.submitted_at) : services.clock.now();
     const mergedAt = pr.merged_at ? new Date(pr.merged_at) : null;
-    return run(e, repo, (tx) => reviewSubmitted(services, tx, { ...pullItem(repo, pr), mergedAt }, reviewer, review.state, at));
+    return run(e, repo, (tx) => recordReview(services, tx, { ...pullItem(repo, pr), mergedAt }, reviewer, review.state, at));
   });
 }
