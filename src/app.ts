@@ -11,6 +11,7 @@ import { OutboxWorker, type WorkerOptions } from "./delivery/worker";
 import { createLogger } from "./log";
 import { HttpServer } from "./server/http";
 import { mountHealth } from "./server/health";
+import { mountRoadmap } from "./web/roadmap";
 
 export type PlatformStatus = "connected" | "connecting" | "disconnected";
 
@@ -101,6 +102,7 @@ export async function startApp(opts: StartOptions): Promise<App> {
       },
     };
     mountHealth(app);
+    mountRoadmap(app);
     if (opts.platforms !== false) {
       const { startPlatforms } = await import("./platforms");
       await startPlatforms(app);
