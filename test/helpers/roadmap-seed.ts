@@ -109,19 +109,14 @@ export async function seedRoadmap(db: Db, now: Date): Promise<Seeded> {
   return { now, sso, builds, darkMode, csv, xss, oldShipped, declined, merged, gammaOnly };
 }
 
-/** 10,000 open requests, each with its author's vote: enough to need paging. */
+/** `count` open requests, each with its author's vote: enough to need paging. One statement each. */
 export async function seedMany(db: Db, count: number): Promise<void> {
   const community = await db.community.findUniqueOrThrow({ where: { slug: "beta" } });
   const author = await db.person.create({ data: { displayName: "Bulk", communityId: community.id } });
-  const first = (await db.featureRequest.aggregate({ _max: { id: true } }))._max.id ?? 0;
-  for (let start = 0; start < count; start += 2000) {
-    const n = Math.min(2000, count - start);
-    await db.featureRequest.createMany({
-      data: Array.from({ length: n }, (_, i) => ({ title: `Bulk request ${start + i + 1}`, communityId: community.id, authorId: author.id })),
-    });
-  }
-  const ids = (await db.featureRequest.findMany({ where: { id: { gt: first }, authorId: author.id }, select: { id: true } })).map((r) => r.id);
-  for (let i = 0; i < ids.length; i += 2000) {
-    await db.vote.createMany({ data: ids.slice(i, i + 2000).map((requestId) => ({ requestId, personId: author.id, communityId: community.id })) });
-  }
+  await db.$executeRaw`
+    INSERT INTO "FeatureRequest" (title, "communityId", "authorId", "updatedAt")
+    SELECT 'Bulk request ' || g, ${community.id}, ${author.id}, now() FROM generate_series(1, ${count}::int) g`;
+  await db.$executeRaw`
+    INSERT INTO "Vote" ("requestId", "personId", "communityId")
+    SELECT id, ${author.id}, ${community.id} FROM "FeatureRequest" WHERE "authorId" = ${author.id}`;
 }
