@@ -312,11 +312,15 @@ export async function getPublicRequest(services: Services, id: number): Promise<
   const [base] = await decorate(services, ranked.rows);
   const [changes, votes, pledges] = await Promise.all([
     db.statusChange.findMany({ where: { requestId: id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
-    db.vote.findMany({ where: { requestId: id }, select: { createdAt: true }, orderBy: { createdAt: "asc" } }),
+    // Counted per day in the database: a popular request can have tens of thousands of votes.
+    // createdAt is stored as UTC wall-clock time, so its date is the UTC day.
+    db.$queryRaw<{ day: string; n: number }[]>(Prisma.sql`
+      SELECT to_char(v."createdAt", 'YYYY-MM-DD') AS day, count(*)::int AS n
+      FROM "Vote" v WHERE v."requestId" = ${id} GROUP BY 1 ORDER BY 1`),
     db.pledge.findMany({ where: { requestId: id }, include: { community: true }, orderBy: [{ amount: "desc" }, { id: "asc" }] }),
   ]);
-  const perDay = new Map<string, number>();
-  votes.forEach((v, i) => perDay.set(v.createdAt.toISOString().slice(0, 10), i + 1));
+  let runningTotal = 0;
+  const votesOverTime = votes.map((v) => ({ day: v.day, votes: (runningTotal += Number(v.n)) }));
   return {
     ...base,
     body: fr.body,
@@ -330,7 +334,7 @@ export async function getPublicRequest(services: Services, id: number): Promise<
       source: c.source,
       link: isHttpUrl(c.sourceRef) ? c.sourceRef : null,
     })),
-    votesOverTime: [...perDay].map(([day, n]) => ({ day, votes: n })),
+    votesOverTime,
     pledgesBy: orderPledges(pledges, weightOf(services)).map((p) => ({ community: publicCommunity(p.community), amount: Number(p.amount) })),
   };
 }

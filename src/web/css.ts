@@ -40,8 +40,8 @@ li.req{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:.75rem
 svg.bar{vertical-align:middle}
 svg.bar .bar-track{fill:#e5e7eb}
 svg.bar .bar-fill{fill:#2563eb}
-svg.chart{width:100%;height:auto;max-height:16rem;background:#fff;border:1px solid #e5e7eb;border-radius:8px}
-svg.chart .tick{font-size:12px;fill:#6b7280}
+svg.chart{display:block;width:100%;max-width:40rem;height:auto;background:#fff;border:1px solid #e5e7eb;border-radius:8px}
+svg.chart .tick{font-size:13px;fill:#6b7280}
 svg.chart .chart-line{stroke:#1d4ed8}
 svg.chart .chart-area{fill:#dbeafe}
 nav.pager{display:flex;justify-content:space-between;gap:1rem;margin:1rem 0}

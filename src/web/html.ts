@@ -83,6 +83,7 @@ export function layout(o: LayoutOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${o.title}</title>
 <link rel="stylesheet" href="/roadmap.css">
+<link rel="icon" href="data:,">
 ${o.feed ? html`<link rel="alternate" type="application/atom+xml" title="Roadmap status changes" href="/roadmap.atom">` : ""}
 </head>
 <body>

@@ -1,7 +1,7 @@
 import type { PublicCommunity, PublicRequest, PublicRequestDetail, RoadmapGroup, RoadmapPage } from "../core/roadmap";
 import { LISTABLE_STATUSES, STATUS_LABEL } from "../core/requests";
 import { plural } from "../core/text";
-import { formatNumber, html, type Html, isoDay, layout, safeHref, timeTag } from "./html";
+import { formatNumber, html, type Html, layout, safeHref, timeTag } from "./html";
 import { roadmapHref, type PageFilters } from "./query";
 import { breadthBar, votesChart } from "./svg";
 
@@ -180,7 +180,7 @@ ${votesChart(d.votesOverTime, now)}
 ${votesTable}
 <h2>History</h2>
 <ol class="history">${history}</ol>
-<p class="muted">As JSON: <a href="/api/requests/${d.number}">/api/requests/${d.number}</a> · last change ${isoDay(d.updatedAt)}</p>`,
+<p class="muted">As JSON: <a href="/api/requests/${d.number}">/api/requests/${d.number}</a></p>`,
   });
 }
 

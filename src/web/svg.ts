@@ -35,9 +35,10 @@ function niceCeiling(n: number): number {
  * flat until `until` (today). Each point carries a tooltip (<title>), which needs no script.
  */
 export function votesChart(points: { day: string; votes: number }[], until: Date): Html {
-  const W = 600;
+  // A small viewBox with 13-unit text: about 10px on a phone, 17px at the 40rem the CSS allows.
+  const W = 480;
   const H = 180;
-  const pad = { l: 40, r: 12, t: 12, b: 28 };
+  const pad = { l: 36, r: 10, t: 12, b: 28 };
   if (!points.length) return trusted(`<p class="muted">No votes yet.</p>`);
   const t0 = Date.parse(points[0].day);
   const last = Date.parse(points[points.length - 1].day);
@@ -64,10 +65,10 @@ export function votesChart(points: { day: string; votes: number }[], until: Date
       `<line class="axis" x1="${pad.l}" y1="${y(0)}" x2="${W - pad.r}" y2="${y(0)}" stroke="#9ca3af"/>` +
       `<line class="axis" x1="${pad.l}" y1="${pad.t}" x2="${pad.l}" y2="${y(0)}" stroke="#9ca3af"/>` +
       `<line class="grid" x1="${pad.l}" y1="${y(top)}" x2="${W - pad.r}" y2="${y(top)}" stroke="#e5e7eb"/>` +
-      `<text class="tick" x="${pad.l - 6}" y="${y(top) + 4}" text-anchor="end">${formatNumber(top)}</text>` +
-      `<text class="tick" x="${pad.l - 6}" y="${y(0) + 4}" text-anchor="end">0</text>` +
-      `<text class="tick" x="${pad.l}" y="${H - 8}" text-anchor="start">${points[0].day}</text>` +
-      `<text class="tick" x="${W - pad.r}" y="${H - 8}" text-anchor="end">${new Date(t1).toISOString().slice(0, 10)}</text>` +
+      `<text class="tick" font-size="13" fill="#6b7280" x="${pad.l - 6}" y="${y(top) + 4}" text-anchor="end">${formatNumber(top)}</text>` +
+      `<text class="tick" font-size="13" fill="#6b7280" x="${pad.l - 6}" y="${y(0) + 4}" text-anchor="end">0</text>` +
+      `<text class="tick" font-size="13" fill="#6b7280" x="${pad.l}" y="${H - 8}" text-anchor="start">${points[0].day}</text>` +
+      `<text class="tick" font-size="13" fill="#6b7280" x="${W - pad.r}" y="${H - 8}" text-anchor="end">${new Date(t1).toISOString().slice(0, 10)}</text>` +
       `<path class="chart-area" d="${area}" fill="#dbeafe"/>` +
       `<path class="chart-line" d="${line}" fill="none" stroke="#1d4ed8" stroke-width="2"/>` +
       dots +
