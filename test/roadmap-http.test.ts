@@ -84,6 +84,15 @@ describe.each(DB_TARGETS)("roadmap over HTTP on %s", (target) => {
     expect(filtered).toContain('<option value="delta" selected>Delta Labs</option>');
     expect(filtered).toContain('value="image"');
     expect(filtered).toContain("wanted by Delta Labs, matching “image”");
+    // Odd search input is only text: a NUL byte, SQL punctuation, a wildcard, an emoji.
+    for (const q of ["%00image", "%27%3B--", "%25", "%F0%9F%98%80"]) {
+      for (const path of [`/roadmap?q=${q}`, `/api/requests?q=${q}`]) {
+        const res = await get(path);
+        expect([path, res.status]).toEqual([path, 200]);
+        await res.text();
+      }
+    }
+    expect(items((await text("/roadmap?status=in_progress&q=%00image")).body)).toEqual([s.builds]);
   });
 
   test("bad filters get a 400 page that says why; private and unknown communities alike", async () => {

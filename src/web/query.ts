@@ -7,7 +7,13 @@ const blankIsUnset = (v: unknown) => (typeof v === "string" && v.trim() === "" ?
 
 const statusList = `${LISTABLE_STATUSES.join(", ")}`;
 const community = z.preprocess(blankIsUnset, z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { message: "Give a community slug, like alpha." }).optional());
-const search = z.preprocess(blankIsUnset, z.string().trim().max(200, { message: "Search for at most 200 characters." }).optional());
+// Control characters mean nothing in a search, and PostgreSQL refuses a NUL in text outright.
+// eslint-disable-next-line no-control-regex
+const withoutControls = (v: unknown) => (typeof v === "string" ? v.replace(/[\u0000-\u001F\u007F]/g, " ") : v);
+const search = z.preprocess(
+  (v) => blankIsUnset(withoutControls(v)),
+  z.string().trim().max(200, { message: "Search for at most 200 characters." }).optional(),
+);
 const page = z.preprocess(
   blankIsUnset,
   z.coerce

@@ -25,7 +25,7 @@ export interface SendOptions {
 export function sendBody(req: IncomingMessage, res: ServerResponse, body: string, o: SendOptions): void {
   const status = o.status ?? 200;
   const etag = etagOf(body);
-  const common = { ...SECURITY_HEADERS, "cache-control": o.cacheControl ?? "public, no-cache", vary: "accept-encoding", ...o.headers };
+  const common = { ...SECURITY_HEADERS, "cache-control": o.cacheControl ?? "public, no-cache", ...o.headers };
   if (status === 200 && matchesEtag(req.headers["if-none-match"], etag)) {
     res.writeHead(304, { ...common, etag });
     res.end();
