@@ -253,13 +253,14 @@ async function rankShipped(services: Services, q: Pick<RoadmapQuery, "community"
   if (!order.length) return { rows: [] as RankedRequest[], total: 0 };
   const { rows } = await rankRequests(services, {
     statuses: ["shipped"],
-    ids: order.map((o) => o.id),
+    // Every shipped request is in `order` anyway; only the recent window needs an id list.
+    ids: since ? order.map((o) => o.id) : undefined,
     communitySlug: q.community,
     search: q.search,
     pageSize: order.length,
   });
   const position = new Map(order.map((o, i) => [o.id, i]));
-  rows.sort((a, b) => position.get(a.id)! - position.get(b.id)!);
+  rows.sort((a, b) => (position.get(a.id) ?? Infinity) - (position.get(b.id) ?? Infinity));
   return { rows, total: rows.length };
 }
 
