@@ -12,6 +12,7 @@ import { OutboxWorker, type WorkerOptions } from "./delivery/worker";
 import { createLogger } from "./log";
 import { HttpServer } from "./server/http";
 import { mountHealth } from "./server/health";
+import { mountRoadmap } from "./web/roadmap";
 
 export type PlatformStatus = "connected" | "connecting" | "disconnected";
 
@@ -103,6 +104,7 @@ export async function startApp(opts: StartOptions): Promise<App> {
     };
     mountHealth(app);
     subscribeSupport(app);
+    mountRoadmap(app);
     if (opts.platforms !== false) {
       const { startPlatforms } = await import("./platforms");
       await startPlatforms(app);
