@@ -5,12 +5,14 @@ import { type Clock, systemClock } from "./core/clock";
 import { syncCommunities } from "./core/communities";
 import type { Services } from "./core/context";
 import type { ThreadMessageHandler } from "./core/inbound";
+import { subscribeSupport } from "./core/support/relay";
 import { openDatabase, type Database } from "./db/client";
 import type { Deliverer } from "./delivery/deliverer";
 import { OutboxWorker, type WorkerOptions } from "./delivery/worker";
 import { createLogger } from "./log";
 import { HttpServer } from "./server/http";
 import { mountHealth } from "./server/health";
+import { mountRoadmap } from "./web/roadmap";
 
 export type PlatformStatus = "connected" | "connecting" | "disconnected";
 
@@ -101,6 +103,8 @@ export async function startApp(opts: StartOptions): Promise<App> {
       },
     };
     mountHealth(app);
+    subscribeSupport(app);
+    mountRoadmap(app);
     if (opts.platforms !== false) {
       const { startPlatforms } = await import("./platforms");
       await startPlatforms(app);

@@ -8,6 +8,7 @@ import { openDatabase, type Database } from "../db/client";
 import { createLogger } from "../log";
 import { registerExec } from "./exec";
 import { registerExport } from "./export";
+import { registerGithub } from "./github";
 import type { CliIO } from "./io";
 import { readLock } from "./local";
 
@@ -20,6 +21,8 @@ export interface CliContext {
   /** Set when running inside the bot (admin endpoint): use its services, never forward. */
   services?: Services;
   env?: Env;
+  /** Where progress bars draw (defaults to stderr when not running inside the bot). */
+  progress?: NodeJS.WritableStream;
 }
 
 /** The whole `flywheel` command line; returns the exit code instead of exiting. */
@@ -52,6 +55,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   const io: CliIO = {
     out: ctx.out,
     err: ctx.err,
+    progress: ctx.progress ?? (ctx.services ? undefined : process.stderr),
     async services() {
       if (ctx.services) return ctx.services;
       const { config } = loadConfigFile(env.FLYWHEEL_CONFIG);
@@ -77,6 +81,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     });
   registerExec(program, io, setCode);
   registerExport(program, io, setCode);
+  registerGithub(program, io, setCode, env);
 
   try {
     await program.parseAsync(argv, { from: "user" });
