@@ -157,9 +157,11 @@ export async function rankRequests(services: Services, q: ListQuery): Promise<{ 
   const pageSize = q.pageSize ?? PAGE_SIZE;
   const page = Math.max(1, q.page ?? 1);
   const offset = (page - 1) * pageSize;
-  const statuses = q.statuses.map((s) => Prisma.sql`${s}`);
+  // Compared as the enum (not ::text) so the planner knows how many rows each status has.
+  const statuses = q.statuses.map((s) => Prisma.sql`${s}::"RequestStatus"`);
+  // The community's id first, then its requests from RequestCommunity's index.
   const communityFilter = q.communitySlug
-    ? Prisma.sql`AND r.id IN (SELECT rc."requestId" FROM "RequestCommunity" rc JOIN "Community" c2 ON c2.id = rc."communityId" WHERE c2.slug = ${q.communitySlug})`
+    ? Prisma.sql`AND r.id IN (SELECT rc."requestId" FROM "RequestCommunity" rc WHERE rc."communityId" = (SELECT c2.id FROM "Community" c2 WHERE c2.slug = ${q.communitySlug}))`
     : Prisma.empty;
   const searchFilter = q.search?.trim()
     ? Prisma.sql`AND (to_tsvector('english', r.title || ' ' || r.body) @@ plainto_tsquery('english', ${q.search}) OR r.title ILIKE ${"%" + q.search.trim() + "%"})`
@@ -175,7 +177,7 @@ export async function rankRequests(services: Services, q: ListQuery): Promise<{ 
               + coalesce(t.essential, 0) * ${w.essential}::float8) AS breadth
       FROM "FeatureRequest" r
       LEFT JOIN "RequestBreadth" t ON t."requestId" = r.id
-      WHERE r.status::text IN (${Prisma.join(statuses)}) ${communityFilter} ${searchFilter} ${idFilter}
+      WHERE r.status IN (${Prisma.join(statuses)}) ${communityFilter} ${searchFilter} ${idFilter}
     ), bounds AS (
       SELECT max(breadth) AS hi, min(breadth) AS lo
       FROM (SELECT breadth FROM base ORDER BY breadth DESC LIMIT ${pageSize + 1} OFFSET ${offset}) p
