@@ -10,6 +10,7 @@ import { registerExec } from "./exec";
 import { registerExport } from "./export";
 import type { CliIO } from "./io";
 import { readLock } from "./local";
+import { registerSlack } from "./slack";
 
 /** Subcommands that touch the database: forwarded to a running bot that holds the embedded one. */
 const DB_COMMANDS = new Set(["exec", "export", "digest", "github"]);
@@ -77,6 +78,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     });
   registerExec(program, io, setCode);
   registerExport(program, io, setCode);
+  registerSlack(program, io, setCode, env);
 
   try {
     await program.parseAsync(argv, { from: "user" });

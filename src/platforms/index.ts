@@ -1,9 +1,11 @@
 import type { App } from "../app";
+import { startSlack } from "./slack";
 
 /**
  * Starts every platform whose variables are set. Each platform module registers its own HTTP
  * routes, deliverer, status and stop hook on the app.
  */
-export async function startPlatforms(_app: App): Promise<void> {
+export async function startPlatforms(app: App): Promise<void> {
   // Slack, Discord and GitHub mount here as they land.
+  if (app.env.SLACK_BOT_TOKEN || app.env.SLACK_APP_TOKEN || app.env.SLACK_SIGNING_SECRET) await startSlack(app);
 }
