@@ -187,6 +187,9 @@ export class SlackStandin extends EventEmitter {
         if (msg.envelope_id) this.acks.get(msg.envelope_id)?.(msg.payload ?? null);
       });
       ws.send(JSON.stringify({ type: "hello", num_connections: 1, debug_info: { host: "standin" }, connection_info: { app_id: "A0FLY" } }));
+      // Slack pings every few seconds; a client that hears nothing for 30 s reconnects.
+      const ping = setInterval(() => ws.ping(), 5000).unref();
+      ws.on("close", () => clearInterval(ping));
       this.emit("socket");
     });
   }

@@ -1,7 +1,7 @@
 import { webApi } from "@slack/bolt";
 import type { App, PlatformStatus } from "../../app";
 import { ConfigError } from "../../config/env";
-import { Background } from "./budget";
+import { Background, within } from "./budget";
 import { cachedIdentity, createBolt } from "./bolt";
 import { registerSlashCommands } from "./commands";
 import { SlackDeliverer } from "./deliverer";
@@ -93,7 +93,8 @@ export async function startSlack(app: App, opts: SlackOptions = {}): Promise<voi
   app.stopHooks.push(async () => {
     stopped = true;
     clearTimeout(retry);
-    if (socket) await socket.stop().catch((e: unknown) => log.warn({ err: e }, "slack socket mode did not stop cleanly"));
+    // Bolt's receiver.stop() does not wait for the close handshake; the client's disconnect does.
+    if (socket) await within(socket.client.disconnect(), 5000);
     await rt.background.drain();
     state = "disconnected";
   });
