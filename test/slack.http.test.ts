@@ -107,6 +107,15 @@ describe.each(DB_TARGETS)("Slack over HTTP (Bolt receiver) on %s", (target) => {
     expect(await h.app.services.db.featureRequest.count()).toBe(before);
   });
 
+  test("if Slack will not open the form, the person is told how to type the command instead", async () => {
+    h.standin.failNext("views.open", { status: 200, error: "expired_trigger_id" });
+    const url = rurl();
+    expect((await command(ANA, "/request", "", url)).status).toBe(200);
+    const told = await answerAt(url);
+    expect(told).toMatchObject({ response_type: "ephemeral" });
+    expect(String(told.text)).toContain("You can type it instead: /request &lt;title&gt; [| details] [--force]"); // Slack shows <title>
+  });
+
   test("the message shortcut turns a message into a request, with the text as details and a link back", async () => {
     const url = rurl();
     const message = { ts: "1764400000.123456", user: "U0CAROL", text: "Could we get <https://example.org/spec|SSO> for <@U0ANA|ana>?\nIt keeps coming up." };

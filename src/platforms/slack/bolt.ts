@@ -1,12 +1,14 @@
 import { App as BoltApp, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Authorize, type Logger as BoltLogger } from "@slack/bolt";
 import type { Logger } from "pino";
+import { scrubSecrets } from "../../log";
 
 type WebClientOptions = webApi.WebClientOptions;
 
 /** Bolt and its clients log through our pino logger (which redacts tokens). */
 export function boltLogger(log: Logger): BoltLogger {
   let level = LogLevel.INFO;
-  const text = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? m.message : typeof m === "string" ? m : JSON.stringify(m))).join(" ");
+  // Library messages are strings (pino only scrubs objects): scrub token shapes here.
+  const text = (msg: unknown[]) => scrubSecrets(msg.map((m) => (m instanceof Error ? m.message : typeof m === "string" ? m : JSON.stringify(m))).join(" "));
   return {
     debug: (...m: unknown[]) => log.debug(text(m)),
     info: (...m: unknown[]) => log.info(text(m)),

@@ -1,5 +1,6 @@
 import type { App as BoltApp, SlashCommand, webApi } from "@slack/bolt";
 import { dispatch } from "../../commands/dispatch";
+import { usageOf } from "../../commands/define";
 import { loadCommands } from "../../commands/registry";
 import { errorReply, type ModalSpec } from "../../core/reply";
 import { responseBody } from "./answer";
@@ -33,10 +34,23 @@ export function registerSlashCommands(bolt: BoltApp, rt: SlackRuntime): void {
     const { speaker, place } = slackSpeaker({ user: c.user_id, name: c.user_name, team: c.team_id, channel });
     const modalState = { ws: c.team_id, ch: channel, r: c.response_url };
 
-    const spec = loadCommands().get(name)?.modal;
-    if (spec && !text.trim()) {
+    const def = loadCommands().get(name);
+    /** Opens a form; if Slack refuses (an expired trigger), says how to type the command instead. */
+    const form = (spec: ModalSpec) =>
+      within(
+        rt.background.run("open modal", () =>
+          openModal(client, c.trigger_id, spec, modalState).catch(async (e: unknown) => {
+            rt.log.warn({ err: e }, "slack views.open failed");
+            const usage = def ? ` ${usageOf(def)}` : "";
+            await respond(responseBody(errorReply(`I couldn't open the form just now. You can type it instead: /${name}${usage}`)));
+          }),
+        ),
+        left(),
+      );
+
+    if (def?.modal && !text.trim()) {
       await ack();
-      await rt.background.run("open modal", () => openModal(client, c.trigger_id, spec, modalState));
+      await form(def.modal);
       return;
     }
 
@@ -47,7 +61,7 @@ export function registerSlashCommands(bolt: BoltApp, rt: SlackRuntime): void {
       if (!reply) return ack();
       if (reply.modal) {
         await ack();
-        await rt.background.run("open modal", () => openModal(client, c.trigger_id, reply.modal!, modalState));
+        await form(reply.modal);
         return;
       }
       return ack(responseBody(reply));

@@ -27,6 +27,7 @@ function classify(e: unknown): Error {
   if (e instanceof webApi.WebAPIPlatformError) {
     const code = String(e.data.error);
     if (code === "ratelimited") return new RetryLater(30_000, "slack rate limited");
+    if (code === "not_in_channel") return new PermanentFailure("slack refused the message: not_in_channel (invite the bot to that channel)");
     if (HOPELESS.has(code)) return new PermanentFailure(`slack refused the message: ${code}`);
     return new Error(`slack error: ${code}`);
   }

@@ -2,7 +2,7 @@ import { webApi } from "@slack/bolt";
 import type { App, PlatformStatus } from "../../app";
 import { ConfigError } from "../../config/env";
 import { Background, within } from "./budget";
-import { cachedIdentity, createBolt } from "./bolt";
+import { boltLogger, cachedIdentity, createBolt } from "./bolt";
 import { registerSlashCommands } from "./commands";
 import { SlackDeliverer } from "./deliverer";
 import { registerEvents } from "./events";
@@ -37,7 +37,7 @@ export async function startSlack(app: App, opts: SlackOptions = {}): Promise<voi
   const base = { ...(slackApiUrl ? { slackApiUrl } : {}), timeout: 20_000 };
   const clientOptions: webApi.WebClientOptions = { ...base, retryConfig: { retries: opts.retries ?? 2, factor: 2, minTimeout: 300, maxTimeout: 1500 } };
   // The outbox worker owns retries and backoff: its client fails fast and hands 429s back.
-  const outboxClient = new webApi.WebClient(token, { ...base, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: undefined, logLevel: webApi.LogLevel.ERROR });
+  const outboxClient = new webApi.WebClient(token, { ...base, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: boltLogger(log) });
   const identity = cachedIdentity(outboxClient, token);
 
   const { bolt, http, socket } = createBolt({ botToken: token, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, clientOptions, identity, log });

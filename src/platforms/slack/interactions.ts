@@ -87,7 +87,7 @@ function registerShortcut(bolt: BoltApp, rt: SlackRuntime): void {
   });
 }
 
-/** The first option named in a dispatch error ("title: too short"), to show it under that field. */
+/** A dispatch error about one option ("title: The title needs…") shown under that field of the form. */
 function fieldError(text: string, fields: string[]): Record<string, string> | undefined {
   const m = /^([\w-]+): ([^\n]+)/.exec(text);
   return m && fields.includes(m[1]) ? { [m[1]]: m[2] } : undefined;
@@ -134,7 +134,7 @@ function registerModals(bolt: BoltApp, rt: SlackRuntime): void {
     if (!reply) return ack();
     if (reply.error) {
       const errors = fieldError(reply.text, fields);
-      if (errors) return ack({ response_action: "errors", errors: { [Object.keys(errors)[0]]: withoutUsage(Object.values(errors)[0]) } });
+      if (errors) return ack({ response_action: "errors", errors });
       return ack({ response_action: "update", view: noticeModal(view.title?.text ?? "Flywheel", withoutUsage(reply.text)) });
     }
     await ack();

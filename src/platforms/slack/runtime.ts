@@ -19,7 +19,7 @@ export interface SlackRuntime {
  * friendly reply so the person is never left without an answer.
  */
 export function once(rt: SlackRuntime, id: string, work: () => Promise<Reply>): Promise<Reply | null> {
-  return rt.background.run("slack command", async () => {
+  const run = rt.background.run("slack command", async (): Promise<Reply | null> => {
     try {
       if (!(await firstTimeSeen(rt.app.services.db, id, "slack"))) {
         rt.log.info({ id }, "slack delivery seen before; not applied again");
@@ -30,7 +30,8 @@ export function once(rt: SlackRuntime, id: string, work: () => Promise<Reply>): 
       rt.log.error({ err: e, id }, "slack command failed");
       return errorReply("Something went wrong on our side. Nothing you typed was lost; please try again in a moment.");
     }
-  }) as Promise<Reply | null>;
+  });
+  return run.then((r) => r ?? null);
 }
 
 /** "Working on it" ack for work that outlives Slack's 3 seconds; the answer follows on its own. */
