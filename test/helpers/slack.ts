@@ -42,6 +42,7 @@ export async function startSlackHarness(target: string, opts: { socket?: boolean
       HOST: "127.0.0.1",
       LOG_LEVEL: "silent",
     }),
+    // SLACK_TEST_LOG=debug shows Bolt's and the Socket Mode client's own logs when a test puzzles you.
     log: createLogger(process.env.SLACK_TEST_LOG ?? "silent", process.env.SLACK_TEST_LOG ? process.stdout : undefined),
     databaseUrl: db.url,
     config: parseConfig(SLACK_TEST_CONFIG_YAML),

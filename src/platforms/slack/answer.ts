@@ -18,9 +18,14 @@ export function responseBody(reply: Reply): SlackMessage & { response_type: "eph
   return { response_type: reply.ephemeral ? "ephemeral" : "in_channel", ...renderMessage(reply) };
 }
 
-/** Posts to a response_url (valid 30 minutes, 5 times), as Bolt's respond() does. */
+/** Posts to a response_url (valid 30 minutes, 5 times), as Bolt's respond() does, but never hangs. */
 export async function postToResponseUrl(url: string, body: object): Promise<void> {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  });
   if (!res.ok) throw new Error(`response_url answered ${res.status}`);
 }
 

@@ -3,7 +3,7 @@ import { dispatch } from "../../commands/dispatch";
 import { usageOf } from "../../commands/define";
 import { loadCommands } from "../../commands/registry";
 import { errorReply, type ModalSpec } from "../../core/reply";
-import { responseBody } from "./answer";
+import { postToResponseUrl, responseBody } from "./answer";
 import { deadline, within } from "./budget";
 import { renderModal, type ModalState } from "./render";
 import { isDeliveryId, once, WORKING, type SlackRuntime } from "./runtime";
@@ -21,7 +21,7 @@ export async function openModal(client: webApi.WebClient, triggerId: string, spe
  * the response_url. `/request` with no text opens its form instead.
  */
 export function registerSlashCommands(bolt: BoltApp, rt: SlackRuntime): void {
-  bolt.command(/^\/[a-z0-9_-]+$/i, async ({ command, ack, respond, client }) => {
+  bolt.command(/^\/[a-z0-9_-]+$/i, async ({ command, ack, client }) => {
     const left = deadline(rt.ackBudgetMs);
     const c: SlashCommand = command;
     if (!isSlackId(c.user_id) || !isSlackId(c.team_id) || !isDeliveryId(c.trigger_id)) {
@@ -42,7 +42,7 @@ export function registerSlashCommands(bolt: BoltApp, rt: SlackRuntime): void {
           openModal(client, c.trigger_id, spec, modalState).catch(async (e: unknown) => {
             rt.log.warn({ err: e }, "slack views.open failed");
             const usage = def ? ` ${usageOf(def)}` : "";
-            await respond(responseBody(errorReply(`I couldn't open the form just now. You can type it instead: /${name}${usage}`)));
+            await postToResponseUrl(c.response_url, responseBody(errorReply(`I couldn't open the form just now. You can type it instead: /${name}${usage}`)));
           }),
         ),
         left(),
@@ -69,7 +69,7 @@ export function registerSlashCommands(bolt: BoltApp, rt: SlackRuntime): void {
     await ack(responseBody(WORKING));
     void rt.background.run("late command answer", async () => {
       const reply = await work;
-      if (reply) await respond({ ...responseBody(reply), replace_original: false });
+      if (reply) await postToResponseUrl(c.response_url, { ...responseBody(reply), replace_original: false });
     });
   });
 }

@@ -39,13 +39,14 @@ export function registerEvents(bolt: BoltApp, rt: SlackRuntime): void {
   bolt.event("app_mention", async ({ event, body, context, client }) => {
     const left = deadline(rt.ackBudgetMs);
     const team = event.user_team ?? event.team ?? body.team_id;
-    if (event.bot_id || !isSlackId(event.user) || !isSlackId(team) || !isSlackId(event.channel) || !isDeliveryId(body.event_id)) return;
+    const user = event.user;
+    if (event.bot_id || !isSlackId(user) || !isSlackId(team) || !isSlackId(event.channel) || !isDeliveryId(body.event_id)) return;
     const line = fromSlackText(event.text.replace(context.botUserId ? new RegExp(`<@${context.botUserId}(\\|[^>]*)?>`, "g") : /^\s*<@[^>]+>/, ""));
     const thread = event.thread_ts ?? event.ts;
-    const { speaker, place } = slackSpeaker({ user: event.user, name: event.user_profile?.display_name || event.user_profile?.real_name, team, channel: event.channel, thread });
+    const { speaker, place } = slackSpeaker({ user, name: event.user_profile?.display_name || event.user_profile?.real_name, team, channel: event.channel, thread });
     const done = rt.background.run("mention", async () => {
       const reply = await once(rt, `event:${body.event_id}`, () => dispatchLine(rt.app.services, line, speaker, place));
-      if (reply) await answer(reply, { client, user: event.user!, channel: event.channel, thread });
+      if (reply) await answer(reply, { client, user, channel: event.channel, thread });
     });
     await within(done, left());
   });

@@ -95,7 +95,8 @@ export async function startSlack(app: App, opts: SlackOptions = {}): Promise<voi
     clearTimeout(retry);
     // Bolt's receiver.stop() does not wait for the close handshake; the client's disconnect does.
     if (socket) await within(socket.client.disconnect(), 5000);
-    await rt.background.drain();
+    // Answers still in flight finish (each Slack call is bounded) before the database closes.
+    await within(rt.background.drain(), 30_000);
     state = "disconnected";
   });
   log.info({ mode: socket ? "socket" : "http" }, "slack started");
