@@ -11,6 +11,7 @@ import { registerExport } from "./export";
 import { registerGithub } from "./github";
 import type { CliIO } from "./io";
 import { readLock } from "./local";
+import { registerSlack } from "./slack";
 
 /** Subcommands that touch the database: forwarded to a running bot that holds the embedded one. */
 const DB_COMMANDS = new Set(["exec", "export", "digest", "github"]);
@@ -82,6 +83,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   registerExec(program, io, setCode);
   registerExport(program, io, setCode);
   registerGithub(program, io, setCode, env);
+  registerSlack(program, io, setCode, env);
 
   try {
     await program.parseAsync(argv, { from: "user" });
