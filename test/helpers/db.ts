@@ -57,15 +57,17 @@ export interface TestEnv {
   clock: ManualClock;
   database: Database;
   config: FlywheelConfig;
+  /** The database's URL ("memory:" for PGlite): a second connection (a second replica) opens it. */
+  url: string;
   close(): Promise<void>;
 }
 
 /** Services on a fresh database with the test communities synced in. */
 export async function testServices(target: string, yaml = TEST_CONFIG_YAML): Promise<TestEnv> {
   const config = parseConfig(yaml);
-  const { database, drop } = await freshDatabase(target);
+  const { database, url, drop } = await freshDatabase(target);
   await syncCommunities(database.prisma, config);
   const clock = new ManualClock();
   const services: Services = { db: database.prisma, clock, config, log: createLogger("silent") };
-  return { services, clock, database, config, close: drop };
+  return { services, clock, database, config, url, close: drop };
 }
