@@ -56,7 +56,7 @@ export async function createStore(target: string, configYaml: string, seed: (db:
 }
 
 /** A whole app on the store, the way `flywheel start` runs one (minus Slack/Discord). */
-export function startOn(store: Store, configYaml: string, clock: Clock, deliverers: Deliverer[], opts: { listen?: boolean } = {}): Promise<App> {
+export function startOn(store: Store, configYaml: string, clock: Clock, deliverers: Deliverer[], opts: { listen?: boolean; scheduler?: false } = {}): Promise<App> {
   return startApp({
     env: loadEnv({ LOG_LEVEL: "silent", DATA_DIR: store.dataDir, PORT: "0", HOST: "127.0.0.1" } as NodeJS.ProcessEnv),
     config: parseConfig(configYaml),
@@ -66,6 +66,6 @@ export function startOn(store: Store, configYaml: string, clock: Clock, delivere
     platforms: false,
     listen: opts.listen ?? false,
     worker: { pollMs: 20, leaseMs: 2000 },
-    scheduler: { pollMs: 100 },
+    scheduler: opts.scheduler ?? { pollMs: 100 },
   });
 }
