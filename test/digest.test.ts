@@ -1,5 +1,6 @@
 import { runCli } from "../src/cli/program";
 import { loadEnv } from "../src/config/env";
+import { parseConfig } from "../src/config/file";
 import { buildDigest, communityBySlug, postDigest } from "../src/core/digest";
 import { formatWeekRange, parseWeek, weekContaining } from "../src/core/weeks";
 import { openDatabase } from "../src/db/client";
@@ -25,6 +26,13 @@ describe("weeks in a community's time zone", () => {
     expect(() => parseWeek("2027-W53", "UTC")).toThrow("2027 has weeks 1 to 52");
     expect(() => parseWeek("2026-02-30", "UTC")).toThrow("not a calendar date");
     expect(() => parseWeek("next tuesday", "UTC")).toThrow("Give a date like 2026-11-25");
+  });
+
+  test("a community's digest schedule in flywheel.yml is checked at start-up", () => {
+    const yaml = (cron: string) => `communities:\n  - { slug: a, name: A, digest: "${cron}" }\n`;
+    expect(parseConfig(yaml("30 7 * * fri")).communities[0].digest).toBe("30 7 * * fri");
+    expect(() => parseConfig(yaml("99 9 * * 1"))).toThrow("flywheel.yml: communities[0].digest: expected a valid cron expression like '0 9 * * 1'");
+    expect(() => parseConfig(yaml("every monday"))).toThrow("communities[0].digest: expected a cron expression like '0 9 * * 1'");
   });
 
   test("a schedule's first firing after a week ends, in the community's zone", () => {
@@ -77,6 +85,22 @@ describe.each(DB_TARGETS)("weekly digests on %s", (target) => {
     // Gamma is private: others see its tier; its own digest names it.
     const gamma = await communityBySlug(t.services, "gamma");
     expect((await buildDigest(t.services, gamma, parseWeek("2026-W48", "UTC"))).reply.text).toContain("Gamma Institute pledged 200 USD to #3 Single sign-on");
+  });
+
+  test("a busy week's long lists are cut to fit a chat message, saying how many more there are", async () => {
+    const beta = await communityBySlug(t.services, "beta");
+    const author = await t.services.db.person.findFirstOrThrow({ where: { displayName: "bob" } });
+    for (let i = 1; i <= 15; i++)
+      await t.services.db.featureRequest.create({
+        data: { title: `A long request title number ${String(i).padStart(2, "0")} that goes on and on about it`, communityId: beta.id, authorId: author.id, createdAt: new Date(`2026-10-0${5 + (i % 5)}T10:00:00Z`) },
+      });
+    const { reply } = await buildDigest(t.services, beta, parseWeek("2026-W41", "UTC"));
+    const fresh = reply.sections![0];
+    expect(fresh.title).toBe("New requests");
+    const lines = fresh.text!.split("\n");
+    expect(lines[lines.length - 1]).toMatch(/^…and (\d+) more: \/requests$/);
+    expect(lines.length - 1 + Number(/(\d+) more/.exec(lines[lines.length - 1])![1])).toBe(15);
+    expect(fresh.text!.length).toBeLessThanOrEqual(1024);
   });
 
   test("an empty week posts nothing and is recorded as empty", async () => {

@@ -11,8 +11,9 @@ import { formatWeekRange, lastCompleteWeek, type Week } from "./weeks";
 
 /** Monday 09:00 in the community's time zone, unless its `digest` setting says otherwise. */
 export const DEFAULT_DIGEST_CRON = "0 9 * * 1";
-/** Lines per section: a digest must fit one Slack message and one Discord embed. */
+/** Lines and characters per section: each must fit a Slack section block and a Discord embed field (1024). */
 const LIST_MAX = 10;
+const SECTION_CHARS = 900;
 const MOST_WANTED = 5;
 const TITLE_MAX = 70;
 /** Shipped first, then what is moving, then the rest. */
@@ -53,8 +54,17 @@ export function median(values: number[]): number | undefined {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-const capped = (lines: string[], more: (n: number) => string): string =>
-  [...lines.slice(0, LIST_MAX), ...(lines.length > LIST_MAX ? [more(lines.length - LIST_MAX)] : [])].join("\n");
+/** The first lines that fit, then "…and N more". */
+function capped(lines: string[], more: (n: number) => string): string {
+  const kept: string[] = [];
+  let size = 0;
+  for (const line of lines) {
+    if (kept.length === LIST_MAX || size + line.length + 1 > SECTION_CHARS) break;
+    kept.push(line);
+    size += line.length + 1;
+  }
+  return [...kept, ...(kept.length < lines.length ? [more(lines.length - kept.length)] : [])].join("\n");
+}
 
 const title = (t: string) => truncate(t, TITLE_MAX);
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

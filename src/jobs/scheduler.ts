@@ -61,7 +61,10 @@ export class Scheduler {
   start(): void {
     if (this.started) return;
     this.started = true;
-    this.leadership.start({ elected: () => (this.electing = this.elected()), demoted: () => this.demoted() });
+    this.leadership.start({
+      elected: () => (this.electing = this.elected().catch((e: unknown) => this.log.error({ err: e }, "scheduler failed to start its jobs"))),
+      demoted: () => this.demoted(),
+    });
   }
 
   async stop(): Promise<void> {
