@@ -147,6 +147,24 @@ describe.each(DB_TARGETS)("outbox delivery on %s", (target) => {
     expect(await t.services.db.outboxMessage.count({ where: { idempotencyKey: { startsWith: "outbox-dead:" } } })).toBe(1);
   });
 
+  test("a platform that cannot be reached (connection refused) is retried until it is back", async () => {
+    const down = await new PlatformStandIn().start();
+    const unreachable = down.url;
+    await down.close(); // nothing listens there any more
+    let url = unreachable;
+    const w = new OutboxWorker(t.services, [{ platform: "slack", deliver: (d) => standInDeliverer("slack", url).deliver(d) }], { random: () => 0.5 });
+    workers.push(w);
+    const id = await enqueue(t.services.db, { key: "offline:1", place: { platform: "slack", channel: "C0OFF" }, reply: { text: "when you are back" } });
+    expect(await w.tick()).toBe(1);
+    const row = await t.services.db.outboxMessage.findUniqueOrThrow({ where: { id } });
+    expect(row).toMatchObject({ status: "pending", attempts: 1, lastError: "fetch failed (ECONNREFUSED)" });
+    url = standIn.url;
+    t.clock.advance(60_000);
+    await w.drain();
+    expect(await t.services.db.outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "delivered", attempts: 2 });
+    expect(standIn.countsByKey().get("offline:1")).toBe(1);
+  });
+
   test("a 4xx refusal is dead at once, and the channel's next message still goes", async () => {
     standIn.behaviour = (_n, body) => (body.text === "refused" ? { status: 404 } : { status: 200 });
     const first = await enqueue(t.services.db, { key: "perm:1", place: { platform: "slack", channel: "C0PERM" }, reply: { text: "refused" } });

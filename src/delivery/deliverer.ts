@@ -14,7 +14,7 @@ export interface Delivery {
    * reached the platform. A deliverer that can look (Slack message metadata, Discord's
    * enforce_nonce with the key as nonce) should make sure it does not post a second copy.
    */
-  inDoubt: boolean;
+  inDoubt?: boolean;
 }
 
 export interface Delivered {

@@ -61,6 +61,14 @@ type Outcome =
   | { kind: "wait"; ms: number; error: string }
   | { kind: "failed"; permanent: boolean; error: string };
 
+/** "fetch failed (ECONNREFUSED)": the message, plus the network cause fetch hides in `cause`. */
+function errorText(e: unknown): string {
+  const err = e as { message?: unknown; cause?: { code?: unknown; message?: unknown } } | undefined;
+  const message = typeof err?.message === "string" ? err.message : String(e);
+  const cause = err?.cause?.code ?? err?.cause?.message;
+  return typeof cause === "string" && !message.includes(cause) ? `${message} (${cause})` : message;
+}
+
 const DEFAULTS = {
   maxAttempts: 12,
   baseDelayMs: 1000,
@@ -208,7 +216,7 @@ export class OutboxWorker {
       });
       return { kind: "delivered", externalId: result.externalId ?? editExternalId ?? null, thread: result.thread ?? thread ?? null };
     } catch (e) {
-      const error = scrubSecrets(e instanceof Error ? e.message : String(e)).slice(0, 500);
+      const error = scrubSecrets(errorText(e)).slice(0, 500);
       if (e instanceof RetryLater) return { kind: "wait", ms: Math.max(0, e.retryAfterMs), error };
       return { kind: "failed", permanent: e instanceof PermanentFailure, error };
     }
