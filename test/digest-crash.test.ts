@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
 import { Client } from "pg";
 import type { App } from "../src/app";
 import { ManualClock } from "../src/core/clock";
 import { DB_TARGETS } from "./helpers/db";
 import { DIGEST_CONFIG_YAML, seedDigestWeek } from "./helpers/digest-seed";
 import { PlatformStandIn, standInDeliverer, waitFor } from "./helpers/platform-standin";
+import { spawnReplica, type Replica } from "./helpers/replica";
 import { createStore, startOn, type Store } from "./helpers/store";
 
 const TUESDAY_AFTER_W48 = "2026-12-01T10:00:00Z"; // all three communities' digests are due
@@ -16,30 +15,10 @@ const EXPECTED_KEYS = [
   "digest:gamma:2026-W48:discord:100000000000000003:100000000000000004",
 ];
 
-/** Starts a replica in its own process (tsx runs the TypeScript as `npm run dev` does). */
-function spawnReplica(store: Store, standIn: PlatformStandIn): { child: ChildProcess; ready: Promise<void>; exited: Promise<void> } {
-  const child = spawn(process.execPath, ["--require", require.resolve("tsx/cjs"), join(__dirname, "fixtures", "replica.ts")], {
-    env: {
-      ...process.env,
-      NODE_OPTIONS: "",
-      FLYWHEEL_REPLICA: JSON.stringify({ databaseUrl: store.databaseUrl, dataDir: store.dataDir, now: TUESDAY_AFTER_W48, standIn: standIn.url, configYaml: DIGEST_CONFIG_YAML }),
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  child.stderr!.on("data", (d) => (stderr += String(d)));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout!.on("data", (d) => String(d).includes("ready") && resolve());
-    void exited.then(() => reject(new Error(`replica exited early: ${stderr}`)));
-  });
-  return { child, ready, exited };
-}
-
 describe.each(DB_TARGETS)("killing a replica mid-digest on %s", (target) => {
   let store: Store;
   let standIn: PlatformStandIn;
-  let replica: ReturnType<typeof spawnReplica> | undefined;
+  let replica: Replica | undefined;
   let app: App | undefined;
 
   beforeAll(async () => {
@@ -47,10 +26,7 @@ describe.each(DB_TARGETS)("killing a replica mid-digest on %s", (target) => {
     standIn = await new PlatformStandIn().start();
   });
   afterAll(async () => {
-    if (replica && replica.child.exitCode === null && replica.child.signalCode === null) {
-      replica.child.kill("SIGKILL");
-      await replica.exited;
-    }
+    await replica?.kill();
     await app?.stop();
     await standIn.close();
     await store.cleanup();
@@ -71,14 +47,13 @@ describe.each(DB_TARGETS)("killing a replica mid-digest on %s", (target) => {
       await blocker.query(`INSERT INTO "DigestRun" ("communityId", week, status) SELECT id, '2026-W48', 'blocker' FROM "Community" WHERE slug = 'beta'`);
     }
     try {
-      replica = spawnReplica(store, standIn);
+      replica = spawnReplica(store, standIn, TUESDAY_AFTER_W48, DIGEST_CONFIG_YAML);
       await replica.ready;
       await firstPost;
       if (blocker) {
         await waitFor(async () => (await blocker!.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")).rowCount === 1, "beta's claim to wait");
       }
-      replica.child.kill("SIGKILL");
-      await replica.exited;
+      await replica.kill();
     } finally {
       await blocker?.query("ROLLBACK");
       await blocker?.end();

@@ -6,6 +6,7 @@ import { SCHEDULER_LOCK_KEY } from "../src/jobs/leader";
 import { DB_TARGETS } from "./helpers/db";
 import { DIGEST_CONFIG_YAML, seedDigestWeek } from "./helpers/digest-seed";
 import { PlatformStandIn, standInDeliverer, waitFor } from "./helpers/platform-standin";
+import { spawnReplica, type Replica } from "./helpers/replica";
 import { createStore, startOn, type Store } from "./helpers/store";
 
 const MONDAY_AFTER_W48 = "2026-11-30T10:00:00Z"; // alpha (Mon 09:00 Paris) and gamma (Mon 09:00 UTC) are due; beta (Tue 08:00) is not
@@ -79,69 +80,100 @@ describe.each(DB_TARGETS)("the digest schedule on %s", (target) => {
 
 const pgOnly = process.env.TEST_DATABASE_URL ? describe : describe.skip;
 
-pgOnly("two schedulers on one PostgreSQL", () => {
+/** The backend pid holding the scheduler lock in this database, if any. */
+async function lockHolder(url: string): Promise<number | undefined> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    const res = await c.query<{ pid: number }>(
+      "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = 0 AND objid = $1 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+      [SCHEDULER_LOCK_KEY],
+    );
+    return res.rows[0]?.pid;
+  } finally {
+    await c.end();
+  }
+}
+
+pgOnly("several schedulers on one PostgreSQL", () => {
   let store: Store;
   let standIn: PlatformStandIn;
   const apps: App[] = [];
+  let replica: Replica | undefined;
+  const deliverers = () => [standInDeliverer("slack", standIn.url), standInDeliverer("discord", standIn.url)];
+  const leaders = () => apps.filter((a) => a.scheduler.isLeader);
 
   beforeAll(async () => {
     store = await createStore("postgresql", DIGEST_CONFIG_YAML, seedDigestWeek);
     standIn = await new PlatformStandIn().start();
   });
   afterAll(async () => {
+    await replica?.kill();
     for (const app of apps.splice(0)) await app.stop();
     await standIn.close();
     await store.cleanup();
   });
 
-  test("only one runs the jobs; when its session dies or it stops, the other takes over", async () => {
+  test("only one runs the jobs; a leader whose session dies steps down; when it stops, the other takes over", async () => {
     const clock = new ManualClock(new Date(MONDAY_AFTER_W48));
-    const deliverers = () => [standInDeliverer("slack", standIn.url), standInDeliverer("discord", standIn.url)];
-    const a = await startOn(store, DIGEST_CONFIG_YAML, clock, deliverers());
-    const b = await startOn(store, DIGEST_CONFIG_YAML, clock, deliverers());
-    apps.push(a, b);
-    await waitFor(() => a.scheduler.isLeader || b.scheduler.isLeader, "a leader");
-    await waitFor(async () => (await a.services.db.digestRun.count()) === 2, "catch-up runs");
+    apps.push(await startOn(store, DIGEST_CONFIG_YAML, clock, deliverers()), await startOn(store, DIGEST_CONFIG_YAML, clock, deliverers()));
+    await waitFor(() => leaders().length === 1, "a leader");
+    await waitFor(async () => (await apps[0].services.db.digestRun.count()) === 2, "catch-up runs");
     // Several follower polls later, still exactly one leader, and only it has jobs.
     for (let i = 0; i < 5; i++) {
       await new Promise((r) => setTimeout(r, 120));
-      expect([a.scheduler.isLeader, b.scheduler.isLeader].filter(Boolean)).toHaveLength(1);
+      expect(leaders()).toHaveLength(1);
     }
-    const [leader, follower] = a.scheduler.isLeader ? [a, b] : [b, a];
+    const [leader] = leaders();
+    const follower = apps.find((a) => a !== leader)!;
     expect(follower.scheduler.scheduled()).toEqual([]);
     await waitFor(() => leader.scheduler.scheduled().length === 4, "the leader's jobs");
-    const claimers = await a.services.db.digestRun.findMany({ select: { claimedBy: true } });
+    const claimers = await leader.services.db.digestRun.findMany({ select: { claimedBy: true } });
     expect(claimers.map((c) => c.claimedBy)).toEqual([leader.scheduler.leadership.id, leader.scheduler.leadership.id]);
 
-    // The leader's database session dies (network cut, server restart): the follower takes over.
+    // The leader's database session dies (network cut, server restart): it stops leading on that
+    // session, and whichever replica takes the lock next (possibly it, reconnected) leads alone.
+    const dead = (await lockHolder(store.databaseUrl!))!;
     const admin = new Client({ connectionString: store.databaseUrl });
     await admin.connect();
-    try {
-      const killed = await admin.query(
-        "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = 0 AND objid = $1 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-        [SCHEDULER_LOCK_KEY],
-      );
-      expect(killed.rowCount).toBe(1);
-    } finally {
-      await admin.end();
-    }
-    await waitFor(() => follower.scheduler.isLeader && !leader.scheduler.isLeader, "the follower taking over");
-    expect(leader.scheduler.scheduled()).toEqual([]);
-    await waitFor(() => follower.scheduler.scheduled().length === 4, "the new leader's jobs");
+    await admin.query("SELECT pg_terminate_backend($1)", [dead]).finally(() => admin.end());
+    await waitFor(async () => {
+      const holder = await lockHolder(store.databaseUrl!);
+      return holder !== undefined && holder !== dead && leaders().length === 1 && leaders()[0].scheduler.scheduled().length === 4;
+    }, "one leader on a live session");
+    const now = leaders()[0];
+    expect(apps.find((a) => a !== now)!.scheduler.scheduled()).toEqual([]);
 
     // The new leader's jobs claim in its name.
     clock.set("2026-12-01T08:00:00Z");
-    await follower.scheduler.scheduled().find((s) => s.name === "digest:beta")!.task.execute();
-    expect(await a.services.db.digestRun.findFirst({ where: { community: { slug: "beta" } } })).toMatchObject({ claimedBy: follower.scheduler.leadership.id });
+    await now.scheduler.scheduled().find((s) => s.name === "digest:beta")!.task.execute();
+    expect(await now.services.db.digestRun.findFirst({ where: { community: { slug: "beta" } } })).toMatchObject({ claimedBy: now.scheduler.leadership.id });
 
-    // The new leader stops (a deploy): the first one, reconnected, leads again.
-    await follower.stop();
-    apps.splice(apps.indexOf(follower), 1);
-    await waitFor(() => leader.scheduler.isLeader, "the first replica leading again");
-    await waitFor(() => leader.scheduler.scheduled().length === 4, "its jobs again");
+    // It stops (a deploy): the other one takes over.
+    const other = apps.find((a) => a !== now)!;
+    await now.stop();
+    apps.splice(apps.indexOf(now), 1);
+    await waitFor(() => other.scheduler.isLeader && other.scheduler.scheduled().length === 4, "the other replica leading");
 
-    await waitFor(async () => (await leader.services.db.outboxMessage.count({ where: { status: "pending" } })) === 0, "an empty outbox");
+    await waitFor(async () => (await other.services.db.outboxMessage.count({ where: { status: "pending" } })) === 0, "an empty outbox");
     expect(standIn.received.filter((r) => r.key.startsWith("digest:")).map((r) => r.key.split(":")[1]).sort()).toEqual(["alpha", "alpha", "beta", "gamma"]);
     expect([...standIn.countsByKey().values()].every((n) => n === 1)).toBe(true);
+    for (const app of apps.splice(0)) await app.stop();
   });
+
+  test("when the leader's process is killed, a follower takes over", async () => {
+    // The leader is a separate process; it has already run the digests (previous test).
+    replica = spawnReplica(store, standIn, "2026-12-01T10:00:00Z", DIGEST_CONFIG_YAML);
+    await replica.ready;
+    await waitFor(async () => (await lockHolder(store.databaseUrl!)) !== undefined, "the process to lead");
+    const follower = await startOn(store, DIGEST_CONFIG_YAML, new ManualClock(new Date("2026-12-01T10:00:00Z")), deliverers());
+    apps.push(follower);
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setTimeout(r, 120));
+      expect(follower.scheduler.isLeader).toBe(false);
+    }
+    await replica.kill();
+    await waitFor(() => follower.scheduler.isLeader && follower.scheduler.scheduled().length === 4, "the follower taking over");
+    expect(await follower.services.db.digestRun.count()).toBe(3); // nothing was posted twice
+  }, 120_000);
 });
