@@ -6,6 +6,7 @@ import { syncCommunities } from "../core/communities";
 import type { Services } from "../core/context";
 import { openDatabase, type Database } from "../db/client";
 import { createLogger } from "../log";
+import { registerDigest } from "./digest";
 import { registerExec } from "./exec";
 import { registerExport } from "./export";
 import { registerGithub } from "./github";
@@ -84,6 +85,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   registerExport(program, io, setCode);
   registerGithub(program, io, setCode, env);
   registerSlack(program, io, setCode, env);
+  registerDigest(program, io, setCode);
 
   try {
     await program.parseAsync(argv, { from: "user" });
