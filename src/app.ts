@@ -13,6 +13,7 @@ import { OutboxWorker, type WorkerOptions } from "./delivery/worker";
 import { digestJobs } from "./jobs/digests";
 import { AdvisoryLockLeader, SoleLeader } from "./jobs/leader";
 import { Scheduler } from "./jobs/scheduler";
+import { runSupportReminders } from "./core/support/reminders";
 import { createLogger } from "./log";
 import { HttpServer } from "./server/http";
 import { mountHealth } from "./server/health";
@@ -96,6 +97,8 @@ export async function startApp(opts: StartOptions): Promise<App> {
     const leadership = database.kind === "postgresql" && url ? new AdvisoryLockLeader(url, { log, pollMs }) : new SoleLeader();
     const scheduler = new Scheduler(leadership, log);
     scheduler.addSource(digestJobs(services, leadership.id));
+    // SLA reminders: every minute is fine-grained enough for the shortest (15-minute) threshold.
+    scheduler.add({ name: "support-reminders", cron: "* * * * *", run: () => runSupportReminders(services) });
     const http = new HttpServer(log);
     const deliverers: Deliverer[] = [...(opts.deliverers ?? [])];
     const app: App = {
