@@ -6,11 +6,13 @@ import { syncCommunities } from "../core/communities";
 import type { Services } from "../core/context";
 import { openDatabase, type Database } from "../db/client";
 import { createLogger } from "../log";
+import { registerDigest } from "./digest";
 import { registerExec } from "./exec";
 import { registerExport } from "./export";
 import { registerGithub } from "./github";
 import type { CliIO } from "./io";
 import { readLock } from "./local";
+import { registerSlack } from "./slack";
 
 /** Subcommands that touch the database: forwarded to a running bot that holds the embedded one. */
 const DB_COMMANDS = new Set(["exec", "export", "digest", "github"]);
@@ -82,6 +84,8 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   registerExec(program, io, setCode);
   registerExport(program, io, setCode);
   registerGithub(program, io, setCode, env);
+  registerSlack(program, io, setCode, env);
+  registerDigest(program, io, setCode);
 
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -20,6 +20,10 @@ export interface GithubGateway {
 /** Counters core bumps; src/server/metrics implements them with prom-client. */
 export interface MetricsSink {
   commandHandled(command: string, platform: string, outcome: "ok" | "user_error" | "error"): void;
+  /** An inbound delivery (a GitHub webhook, a Slack event) by source and event name. */
+  webhookReceived(source: string, event: string): void;
+  /** A digest run: posted, empty (nothing to say), or already claimed by another run. */
+  digestRun(outcome: "posted" | "empty" | "already"): void;
 }
 
 /** What every core service and command gets: the database, the clock, the config. */

@@ -42,6 +42,7 @@ export function createWebhooks(services: Services, secret: string, outcomes: Map
   const webhooks = new Webhooks({ secret });
   const run: Run = async (event, repo, effect, prepare) => {
     const name = [event.name, actionOf(event.payload)].filter(Boolean).join(".");
+    services.metrics?.webhookReceived("github", name);
     if (repo && !repoFollowed(services.config, repo)) {
       services.log.info({ delivery: event.id, event: name, repo }, "GitHub event from a repository not in github.repos: ignored");
       outcomes.set(event.id, "ignored");
