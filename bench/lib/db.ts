@@ -18,7 +18,8 @@ export interface BenchDb {
   kind: "postgresql" | "pglite";
   database: Database;
   raw: RawQuery;
-  close(): Promise<void>;
+  /** Closes the connections and removes the database (keepDatabase: leave it for another process). */
+  close(opts?: { keepDatabase?: boolean }): Promise<void>;
 }
 
 /** A fresh PostgreSQL database opened through the app's own openDatabase, plus a raw pg pool of the same size (10). */
@@ -30,10 +31,10 @@ export async function freshPostgres(name: string): Promise<BenchDb> {
     kind: "postgresql",
     database,
     raw: (sql, params) => pool.query(sql, params),
-    async close() {
+    async close(opts) {
       await pool.end();
       await database.close();
-      await dropDatabase(name);
+      if (!opts?.keepDatabase) await dropDatabase(name);
     },
   };
 }

@@ -2,13 +2,15 @@
  * Part 3 — scale: seeds worlds of N communities (per community: 100 members, 20 requests, 2,000
  * votes, 40 pledges; so 500 communities = 10,000 requests and 1,000,000 votes) and times what a
  * member waits for: the ranked list (/requests), one community's list, /request-show of the most
- * wanted requests and, once the digest core exists, every community's weekly digest. Floors: the
+ * wanted requests and every community's weekly digest. Floors: the
  * same commands' cheapest counterpart on the same data: resolve who is asking, then read an
  * unranked page of 11 requests, or one request by id. Growth between scales is reported as an exponent: 1 = linear.
  */
 import { dispatch } from "../../src/commands/dispatch";
 import type { Services } from "../../src/core/context";
+import { buildDigest, buildDigests, type Digest } from "../../src/core/digest";
 import { resolveActor } from "../../src/core/identity";
+import { lastCompleteWeek } from "../../src/core/weeks";
 import type { Prisma } from "../../src/generated/prisma/client";
 import { openDatabase, type Database } from "../../src/db/client";
 import { dropDatabase } from "../lib/pg";
@@ -149,7 +151,46 @@ async function timeCommands(ctx: BenchContext, services: Services, database: Dat
     better: "lower",
     details: { subject: summarize(show.subject), floor: summarize(show.floor), requests: top },
   });
-  return { communities: n, votes, list: listFig.value, show: showFig.value };
+
+  // Every community's digest of the last complete week, built together (as the catch-up does),
+  // beside building one community's: the ratio is what the other communities add.
+  const communities = await db.community.findMany({ where: { active: true }, orderBy: { id: "asc" } });
+  const week = lastCompleteWeek(services.clock.now(), "UTC");
+  const rounds = ctx.options.quick ? 2 : 5;
+  let built: Digest[] = [];
+  const digests = await interleave(
+    rounds,
+    (i) => timeOnce(() => buildDigest(services, communities[(i * 7) % communities.length], week)),
+    () =>
+      timeOnce(async () => {
+        built = await buildDigests(services, communities, week);
+      }),
+  );
+  const posted = built.filter((d) => !d.empty).length;
+  if (posted !== communities.length) throw new Error(`expected ${communities.length} digests with news, got ${posted}`);
+  const digestFig = ctx.report.add({
+    part: "scale",
+    name: `all ${n.toLocaleString("en-US")} weekly digests, ${label}`,
+    unit: "ms",
+    value: summarize(digests.subject).p50,
+    floor: summarize(digests.floor).p50,
+    floorName: "one community's digest",
+    better: "lower",
+    target: n === 500 ? { of: "value", max: 2000, text: "< 2 s" } : undefined,
+    details: { subject: summarize(digests.subject), floor: summarize(digests.floor), week: week.label, characters: built[0]?.reply.text.length },
+  });
+  // The Monday-morning burst: every community's scheduled job builds its own digest at once.
+  const burst = await timeOnce(() => Promise.all(communities.map((c) => buildDigest(services, c, week))));
+  ctx.report.add({
+    part: "scale",
+    name: `${n.toLocaleString("en-US")} scheduled digest jobs at once, ${label}`,
+    unit: "ms",
+    value: burst,
+    floor: summarize(digests.subject).p50,
+    floorName: "built together",
+    better: "lower",
+  });
+  return { communities: n, votes, list: listFig.value, show: showFig.value, digests: digestFig.value };
 }
 
 /** How cost grows from the smallest to the largest scale: t ∝ n^k, k = 1 is linear. */
