@@ -1,8 +1,9 @@
 /**
  * Part 5 — footprint: the built bot (`node dist/src/main.js`, what `npm start` runs) started
  * from nothing until /healthz answers 200, and its resident memory once idle; with the embedded
- * PGlite (a fresh data folder, then a restart on it) and with PostgreSQL. Floor: a bare Node
- * HTTP server started and measured the same way.
+ * PGlite (a fresh data folder, then a restart on it) and with PostgreSQL, without a chat platform
+ * and with Slack (HTTP mode, against the local stand-in). Floors: a bare Node HTTP server started
+ * and measured the same way; for the PGlite restart, Node opening the same PGlite folder.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +13,7 @@ import { PGLITE_SETTINGS } from "../../src/db/client";
 import { recreateDatabase, dropDatabase } from "../lib/pg";
 import type { BenchContext } from "../lib/context";
 import { BOT, ensureBuilt, ROOT, rssMb, startNode } from "../lib/proc";
+import { SlackStandin } from "../lib/slack-standin";
 import { median } from "../lib/stats";
 import { benchConfig } from "../lib/world";
 
@@ -55,9 +57,19 @@ export async function runFootprint(ctx: BenchContext): Promise<void> {
     }
     const url = await recreateDatabase("flywheel_bench_footprint");
     const pg: Started[] = [];
+    const pgSlack: Started[] = [];
+    // A deployment with Slack (HTTP mode) also loads Bolt; its Web API is the local stand-in.
+    const standin = new SlackStandin();
+    await standin.listen();
     try {
-      for (let i = 0; i < runs; i++) pg.push(await start(bot, { ...env, DATABASE_URL: url, DATA_DIR: join(work, "unused") }, work, idleMs));
+      for (let i = 0; i < runs; i++) {
+        pg.push(await start(bot, { ...env, DATABASE_URL: url, DATA_DIR: join(work, "unused") }, work, idleMs));
+        pgSlack.push(
+          await start(bot, { ...env, DATABASE_URL: url, DATA_DIR: join(work, "unused"), SLACK_BOT_TOKEN: "xoxb-bench-footprint", SLACK_SIGNING_SECRET: "bench-footprint-secret", SLACK_API_URL: standin.apiUrl }, work, idleMs),
+        );
+      }
     } finally {
+      await standin.close();
       await dropDatabase("flywheel_bench_footprint");
     }
     const add = (name: string, xs: Started[], floorRuns: Started[], floorName: string, rssTarget: boolean) => {
@@ -86,6 +98,7 @@ export async function runFootprint(ctx: BenchContext): Promise<void> {
     add("PGlite, first run (creates the database)", fresh, floor, "bare Node HTTP server", false);
     add("PGlite, restart", warm, pgliteFloor, "Node + PGlite on the same folder", true);
     add("PostgreSQL", pg, floor, "bare Node HTTP server", true);
+    add("PostgreSQL + Slack", pgSlack, floor, "bare Node HTTP server", true);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
