@@ -18,6 +18,7 @@ import { runFanout } from "./parts/fanout";
 import { runFootprint } from "./parts/footprint";
 import { runScale } from "./parts/scale";
 import { runVotes } from "./parts/votes";
+import { updateReadme } from "./readme";
 
 type Part = (ctx: BenchContext) => Promise<void>;
 const parts: Record<PartName, Part> = {
@@ -28,7 +29,7 @@ const parts: Record<PartName, Part> = {
   footprint: runFootprint,
 };
 
-const USAGE = `Usage: npm run bench -- [--only ${PARTS.join(",")}] [--quick] [--duration <s>] [--scales <n,n>] [--votes <n>] [--out <file>]`;
+const USAGE = `Usage: npm run bench -- [--only ${PARTS.join(",")}] [--quick] [--duration <s>] [--scales <n,n>] [--votes <n>] [--out <file>] [--no-readme]`;
 
 export function parseArgs(argv: string[]): BenchOptions {
   const quick = argv.includes("--quick");
@@ -39,7 +40,7 @@ export function parseArgs(argv: string[]): BenchOptions {
     if (v === undefined || v.startsWith("--")) throw new Error(`--${name} needs a value`);
     return v;
   };
-  const known = new Set(["--quick", "--only", "--duration", "--scales", "--votes", "--out", "--help"]);
+  const known = new Set(["--quick", "--only", "--duration", "--scales", "--votes", "--out", "--no-readme", "--help"]);
   argv.forEach((a, i) => {
     if (a.startsWith("--") && !known.has(a)) throw new Error(`unknown option ${a}`);
     if (!a.startsWith("--") && !(i > 0 && ["--only", "--duration", "--scales", "--votes", "--out"].includes(argv[i - 1]))) throw new Error(`unexpected argument ${a}`);
@@ -65,6 +66,8 @@ export function parseArgs(argv: string[]): BenchOptions {
     scales: scales ?? (quick ? [50, 500] : [50, 500, 5000]),
     votes: Math.round(positive("votes", quick ? 2_000 : 10_000, 100_000)),
     out: value("out") ?? join(__dirname, "results", quick ? "quick.json" : "latest.json"),
+    // Only a full run of every part, written to latest.json, is published in the README.
+    readme: !quick && !argv.includes("--no-readme") && value("out") === undefined && PARTS.every((p) => only.includes(p)),
   };
 }
 
@@ -106,6 +109,10 @@ async function main(): Promise<number> {
   process.stdout.write(`\n${table(report.figures)}\n`);
   writeResults(options.out, m, report, { ...options, out: undefined }, startedAt);
   process.stdout.write(`\nLoad average ${m.loadStart.join(" ")} → ${m.loadEnd?.join(" ")}. Results: ${options.out}\n`);
+  if (options.readme) {
+    updateReadme(options.out);
+    process.stdout.write("README.md: the Performance section shows these results.\n");
+  }
   return failed ? 1 : 0;
 }
 

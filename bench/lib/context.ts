@@ -14,6 +14,8 @@ export interface BenchOptions {
   /** Votes per round in the votes part. */
   votes: number;
   out: string;
+  /** Put the results in README.md's Performance section (full runs of every part). */
+  readme: boolean;
 }
 
 export interface BenchContext {
