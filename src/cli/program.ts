@@ -6,6 +6,7 @@ import { syncCommunities } from "../core/communities";
 import type { Services } from "../core/context";
 import { openDatabase, type Database } from "../db/client";
 import { createLogger } from "../log";
+import { registerDiscord } from "./discord";
 import { registerExec } from "./exec";
 import { registerExport } from "./export";
 import type { CliIO } from "./io";
@@ -77,6 +78,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     });
   registerExec(program, io, setCode);
   registerExport(program, io, setCode);
+  registerDiscord(program, io, setCode, env);
 
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -90,7 +90,7 @@ export interface ScriptedResponse {
 
 export const BOT_ID = "300000000000000001";
 export const APP_ID = "300000000000000002";
-export const BOT_TOKEN = "MzAwMDAwMDAwMDAwMDAwMDAx.GstandIn.fake-bot-token-for-tests-only";
+export const BOT_TOKEN = "MzAwMDAwMDAwMDAwMDAwMDAx.GsTnDn.ZmFrZS1ib3QtdG9rZW4tZm9yLXRlc3RzLW9ubHk";
 
 let nextId = 500_000_000_000_000_000n;
 export const snowflake = (): string => String(nextId++);
@@ -116,6 +116,7 @@ export class DiscordStandIn {
   private log: { s: number; t: string; d: unknown }[] = [];
   private scripted: { match: (c: { method: string; path: string }) => boolean; response: ScriptedResponse }[] = [];
   private nonces = new Map<string, string>();
+  private interactions = new Map<string, unknown>();
   private events = new EventEmitter();
   restPort = 0;
   gatewayPort = 0;
@@ -262,9 +263,15 @@ export class DiscordStandIn {
 
   /** Sends a dispatch (or keeps it for replay on RESUME while the bot is disconnected). */
   dispatch(t: string, d: unknown): void {
+    if (t === GatewayDispatchEvents.InteractionCreate && typeof (d as { id?: unknown })?.id === "string") this.interactions.set((d as { id: string }).id, d);
     const s = ++this.seq;
     this.log.push({ s, t, d });
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify({ op: GatewayOpcodes.Dispatch, t, s, d }));
+  }
+
+  /** Delivers the same interaction again (as a second replica or a replayed event would see it). */
+  replay(interactionId: string): void {
+    this.dispatch(GatewayDispatchEvents.InteractionCreate, this.interactions.get(interactionId));
   }
 
   /** Cuts the connection without a close frame, like a network drop. */

@@ -1,0 +1,119 @@
+import { Writable } from "node:stream";
+import { type App, startApp } from "../../src/app";
+import { loadEnv } from "../../src/config/env";
+import { parseConfig } from "../../src/config/file";
+import { ManualClock } from "../../src/core/clock";
+import { createLogger } from "../../src/log";
+import { type DiscordOptions, startDiscord } from "../../src/platforms/discord";
+import type { ThreadMessage } from "../../src/core/inbound";
+import { APP_ID, BOT_ID, BOT_TOKEN, DiscordStandIn, type GuildFixture, user } from "../standins/discord";
+import { freshDatabase, TEST_CONFIG_YAML } from "./db";
+
+/** The test config's Discord places, plus a guild no community is configured for. */
+export const ALPHA = { guild: "100000000000000001", channel: "100000000000000002", botThread: "100000000000000010", otherThread: "100000000000000011" };
+export const GAMMA = { guild: "100000000000000003", channel: "100000000000000004" };
+export const STRANGER = { guild: "100000000000000005", channel: "100000000000000006" };
+
+export const GUILDS: GuildFixture[] = [
+  {
+    id: ALPHA.guild,
+    name: "Alpha University",
+    channels: [
+      { id: ALPHA.channel, name: "feature-requests" },
+      { id: ALPHA.botThread, name: "Support: slow builds", parentId: ALPHA.channel, ownerId: BOT_ID },
+      { id: ALPHA.otherThread, name: "chatter", parentId: ALPHA.channel, ownerId: "210000000000000001" },
+    ],
+  },
+  { id: GAMMA.guild, name: "Gamma Institute", channels: [{ id: GAMMA.channel, name: "requests" }] },
+  { id: STRANGER.guild, name: "Somewhere else", channels: [{ id: STRANGER.channel, name: "general" }] },
+];
+
+/** People: member ids are made up; the staff id is the one TEST_CONFIG_YAML names. */
+export const ana = { user: user("210000000000000001", "ana"), guildId: ALPHA.guild, channelId: ALPHA.channel };
+export const gil = { user: user("210000000000000003", "gil"), guildId: GAMMA.guild, channelId: GAMMA.channel };
+export const stray = { user: user("210000000000000005", "stray"), guildId: STRANGER.guild, channelId: STRANGER.channel };
+export const staff = { user: user("200000000000000009", "stella"), guildId: ALPHA.guild, channelId: ALPHA.channel };
+
+export interface DiscordTestApp {
+  d: DiscordStandIn;
+  app: App;
+  clock: ManualClock;
+  /** Every log line the app wrote, parsed. */
+  logs: Record<string, unknown>[];
+  /** Thread messages published to subscribers (when started with subscribe: true). */
+  published: ThreadMessage[];
+  close(): Promise<void>;
+}
+
+/**
+ * The real app (startApp: database, migrations, config, outbox worker) with Discord logged in to
+ * a local stand-in. The worker does not run by itself: tests drain it. With `direct`, Discord
+ * starts through startDiscord with options (after a thread subscriber is added when asked),
+ * otherwise through startPlatforms as in production.
+ */
+export async function discordTestApp(
+  target: string,
+  opts: { env?: Record<string, string>; direct?: DiscordOptions; subscribe?: boolean } = {},
+): Promise<DiscordTestApp> {
+  const d = await DiscordStandIn.start(GUILDS, { heartbeatInterval: 1000 });
+  const db = target === "pglite" ? { url: "memory:", drop: async () => {} } : await freshDatabase(target).then(async (f) => ({ url: f.url, drop: f.drop }));
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const env = loadEnv({
+    DISCORD_TOKEN: BOT_TOKEN,
+    DISCORD_APPLICATION_ID: APP_ID,
+    DISCORD_API_URL: d.apiUrl,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "info",
+    ...opts.env,
+  });
+  const clock = new ManualClock(new Date());
+  const published: ThreadMessage[] = [];
+  let app: App;
+  try {
+    app = await startApp({
+      env,
+      databaseUrl: db.url,
+      config: parseConfig(TEST_CONFIG_YAML),
+      clock,
+      log: createLogger("info", sink),
+      worker: { autostart: false, baseDelayMs: 1000 },
+      platforms: !opts.direct,
+    });
+    if (opts.direct) {
+      if (opts.subscribe) app.threadHandlers.push(async (m) => void published.push(m));
+      await startDiscord(app, opts.direct);
+    }
+  } catch (e) {
+    await d.stop();
+    await db.drop();
+    throw e;
+  }
+  return {
+    d,
+    app,
+    clock,
+    logs,
+    published,
+    async close() {
+      await app.stop();
+      await d.stop();
+      await db.drop();
+    },
+  };
+}
+
+/** Resolves when a log line matching arrives (past or future), polling the captured lines. */
+export async function waitForLog(logs: Record<string, unknown>[], match: (l: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+  for (;;) {
+    const found = logs.find(match);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
