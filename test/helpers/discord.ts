@@ -109,11 +109,13 @@ export async function discordTestApp(
   };
 }
 
-/** Resolves when a log line matching arrives (past or future), polling the captured lines. */
+/** Resolves once cond() holds, checking every 20 ms (jest's timeout bounds the wait). */
+export async function until(cond: () => boolean): Promise<void> {
+  while (!cond()) await new Promise((r) => setTimeout(r, 20));
+}
+
+/** Resolves with the first log line matching, past or future. */
 export async function waitForLog(logs: Record<string, unknown>[], match: (l: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
-  for (;;) {
-    const found = logs.find(match);
-    if (found) return found;
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  await until(() => logs.some(match));
+  return logs.find(match)!;
 }

@@ -25,6 +25,7 @@ import {
   GatewayDispatchEvents,
   GatewayOpcodes,
   type GatewayReadyDispatchData,
+  type GatewayMessageCreateDispatchData,
   GuildDefaultMessageNotifications,
   GuildExplicitContentFilter,
   GuildMFALevel,
@@ -83,6 +84,8 @@ export interface GuildFixture {
 }
 
 export interface ScriptedResponse {
+  /** Handle the request as usual first, then answer this instead (a response lost after the work was done). */
+  afterHandling?: boolean;
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
@@ -376,14 +379,18 @@ export class DiscordStandIn {
       this.events.emit("call", call);
     };
     const i = this.scripted.findIndex((s) => s.match({ method, path }));
-    if (i !== -1) {
-      const [{ response }] = this.scripted.splice(i, 1);
-      return send(response.status, response.body, response.headers);
-    }
+    const scripted = i === -1 ? undefined : this.scripted.splice(i, 1)[0].response;
+    if (scripted && !scripted.afterHandling) return send(scripted.status, scripted.body, scripted.headers);
     const interactionRoute = path.startsWith("/interactions/") || path.startsWith("/webhooks/");
     if (!interactionRoute && req.headers.authorization !== `Bot ${this.opts.token ?? BOT_TOKEN}`) return send(401, { message: "401: Unauthorized", code: 0 });
     const route = this.route(method, path, body, url.searchParams);
+    if (scripted) return send(scripted.status, scripted.body, scripted.headers);
     return send(route.status, route.body);
+  }
+
+  /** Messages the bot has in a channel (or thread), oldest first. */
+  messagesIn(channelId: string): APIMessage[] {
+    return [...this.messages.values()].filter((m) => m.channel_id === channelId);
   }
 
   private route(method: string, path: string, body: any, query: URLSearchParams): { status: number; body?: unknown } { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -540,6 +547,30 @@ export class DiscordStandIn {
     };
     this.dispatch(GatewayDispatchEvents.InteractionCreate, interaction);
     return interaction.id;
+  }
+
+  /** Someone writes a plain message in a guild channel or thread (MESSAGE_CREATE). Returns its id. */
+  say(who: { user: APIUser; guildId: string; channelId: string }, content: string): string {
+    const msg: GatewayMessageCreateDispatchData = {
+      ...this.messageJson(snowflake(), who.channelId, { content }),
+      author: who.user,
+      guild_id: who.guildId,
+      channel_type: (this.channels.get(who.channelId)?.type ?? ChannelType.GuildText) as GatewayMessageCreateDispatchData["channel_type"],
+      member: { roles: [], joined_at: "2026-01-01T00:00:00.000Z", deaf: false, mute: false, flags: 0 as GuildMemberFlags },
+      mentions: [],
+    };
+    this.dispatch(GatewayDispatchEvents.MessageCreate, msg);
+    return msg.id;
+  }
+
+  /** Someone writes to the bot in a DM (MESSAGE_CREATE without a guild). Returns its id. */
+  dm(from: APIUser, content: string): string {
+    const existing = [...this.channels.values()].find((c) => c.type === ChannelType.DM && (c as APIDMChannel).recipients?.[0]?.id === from.id);
+    const channel = existing ?? ({ id: snowflake(), type: ChannelType.DM, name: null, last_message_id: null, recipients: [from], flags: 0 as ChannelFlags } satisfies APIDMChannel);
+    this.channels.set(channel.id, channel);
+    const msg: GatewayMessageCreateDispatchData = { ...this.messageJson(snowflake(), channel.id, { content }), author: from, mentions: [], channel_type: ChannelType.DM };
+    this.dispatch(GatewayDispatchEvents.MessageCreate, msg);
+    return msg.id;
   }
 
   /** Fields every interaction shares. */

@@ -117,8 +117,9 @@ async function openModal(ctx: InteractionContext, i: ChatInputCommandInteraction
   await i.showModal(modal);
 }
 
-/** Resolves with the value if it settles before the deadline, else with undefined. */
+/** Resolves with the value if it settles before the deadline, else with undefined (at once when already past). */
 async function settleBy<T>(work: Promise<T>, deadline: number): Promise<T | undefined> {
+  if (deadline <= Date.now()) return undefined;
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()));
