@@ -1,4 +1,6 @@
 import { ApplicationCommandOptionType, ButtonStyle, ComponentType, GatewayIntentBits, GatewayOpcodes, InteractionResponseType, MessageFlags } from "discord.js";
+import { enqueue } from "../src/core/outbox";
+import type { Place } from "../src/core/reply";
 import { as } from "./helpers/actors";
 import { DB_TARGETS } from "./helpers/db";
 import { ALPHA, ana, discordTestApp, type DiscordTestApp, gil, staff, stray, waitForLog } from "./helpers/discord";
@@ -86,6 +88,19 @@ describe.each(DB_TARGETS)("Discord commands through discord.js on %s", (target) 
     expect(r.body).toBe("");
   });
 
+  test("a request filed inside a thread remembers the thread; a notification about it is posted in that thread", async () => {
+    const inThread = { ...ana, channelId: ALPHA.botThread };
+    const cb = await t.d.callback(t.d.slash(inThread, "request", [{ name: "title", type: ApplicationCommandOptionType.String, value: "Audit log export" }]));
+    const n = requestIdIn(embedOf(cb).title);
+    const r = await t.app.services.db.featureRequest.findUniqueOrThrow({ where: { id: n } });
+    expect(r.origin).toEqual({ platform: "discord", workspace: ALPHA.guild, channel: ALPHA.channel, thread: ALPHA.botThread });
+    const row = await enqueue(t.app.services.db, { key: `shipped:${n}`, place: r.origin as unknown as Place, reply: { text: `#${n} Audit log export shipped` } });
+    t.clock.set(new Date());
+    await t.app.worker.drain();
+    expect(t.d.messagesIn(ALPHA.botThread).map((m) => m.embeds[0].description)).toEqual([`#${n} Audit log export shipped`]);
+    expect((await t.app.services.db.outboxMessage.findUniqueOrThrow({ where: { id: row } })).status).toBe("delivered");
+  });
+
   test("request numbers autocomplete from open requests by title or number", async () => {
     const n = (await t.app.services.db.featureRequest.findFirstOrThrow({ where: { title: "Faster image builds" } })).id;
     const byTitle = await t.d.callback(t.d.autocomplete(ana, "upvote", "number", "image"));
@@ -107,9 +122,11 @@ describe.each(DB_TARGETS)("Discord commands through discord.js on %s", (target) 
   test("/requests lists privately; repeated actions become one select menu per action, More pages on", async () => {
     const carol = as(t.app.services, "carol", "alpha");
     for (let i = 1; i <= 10; i++) expect((await carol(`/request Widget number ${i} for the lab --force`)).error).toBeFalsy();
+    const open = await t.app.services.db.featureRequest.count({ where: { status: "open" } });
+    expect(open).toBeGreaterThan(10);
     const cb = await t.d.callback(t.d.slash(ana, "requests"));
     expect(isPrivate(cb)).toBe(true);
-    expect(embedOf(cb).description).toMatch(/^Open requests \(1–10 of 12\):/);
+    expect(embedOf(cb).description).toMatch(new RegExp(`^Open requests \\(1–10 of ${open}\\):`));
     const selects = selectsOf(cb);
     expect(selects.map((s: any) => s.placeholder)).toEqual(["Upvote…", "Unvote…", "Details…"]);
     expect(selects[0].options).toHaveLength(10);
@@ -123,7 +140,7 @@ describe.each(DB_TARGETS)("Discord commands through discord.js on %s", (target) 
     expect(embedOf(chose).description).toBe(`Your vote for #${widget} is counted for gamma.`);
 
     const more = await t.d.callback(t.d.click(ana, "fw:requests open --page 2", { ephemeral: true }));
-    expect(embedOf(more).description).toMatch(/^Open requests \(11–12 of 12\):/);
+    expect(embedOf(more).description).toMatch(new RegExp(`^Open requests \\(11–${open} of ${open}\\):`));
   });
 
   test("errors are private and red; nothing is changed", async () => {
@@ -199,16 +216,18 @@ describe.each(DB_TARGETS)("Discord commands through discord.js on %s", (target) 
 
   test("a dropped gateway connection resumes the session and replays what was missed", async () => {
     const identifiesBefore = t.d.identifies;
+    const resumesBefore = t.d.resumes;
     const session = t.d.sessionId;
+    const since = t.d.received.length;
     t.d.dropConnection();
     // Sent while the bot is away: delivered when it resumes.
     const id = t.d.slash(ana, "help");
-    const resume = await t.d.waitForFrame((f) => f.op === GatewayOpcodes.Resume);
+    const resume = await t.d.waitForFrame((f) => f.op === GatewayOpcodes.Resume, since);
     expect(resume.d.session_id).toBe(session);
     expect(resume.d.token).toBe(BOT_TOKEN);
     const cb = await t.d.callback(id);
     expect(embedOf(cb).description).toContain("Flywheel commands");
     expect(t.d.identifies).toBe(identifiesBefore);
-    expect(t.d.resumes).toBe(1);
+    expect(t.d.resumes).toBeGreaterThan(resumesBefore);
   });
 });

@@ -55,7 +55,7 @@ export async function discordTestApp(
   target: string,
   opts: { env?: Record<string, string>; direct?: DiscordOptions; subscribe?: boolean } = {},
 ): Promise<DiscordTestApp> {
-  const d = await DiscordStandIn.start(GUILDS, { heartbeatInterval: 1000 });
+  const d = await DiscordStandIn.start(GUILDS, { heartbeatInterval: 3000 });
   const db = target === "pglite" ? { url: "memory:", drop: async () => {} } : await freshDatabase(target).then(async (f) => ({ url: f.url, drop: f.drop }));
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({

@@ -182,9 +182,9 @@ export class DiscordStandIn {
     });
   }
 
-  /** Resolves when the gateway has seen a frame matching (past or future). */
-  waitForFrame(match: (f: GatewayFrame) => boolean): Promise<GatewayFrame> {
-    const found = this.received.find(match);
+  /** Resolves when the gateway has seen a frame matching (past ones from index `since` on, or future). */
+  waitForFrame(match: (f: GatewayFrame) => boolean, since = 0): Promise<GatewayFrame> {
+    const found = this.received.slice(since).find(match);
     if (found) return Promise.resolve(found);
     return new Promise((resolve) => {
       const on = (f: GatewayFrame) => {
