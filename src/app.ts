@@ -5,6 +5,7 @@ import { type Clock, systemClock } from "./core/clock";
 import { syncCommunities } from "./core/communities";
 import type { Services } from "./core/context";
 import type { ThreadMessageHandler } from "./core/inbound";
+import { subscribeSupport } from "./core/support/relay";
 import { openDatabase, type Database } from "./db/client";
 import type { Deliverer } from "./delivery/deliverer";
 import { OutboxWorker, type WorkerOptions } from "./delivery/worker";
@@ -101,6 +102,7 @@ export async function startApp(opts: StartOptions): Promise<App> {
       },
     };
     mountHealth(app);
+    subscribeSupport(app);
     if (opts.platforms !== false) {
       const { startPlatforms } = await import("./platforms");
       await startPlatforms(app);

@@ -41,7 +41,7 @@ export async function startBot(env: Env, opts: { shell?: boolean } = {}): Promis
     mountAdmin(app, lock.token);
   }
   log.info({ port: app.port, database: app.database.kind, platforms: [...app.platforms.keys()] }, "Flywheel is running");
-  if (!wantShell) process.stdout.write(`Flywheel is running on http://127.0.0.1:${app.port} (health: /healthz). Ctrl-C stops it.\n`);
+  process.stdout.write(`Flywheel is running on http://127.0.0.1:${app.port} (health: /healthz, database: ${app.database.kind}).${wantShell ? "" : " Ctrl-C stops it."}\n`);
 
   let stopping: Promise<number> | undefined;
   const stop = (code: number) =>

@@ -95,13 +95,15 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
-/** With no config file at all, one community named `local` and the shell user as staff. */
+/** With no config file at all, one community named `local`, the shell user as staff, support threads printed as #support. */
 export const DEFAULT_CONFIG_YAML = `communities:
   - slug: local
     name: Local
     tier: general
 staff:
   - { shell: admin }
+support:
+  shell: { channel: support }
 `;
 
 const formatPath = (path: PropertyKey[]) =>

@@ -68,7 +68,8 @@ export async function resolveActor(services: Services, speaker: Speaker): Promis
     }
   }
   const person = account.person;
-  if (communityId && person.communityId !== communityId) {
+  // A steward stays steward of the community they were named for, wherever they speak.
+  if (communityId && person.communityId !== communityId && person.role !== "steward") {
     await db.person.update({ where: { id: person.id }, data: { communityId } });
   }
   const staff = person.accounts.some((a) => isConfiguredStaff(config, a.platform, a.externalId));

@@ -54,6 +54,19 @@ export interface ModalField {
   placeholder?: string;
 }
 
+/**
+ * A ping the bot itself decided to make: today only the on-call staff group in a support
+ * escalation. Never built from user text; adapters render it as a real mention (Slack
+ * `<!subteam^ID>`, Discord `<@&ID>` with allowed_mentions limited to that role).
+ */
+export interface Mention {
+  kind: "group";
+  /** The platform's id of the group: a Slack user group (S...), a Discord role. */
+  id: string;
+  /** How to show it where it cannot ping (the terminal): "on-call staff". */
+  label: string;
+}
+
 export interface Reply {
   /** Plain-text summary: the terminal shows it, chat platforms use it as the notification text. */
   text: string;
@@ -65,6 +78,8 @@ export interface Reply {
   /** Something went wrong (bad input, refused); adapters style it and the CLI exits non-zero. */
   error?: boolean;
   modal?: ModalSpec;
+  /** Pings decided by the bot (see Mention); rendered before the text. */
+  mentions?: Mention[];
 }
 
 export const reply = (text: string, extra: Partial<Reply> = {}): Reply => ({ text, ...extra });

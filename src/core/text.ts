@@ -11,3 +11,23 @@ export const parseNumberRef = (v: unknown): unknown =>
 
 /** Quotes a command argument when it has spaces or quotes, for command lines carried by buttons. */
 export const quoteArg = (s: string): string => (/[\s"'|]/.test(s) ? `"${s.replace(/(["\\])/g, "\\$1")}"` : s);
+
+/**
+ * Breaks mass-ping syntax in text relayed between people (support threads), whichever platform
+ * it came from and goes to: @everyone / @here / @channel, Slack's <!here> and <!subteam^…>,
+ * Discord's role mention <@&id>. A zero-width space keeps it readable. Adapters escape too;
+ * a relay crosses platforms, so core defuses it once more.
+ */
+export const defuseMentions = (s: string): string =>
+  s.replace(/@(everyone|here|channel)\b/gi, "@\u200b$1").replace(/<!/g, "<\u200b!").replace(/<@&/g, "<@\u200b&");
+
+/** "45s", "14m", "2h 05m", "3d 4h": a duration for people. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 24) return `${h}h ${String(m % 60).padStart(2, "0")}m`;
+  return `${Math.floor(h / 24)}d ${h % 24}h`;
+}

@@ -9,8 +9,10 @@ export function shellDeliverer(write: (text: string) => void): Deliverer {
     async deliver(d) {
       const to = d.place.user ? `@${d.place.user}` : `#${d.place.channel ?? "terminal"}`;
       const thread = d.place.thread ? ` (thread ${d.place.thread})` : "";
-      write(`\n📣 to ${to}${thread}: ${renderText(d.reply)}\n`);
-      return { externalId: `shell-${d.id}-${++n}` };
+      // The terminal cannot change what it printed: an edit is printed again, marked as one.
+      const edit = d.editExternalId ? " (updated)" : "";
+      write(`\n📣 to ${to}${thread}${edit}: ${renderText(d.reply)}\n`);
+      return { externalId: d.editExternalId ?? `shell-${d.id}-${++n}` };
     },
   };
 }

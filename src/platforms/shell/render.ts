@@ -8,7 +8,8 @@ export function renderText(r: Reply): string {
     lines.push(`(In chat this opens a form. Here, type: /${r.modal.command} ${r.modal.fields.map((f) => `<${f.name}>`).join(" | ")})`);
     return lines.join("\n");
   }
-  lines.push(r.error ? `✗ ${r.text}` : r.text);
+  const pings = (r.mentions ?? []).map((m) => `@${m.label} `).join("");
+  lines.push(r.error ? `✗ ${r.text}` : `${pings}${r.text}`);
   const buttons = r.buttons ?? [];
   if (buttons.length) lines.push(buttons.map((b) => `[${b.label}: /${b.command}]`).join("  "));
   return lines.join("\n");

@@ -1,0 +1,29 @@
+import { z } from "zod";
+import { defineCommand } from "../src/commands/define";
+import { parseOptions } from "../src/commands/parse";
+import { mergeRequests } from "../src/core/merge";
+import { requestNumber } from "../src/core/schemas";
+import { plural } from "../src/core/text";
+
+const options = [
+  { name: "from", type: "integer", description: "The duplicate request", required: true, min: 1, autocomplete: "request" },
+  { name: "into", type: "integer", description: "The request that survives", required: true, min: 1, autocomplete: "request" },
+] as const;
+
+export default defineCommand({
+  name: "merge",
+  description: "Staff: merge a duplicate request into another (votes, pledges and feedback move)",
+  role: "staff",
+  usage: "<from> into <to>",
+  options: [...options],
+  // "/merge 12 into 15": the word "into" is optional.
+  parseText: (text) => parseOptions(text.replace(/\s+into\s+/i, " "), [...options]),
+  schema: z.object({ from: requestNumber, into: requestNumber }),
+  async run({ options: o, actor, services }) {
+    const m = await mergeRequests(services, o.from, o.into, actor.personId);
+    return {
+      text: `Merged #${m.from} into #${m.into}: ${plural(m.votesMoved, "vote")} moved (${plural(m.duplicateVoters, "person", "people")} had voted on both and count once), ${plural(m.pledgesMoved, "pledge")} and ${plural(m.feedbackMoved, "comment")} moved.`,
+      buttons: [{ label: `Details of #${m.into}`, command: `request-show ${m.into}` }],
+    };
+  },
+});

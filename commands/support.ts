@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { defineCommand } from "../src/commands/define";
+import { parseOptions } from "../src/commands/parse";
+import { DETAILS_MAX, SUMMARY_MAX, SUMMARY_MIN } from "../src/core/support/model";
+import { openTicket } from "../src/core/support/tickets";
+import type { Reply } from "../src/core/reply";
+
+export default defineCommand({
+  name: "support",
+  description: "Ask staff for help: opens a support ticket for your community",
+  role: "member",
+  usage: "<summary> [| details]",
+  options: [
+    { name: "summary", type: "string", description: `What you need help with, in ${SUMMARY_MIN}–${SUMMARY_MAX} characters`, required: true, minLength: SUMMARY_MIN, maxLength: SUMMARY_MAX },
+    { name: "details", type: "string", description: `Anything staff should know, up to ${DETAILS_MAX} characters`, maxLength: DETAILS_MAX },
+  ],
+  modal: {
+    command: "support",
+    title: "Ask for support",
+    submitLabel: "Open ticket",
+    fields: [
+      { name: "summary", label: "Summary", required: true, minLength: SUMMARY_MIN, maxLength: SUMMARY_MAX, placeholder: "Builds fail with a quota error" },
+      { name: "details", label: "Details", long: true, maxLength: DETAILS_MAX, placeholder: "What happened, what you expected, links to logs" },
+    ],
+  },
+  // "/support Builds fail | since Monday, on every branch": the bar separates summary and details.
+  parseText(text) {
+    const line = String(parseOptions(text, [{ name: "rest", type: "string", description: "", rest: true }]).rest ?? "");
+    const bar = line.indexOf("|");
+    return {
+      // Nothing typed: the schema's "say what you need" message, not a length complaint.
+      summary: (bar === -1 ? line : line.slice(0, bar)).trim() || undefined,
+      details: bar === -1 ? undefined : line.slice(bar + 1).trim() || undefined,
+    };
+  },
+  schema: z.object({
+    summary: z
+      .string({ message: "Say what you need help with, e.g. /support Builds fail with a quota error" })
+      .trim()
+      .min(SUMMARY_MIN, { message: `The summary needs at least ${SUMMARY_MIN} characters.` })
+      .max(SUMMARY_MAX, { message: `The summary can be at most ${SUMMARY_MAX} characters; put the rest in the details (after a | ).` }),
+    details: z.string().trim().max(DETAILS_MAX, { message: `The details can be at most ${DETAILS_MAX} characters.` }).optional(),
+  }),
+  async run({ options: o, actor, place, services }): Promise<Reply> {
+    const ticket = await openTicket(services, actor, { summary: o.summary, details: o.details, place });
+    const where = place.channel
+      ? "Staff answers will appear in the thread under the ticket's message in this channel; reply there to add details."
+      : "Staff answers will come here; reply here to add details.";
+    return { text: `Opened support ticket #${ticket.id}: ${ticket.summary}\n${where}`, title: `Support ticket #${ticket.id}`, ephemeral: true };
+  },
+});

@@ -1,0 +1,218 @@
+// The relay between a ticket's two threads: the staff thread in the shared support space and the
+// member's thread (or DM). Every human message is stored once as a TicketMessage; what staff
+// (or a helper from another community) says reaches the member, what the member says reaches
+// staff, each prefixed with who said it. "!note ..." in the staff thread stays there.
+import type { Services, Actor, PlatformName } from "../context";
+import { addCredits } from "../credit";
+import { isUserError, UserError } from "../errors";
+import { resolveActor } from "../identity";
+import type { ThreadMessage, ThreadMessageHandler } from "../inbound";
+import type { Reply } from "../reply";
+import { defuseMentions, truncate } from "../text";
+import { staffCard } from "./cards";
+import {
+  asTicketPlace,
+  isDm,
+  isUniqueViolation,
+  loadTicket,
+  memberTarget,
+  parseRootKey,
+  post,
+  publicCommunityName,
+  RELAY_MAX,
+  requireStaff,
+  staffTarget,
+} from "./model";
+
+/** A staff reply starting with this is an internal note: stored, shown to staff, never relayed. */
+const NOTE = /^\s*!note\b[:\s]*/i;
+/** A member's DM reaches their latest DM ticket while it is open, or for this long after it was resolved. */
+const DM_AFTER_RESOLVED_MS = 7 * 24 * 3600_000;
+
+export type Said = "staff" | "member" | "command";
+
+export interface TicketMessageInput {
+  ticketId: number;
+  actor: Actor;
+  /** Where it was said: the staff thread, the member's thread or DM, or typed as /ticket reply|note. */
+  said: Said;
+  text: string;
+  platform: PlatformName;
+  /** The platform's message id: a redelivered message is recorded and relayed once. */
+  externalId?: string;
+  /** /ticket note: internal whatever the text says. */
+  note?: boolean;
+}
+
+export type RelayOutcome =
+  | { kind: "duplicate" }
+  | {
+      kind: "recorded";
+      messageId: number;
+      side: "member" | "staff" | "helper";
+      internal: boolean;
+      relayedTo: ("member" | "staff")[];
+      firstResponse: boolean;
+      credited: boolean;
+    };
+
+/**
+ * Stores one message of a ticket and relays it to the other side. Staff messages set the first
+ * response time (notes and bots never do); a member's reply takes a ticket out of "waiting on
+ * member"; a non-staff person from another community who answers is credited (kind question).
+ */
+export async function recordTicketMessage(services: Services, m: TicketMessageInput): Promise<RelayOutcome> {
+  const { db, clock } = services;
+  if (m.externalId && (await db.ticketMessage.findFirst({ where: { ticketId: m.ticketId, platform: m.platform, externalId: m.externalId }, select: { id: true } })))
+    return { kind: "duplicate" };
+  const internal = m.note === true || (m.said === "staff" && NOTE.test(m.text));
+  const body = (internal ? m.text.replace(NOTE, "") : m.text).trim();
+  if (!body) throw new UserError(internal ? "The note is empty." : "The message is empty.");
+  const actor = m.actor;
+  const helperCommunity = actor.communityId ? await db.community.findUnique({ where: { id: actor.communityId } }) : null;
+  try {
+    return await db.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM "SupportTicket" WHERE id = ${m.ticketId} FOR UPDATE`;
+      const t = await loadTicket(tx, m.ticketId);
+      const now = clock.now();
+      const side: "staff" | "member" | "helper" = actor.role === "staff" ? "staff" : actor.personId === t.requesterId ? "member" : "helper";
+      const msg = await tx.ticketMessage.create({
+        data: { ticketId: t.id, authorId: actor.personId, side, internal, body, platform: m.platform, externalId: m.externalId ?? null, createdAt: now },
+      });
+      const staff = staffTarget(t);
+      const member = memberTarget(t);
+      const outcome = { kind: "recorded" as const, messageId: msg.id, side, internal, relayedTo: [] as ("member" | "staff")[], firstResponse: false, credited: false };
+      const key = (to: string) => `ticket:${t.id}:msg:${msg.id}:${to}`;
+
+      if (internal) {
+        // A note typed as a command is not in the thread yet: put it there for the other staff.
+        if (m.said === "command" && staff) await post(tx, services, key("staff"), staff, { text: defuseMentions(`📝 ${actor.displayName} (internal note, not sent to the member): ${truncate(body, RELAY_MAX)}`) });
+        return outcome;
+      }
+
+      // Names are user text too: the whole line is defused.
+      const line = (label: string) => defuseMentions(`${label}: ${truncate(body, RELAY_MAX)}`);
+      // The member sees staff and helpers; a private helper community stays unnamed to them.
+      const toMemberLabel = side === "staff" ? `${actor.displayName} (staff)` : `${actor.displayName}${helperCommunity ? ` (${publicCommunityName(helperCommunity)})` : ""}`;
+      const toStaffLabel =
+        side === "staff"
+          ? `${actor.displayName} (staff${m.said === "member" ? ", in the member's thread" : ""})`
+          : `${actor.displayName}${side === "member" ? ` (${t.community.name})` : helperCommunity ? ` (${helperCommunity.name})` : ""}`;
+
+      const toMember = side !== "member" && (m.said === "staff" || m.said === "command");
+      const toStaff = m.said === "member" || m.said === "command";
+      if (toMember && member) {
+        await post(tx, services, key("member"), member, { text: line(toMemberLabel) });
+        outcome.relayedTo.push("member");
+      }
+      if (toStaff && staff) {
+        const reply: Reply = { text: line(toStaffLabel) };
+        if (t.status === "resolved" && side !== "staff") {
+          reply.text += `\n(#${t.id} is resolved; reopen it if this needs more work.)`;
+          reply.buttons = [{ label: "Reopen", command: `ticket reopen ${t.id}` }];
+        }
+        await post(tx, services, key("staff"), staff, reply);
+        outcome.relayedTo.push("staff");
+      }
+
+      const changes: { firstResponseAt?: Date; status?: "open" } = {};
+      if (side === "staff" && !t.firstResponseAt) {
+        changes.firstResponseAt = now;
+        outcome.firstResponse = true;
+      }
+      if (side === "member" && t.status === "waiting_on_member") changes.status = "open";
+      if (Object.keys(changes).length) {
+        await tx.supportTicket.update({ where: { id: t.id }, data: changes });
+        if (staff) await post(tx, services, `ticket:${t.id}:card:msg${msg.id}`, staff, staffCard(await loadTicket(tx, t.id)), staff.rootOutboxId);
+      }
+      if (side === "helper" && actor.communityId && actor.communityId !== t.communityId) {
+        outcome.credited =
+          (await addCredits(tx, [
+            { kind: "question", source: `ticket:${t.id}`, personId: actor.personId, communityId: actor.communityId, note: `answered support ticket #${t.id} of ${publicCommunityName(t.community)}`, at: now },
+          ])) > 0;
+      }
+      return outcome;
+    });
+  } catch (e) {
+    // The same platform message arrived twice at once: the other delivery recorded it.
+    if (m.externalId && isUniqueViolation(e)) return { kind: "duplicate" };
+    throw e;
+  }
+}
+
+/**
+ * Which ticket a thread message belongs to: a thread whose root is one of a ticket's two
+ * roots (found through the outbox rows that posted them), or the member's DM with the bot.
+ */
+export async function findTicketForMessage(services: Services, m: ThreadMessage): Promise<{ ticketId: number; side: "staff" | "member" } | undefined> {
+  const p = m.place;
+  if (p.thread) {
+    const rows = await services.db.outboxMessage.findMany({
+      where: { platform: p.platform, idempotencyKey: { startsWith: "ticket:", endsWith: "-root" }, OR: [{ externalId: p.thread }, { thread: p.thread }] },
+      orderBy: { id: "desc" },
+      take: 20,
+      select: { idempotencyKey: true, channel: true, thread: true },
+    });
+    for (const r of rows) {
+      // A Slack ts can repeat in another channel; a thread with its own id (Discord) cannot.
+      if (p.channel && r.channel !== p.channel && r.thread !== p.thread) continue;
+      const root = parseRootKey(r.idempotencyKey);
+      if (root) return root;
+    }
+  }
+  if (!p.user) return undefined;
+  const account = await services.db.account.findUnique({
+    where: { platform_externalId: { platform: m.speaker.platform, externalId: m.speaker.externalId } },
+    select: { personId: true },
+  });
+  if (!account) return undefined;
+  const since = new Date(services.clock.now().getTime() - DM_AFTER_RESOLVED_MS);
+  const tickets = await services.db.supportTicket.findMany({
+    where: { requesterId: account.personId, OR: [{ status: { not: "resolved" } }, { resolvedAt: { gte: since } }] },
+    orderBy: { id: "desc" },
+    take: 20,
+    select: { id: true, memberPlace: true },
+  });
+  const t = tickets.find((x) => {
+    const mp = asTicketPlace(x.memberPlace);
+    return mp && isDm(mp) && mp.platform === p.platform;
+  });
+  return t ? { ticketId: t.id, side: "member" } : undefined;
+}
+
+/** A plain thread/DM message from a platform: stored and relayed when it belongs to a ticket. */
+export async function handleThreadMessage(services: Services, m: ThreadMessage): Promise<RelayOutcome | undefined> {
+  // Bots (this one's relayed copies included) are neither relayed nor a staff response.
+  if (m.fromBot || !m.text.trim()) return undefined;
+  const found = await findTicketForMessage(services, m);
+  if (!found) return undefined;
+  const actor = await resolveActor(services, m.speaker);
+  try {
+    return await recordTicketMessage(services, { ticketId: found.ticketId, actor, said: found.side, text: m.text, platform: m.place.platform, externalId: m.externalId });
+  } catch (e) {
+    // A bare "!note" in a thread: nothing to keep, nobody to answer.
+    if (isUserError(e)) return undefined;
+    throw e;
+  }
+}
+
+/** Subscribes the relay to the platforms' thread messages (called once by startApp). */
+export function subscribeSupport(app: { services: Services; threadHandlers: ThreadMessageHandler[] }): void {
+  app.threadHandlers.push(async (m) => {
+    await handleThreadMessage(app.services, m);
+  });
+}
+
+/** /ticket reply: staff answer the member, or the member adds to their own ticket, without a thread. */
+export async function replyByCommand(services: Services, actor: Actor, ticketId: number, text: string, platform: PlatformName): Promise<RelayOutcome> {
+  const t = await loadTicket(services.db, ticketId);
+  if (actor.role !== "staff" && t.requesterId !== actor.personId) throw new UserError(`Ticket #${ticketId} is not yours; only its requester and staff can reply to it.`);
+  return recordTicketMessage(services, { ticketId, actor, said: "command", text, platform });
+}
+
+/** /ticket note: an internal staff note, shown in the staff thread, never to the member. */
+export async function addNote(services: Services, actor: Actor, ticketId: number, text: string, platform: PlatformName): Promise<RelayOutcome> {
+  requireStaff(actor);
+  await loadTicket(services.db, ticketId);
+  return recordTicketMessage(services, { ticketId, actor, said: "command", text, platform, note: true });
+}

@@ -1,0 +1,78 @@
+// SLA reminders: an open ticket nobody on staff has answered gets a reminder in its staff thread
+// after its priority's threshold (config supportReminders, minutes), then at twice the threshold
+// an escalation that pings the on-call staff group (config onCall) — the one ping the bot makes.
+import type { Services } from "../context";
+import type { Mention, Reply } from "../reply";
+import { formatDuration } from "../text";
+import { type FullTicket, post, staffTarget, ticketInclude } from "./model";
+
+export interface ReminderRun {
+  /** Tickets that got their first reminder in this run. */
+  reminded: number[];
+  /** Tickets escalated to the on-call group in this run. */
+  escalated: number[];
+}
+
+const thresholdMs = (services: Services, t: { priority: FullTicket["priority"] }) => services.config.supportReminders[t.priority] * 60_000;
+
+/** The level a ticket has reached: 0 none, 1 reminder, 2 on-call escalation. */
+export function dueLevel(services: Services, t: Pick<FullTicket, "priority" | "createdAt">, now: Date): 0 | 1 | 2 {
+  const age = now.getTime() - t.createdAt.getTime();
+  const limit = thresholdMs(services, t);
+  return age >= 2 * limit ? 2 : age >= limit ? 1 : 0;
+}
+
+function onCallMention(services: Services, platform: string): Mention | undefined {
+  const id = platform === "slack" ? services.config.onCall?.slack : platform === "discord" ? services.config.onCall?.discord : undefined;
+  return id ? { kind: "group", id: String(id), label: "on-call staff" } : undefined;
+}
+
+function reminderReply(services: Services, t: FullTicket, level: 1 | 2, now: Date, platform: string): Reply {
+  const waited = formatDuration(now.getTime() - t.createdAt.getTime());
+  const limit = formatDuration(thresholdMs(services, t));
+  const what = `Ticket #${t.id} (${t.priority} priority, ${t.community.name}) has waited ${waited} without a staff response`;
+  const claim = [{ label: "Claim", command: `ticket claim ${t.id}`, style: "primary" as const }];
+  if (level === 1) return { text: `⏰ ${what} (reminder after ${limit}). Claim it or reply in this thread.`, buttons: claim };
+  const mention = onCallMention(services, platform);
+  return {
+    text: mention
+      ? `🚨 ${what}, twice the ${limit} threshold: on-call staff, please take it.`
+      : `🚨 ${what}, twice the ${limit} threshold. No on-call group is configured for ${platform} (onCall in flywheel.yml), so nobody was pinged.`,
+    buttons: claim,
+    ...(mention ? { mentions: [mention] } : {}),
+  };
+}
+
+/**
+ * Posts the reminders due at `now`. Safe to run often and from several replicas at once: a
+ * ticket's level only moves up through a conditional update, and each message has its own key.
+ * A run that finds a ticket already past twice its threshold goes straight to the escalation.
+ */
+export async function runSupportReminders(services: Services, now: Date = services.clock.now()): Promise<ReminderRun> {
+  const run: ReminderRun = { reminded: [], escalated: [] };
+  const shortest = Math.min(...Object.values(services.config.supportReminders)) * 60_000;
+  const candidates = await services.db.supportTicket.findMany({
+    where: { status: "open", firstResponseAt: null, reminderLevel: { lt: 2 }, createdAt: { lte: new Date(now.getTime() - shortest) } },
+    include: ticketInclude,
+    orderBy: { id: "asc" },
+  });
+  for (const t of candidates) {
+    const level = dueLevel(services, t, now);
+    const staff = staffTarget(t);
+    if (level <= t.reminderLevel || level === 0 || !staff) continue;
+    const posted = await services.db.$transaction(async (tx) => {
+      const moved = await tx.supportTicket.updateMany({
+        where: { id: t.id, status: "open", firstResponseAt: null, reminderLevel: { lt: level } },
+        data: { reminderLevel: level, lastReminderAt: now },
+      });
+      if (!moved.count) return false;
+      const reply = reminderReply(services, t, level, now, staff.place.platform);
+      await tx.ticketMessage.create({ data: { ticketId: t.id, side: "bot", internal: true, body: reply.text, platform: staff.place.platform, createdAt: now } });
+      await post(tx, services, `ticket:${t.id}:reminder:${level}`, staff, reply);
+      return true;
+    });
+    if (posted) (level === 2 ? run.escalated : run.reminded).push(t.id);
+  }
+  if (run.reminded.length || run.escalated.length) services.log.info(run, "support reminders posted");
+  return run;
+}
