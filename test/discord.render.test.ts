@@ -59,6 +59,20 @@ describe("a Reply rendered for Discord", () => {
     expect(msg).toMatchObject({ flags: MessageFlags.Ephemeral, allowed_mentions: { parse: [] }, embeds: [{ color: 0xed4245, description: "Nope @\u200bhere" }] });
   });
 
+  test("only the bot's own group pings are allowed, by role id; role mentions in user text are defused", () => {
+    const msg = renderMessage({
+      text: "Ticket #4 waits 2h. Ping <@&999999999999999999> from a user",
+      mentions: [
+        { kind: "group", id: "123456789012345678", label: "on-call staff" },
+        { kind: "group", id: "everyone", label: "not a role id" },
+      ],
+    });
+    expect(msg.content).toBe("<@&123456789012345678>");
+    expect(msg.allowed_mentions).toEqual({ parse: [], roles: ["123456789012345678"] });
+    expect(msg.embeds[0].description).toContain("<@\u200b&999999999999999999>");
+    expect(renderMessage({ text: "plain" }).content).toBeUndefined();
+  });
+
   test("custom ids round-trip: buttons, select options, modals with hidden options", () => {
     expect(commandLineOf("fw:upvote 12")).toBe("upvote 12");
     expect(commandLineOf("fwsel:Upvote", ["upvote 3"])).toBe("upvote 3");

@@ -3,7 +3,7 @@ import { enqueue } from "../src/core/outbox";
 import type { Place } from "../src/core/reply";
 import { as } from "./helpers/actors";
 import { DB_TARGETS } from "./helpers/db";
-import { ALPHA, ana, discordTestApp, type DiscordTestApp, gil, staff, stray, waitForLog } from "./helpers/discord";
+import { ALPHA, ana, discordTestApp, type DiscordTestApp, GAMMA, gil, staff, stray, waitForLog } from "./helpers/discord";
 import { BOT_TOKEN, type RecordedCall } from "./standins/discord";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -20,9 +20,11 @@ describe.each(DB_TARGETS)("Discord commands through discord.js on %s", (target) 
   });
   afterAll(() => t.close());
 
-  test("logs in with only the Guilds intent, READY and GUILD_CREATE, heartbeats acknowledged, /healthz connected", async () => {
+  test("logs in with the intents it needs, READY and GUILD_CREATE, heartbeats acknowledged, /healthz connected", async () => {
     const identify = await t.d.waitForFrame((f) => f.op === GatewayOpcodes.Identify);
-    expect(identify.d.intents).toBe(GatewayIntentBits.Guilds);
+    // Guilds alone; the message intents only because the support relay subscribes to thread messages.
+    const messages = GatewayIntentBits.GuildMessages | GatewayIntentBits.DirectMessages | GatewayIntentBits.MessageContent;
+    expect(identify.d.intents).toBe(GatewayIntentBits.Guilds | (t.app.threadHandlers.length ? messages : 0));
     expect(identify.d.token).toBe(BOT_TOKEN);
     const gateway = await t.d.waitFor((c) => c.path === "/gateway/bot");
     expect(gateway.authorization).toBe(`Bot ${BOT_TOKEN}`);
@@ -41,8 +43,9 @@ describe.each(DB_TARGETS)("Discord commands through discord.js on %s", (target) 
     const cb = await t.d.callback(id);
     expect(cb.body.type).toBe(InteractionResponseType.ChannelMessageWithSource);
     expect(cb.authorization).toBeUndefined(); // interaction callbacks carry no bot token, as with Discord
-    expect(isPrivate(cb)).toBe(false);
     const embed = embedOf(cb);
+    expect(embed.description).toMatch(/^Filed #\d+ Faster image builds/);
+    expect(isPrivate(cb)).toBe(false);
     const n = requestIdIn(embed.title);
     expect(embed.title).toBe(`#${n} Faster image builds`);
     expect(embed.description).toContain(`Filed #${n} Faster image builds`);
@@ -205,13 +208,36 @@ describe.each(DB_TARGETS)("Discord commands through discord.js on %s", (target) 
     expect(await t.app.services.db.featureRequest.count({ where: { title: "Replay-safe exports" } })).toBe(1);
   });
 
-  test("staff are recognised by their Discord id from the config file", async () => {
-    const cb = await t.d.callback(t.d.slash(staff, "help"));
-    expect(embedOf(cb).description).toContain("/help");
-    const account = await t.app.services.db.account.findUniqueOrThrow({ where: { platform_externalId: { platform: "discord", externalId: staff.user.id } } });
-    const { resolveActor } = await import("../src/core/identity");
-    const actor = await resolveActor(t.app.services, { platform: "discord", externalId: account.externalId, displayName: "stella", workspace: ALPHA.guild });
-    expect(actor.role).toBe("staff");
+  test("staff actions are refused to members; staff (by Discord id in the config) can, and voters hear about it in Discord", async () => {
+    const n = (await t.app.services.db.featureRequest.findFirstOrThrow({ where: { title: "Faster image builds" } })).id;
+    const asMember = await t.d.callback(t.d.slash(ana, "status", [
+      { name: "number", type: ApplicationCommandOptionType.Integer, value: n },
+      { name: "status", type: ApplicationCommandOptionType.String, value: "shipped" },
+    ]));
+    expect(isPrivate(asMember)).toBe(true);
+    expect(embedOf(asMember).description).toBe("Sorry, only Flywheel staff can do that. Nothing was changed.");
+    expect((await t.app.services.db.featureRequest.findUniqueOrThrow({ where: { id: n } })).status).toBe("open");
+    // A member crafting the button line is refused the same way.
+    const crafted = await t.d.callback(t.d.click(ana, `fw:status ${n} shipped`));
+    expect(embedOf(crafted).description).toContain("only Flywheel staff");
+
+    const asStaff = await t.d.callback(t.d.slash(staff, "status", [
+      { name: "number", type: ApplicationCommandOptionType.Integer, value: n },
+      { name: "status", type: ApplicationCommandOptionType.String, value: "planned" },
+      { name: "reason", type: ApplicationCommandOptionType.String, value: "On the Q1 roadmap @everyone" },
+    ]));
+    expect(embedOf(asStaff).description).toContain(`#${n} is now planned`);
+    expect((await t.app.services.db.featureRequest.findUniqueOrThrow({ where: { id: n } })).status).toBe("planned");
+    // The requester (alpha's channel) and the gamma voter (gamma's channel) are told there.
+    t.clock.set(new Date());
+    await t.app.worker.drain();
+    for (const channelId of [ALPHA.channel, GAMMA.channel]) {
+      const told = t.d.messagesIn(channelId).filter((m) => m.embeds[0]?.description?.includes(`#${n}`));
+      expect(told.length).toBeGreaterThanOrEqual(1);
+    }
+    const notices = t.d.calls.filter((c) => c.method === "POST" && /^\/channels\/\d+\/messages$/.test(c.path));
+    expect(notices.every((c) => c.body.allowed_mentions?.parse?.length === 0 && !c.body.allowed_mentions.roles)).toBe(true);
+    expect(JSON.stringify(notices.map((c) => c.body.embeds))).not.toMatch(/@everyone/);
   });
 
   test("a dropped gateway connection resumes the session and replays what was missed", async () => {

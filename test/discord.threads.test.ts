@@ -79,3 +79,21 @@ describe.each(DB_TARGETS)("Discord with a thread subscriber, slow answers and re
     ]);
   });
 });
+
+describe.each(DB_TARGETS)("Discord without the Message Content intent granted on %s", (target) => {
+  let t: DiscordTestApp;
+  beforeAll(async () => {
+    t = await discordTestApp(target, { direct: {}, subscribe: true, standIn: { allowedIntents: GatewayIntentBits.Guilds } });
+  });
+  afterAll(() => t.close());
+
+  test("Discord closes with 4014; the bot says what to enable and runs on Guilds alone, answering commands", async () => {
+    const intents = t.d.received.filter((f) => f.op === GatewayOpcodes.Identify).map((f) => f.d.intents);
+    expect(intents).toEqual([GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.DirectMessages | GatewayIntentBits.MessageContent, GatewayIntentBits.Guilds]);
+    expect(t.logs.some((l) => String(l.msg).includes("Message Content Intent"))).toBe(true);
+    const cb = await t.d.callback(t.d.slash(ana, "help"));
+    expect(cb.body.data.embeds[0].description).toContain("/upvote");
+    const health = (await (await fetch(`http://127.0.0.1:${t.app.port}/healthz`)).json()) as { platforms: Record<string, string> };
+    expect(health.platforms.discord).toBe("connected");
+  });
+});

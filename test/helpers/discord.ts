@@ -6,7 +6,7 @@ import { ManualClock } from "../../src/core/clock";
 import { createLogger } from "../../src/log";
 import { type DiscordOptions, startDiscord } from "../../src/platforms/discord";
 import type { ThreadMessage } from "../../src/core/inbound";
-import { APP_ID, BOT_ID, BOT_TOKEN, DiscordStandIn, type GuildFixture, user } from "../standins/discord";
+import { APP_ID, BOT_ID, BOT_TOKEN, DiscordStandIn, type GuildFixture, type StandInOptions, user } from "../standins/discord";
 import { freshDatabase, TEST_CONFIG_YAML } from "./db";
 
 /** The test config's Discord places, plus a guild no community is configured for. */
@@ -53,9 +53,9 @@ export interface DiscordTestApp {
  */
 export async function discordTestApp(
   target: string,
-  opts: { env?: Record<string, string>; direct?: DiscordOptions; subscribe?: boolean } = {},
+  opts: { env?: Record<string, string>; direct?: DiscordOptions; subscribe?: boolean; standIn?: StandInOptions } = {},
 ): Promise<DiscordTestApp> {
-  const d = await DiscordStandIn.start(GUILDS, { heartbeatInterval: 3000 });
+  const d = await DiscordStandIn.start(GUILDS, { heartbeatInterval: 3000, ...opts.standIn });
   const db = target === "pglite" ? { url: "memory:", drop: async () => {} } : await freshDatabase(target).then(async (f) => ({ url: f.url, drop: f.drop }));
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({

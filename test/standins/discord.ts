@@ -91,6 +91,13 @@ export interface ScriptedResponse {
   headers?: Record<string, string>;
 }
 
+export interface StandInOptions {
+  heartbeatInterval?: number;
+  token?: string;
+  /** Intents the application was granted; IDENTIFY asking for more is closed with 4014, as Discord does. */
+  allowedIntents?: number;
+}
+
 export const BOT_ID = "300000000000000001";
 export const APP_ID = "300000000000000002";
 export const BOT_TOKEN = "MzAwMDAwMDAwMDAwMDAwMDAx.GsTnDn.ZmFrZS1ib3QtdG9rZW4tZm9yLXRlc3RzLW9ubHk";
@@ -126,13 +133,13 @@ export class DiscordStandIn {
 
   constructor(
     readonly guilds: GuildFixture[],
-    private opts: { heartbeatInterval?: number; token?: string } = {},
+    private opts: StandInOptions = {},
   ) {
     this.events.setMaxListeners(100);
     for (const g of guilds) for (const c of g.channels) this.channels.set(c.id, channelJson(g.id, c));
   }
 
-  static async start(guilds: GuildFixture[], opts: { heartbeatInterval?: number; token?: string } = {}): Promise<DiscordStandIn> {
+  static async start(guilds: GuildFixture[], opts: StandInOptions = {}): Promise<DiscordStandIn> {
     const s = new DiscordStandIn(guilds, opts);
     await s.listen();
     return s;
@@ -229,6 +236,10 @@ export class DiscordStandIn {
       case GatewayOpcodes.Identify: {
         if (frame.d?.token !== (this.opts.token ?? BOT_TOKEN)) {
           ws.close(4004, "Authentication failed.");
+          return;
+        }
+        if (this.opts.allowedIntents !== undefined && (Number(frame.d.intents) & ~this.opts.allowedIntents) !== 0) {
+          ws.close(4014, "Disallowed intent(s).");
           return;
         }
         this.identifies++;

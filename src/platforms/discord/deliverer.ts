@@ -3,7 +3,7 @@ import { type APIChannel, type APIMessage, DiscordAPIError, RateLimitError, type
 import type { Reply } from "../../core/reply";
 import { truncate } from "../../core/text";
 import { type Delivered, type Deliverer, type Delivery, PermanentFailure, RetryLater } from "../../delivery/deliverer";
-import { NO_MENTIONS, renderMessage } from "./render";
+import { renderMessage } from "./render";
 
 /** Discord error codes this deliverer acts on (https://discord.com/developers/docs/topics/opcodes-and-status-codes). */
 const UNKNOWN_CHANNEL = 10003;
@@ -34,8 +34,8 @@ export function discordDeliverer(rest: REST): Deliverer {
 
   const deliver = async (d: Delivery): Promise<Delivered> => {
     // Outbox messages are channel posts: "only you can see this" means nothing here.
-    const { embeds, components } = renderMessage(d.reply);
-    const body: RESTPostAPIChannelMessageJSONBody = { embeds, components, allowed_mentions: NO_MENTIONS };
+    const { content, embeds, components, allowed_mentions } = renderMessage(d.reply);
+    const body: RESTPostAPIChannelMessageJSONBody = { content: content ?? "", embeds, components, allowed_mentions };
     const direct = !d.place.channel && !d.place.thread && d.place.user;
 
     if (d.editExternalId) {

@@ -38,7 +38,7 @@ type CommandInteraction = ChatInputCommandInteraction | ButtonInteraction | Stri
 const FAILED = "Something went wrong on our side. Nothing you typed was lost; please try again.";
 
 /** discord.js options for a rendered message (it converts allowedMentions to allowed_mentions). */
-const asOptions = (m: DiscordMessage) => ({ embeds: m.embeds, components: m.components, flags: m.flags, allowedMentions: NO_MENTIONS });
+const asOptions = (m: DiscordMessage) => ({ content: m.content, embeds: m.embeds, components: m.components, flags: m.flags, allowedMentions: m.allowed_mentions });
 
 /**
  * Every interaction the gateway delivers: slash commands, buttons, select menus, modal submits,
@@ -145,7 +145,7 @@ async function respond(i: CommandInteraction, deadline: number, pending: Promise
   const msg = renderMessage(reply);
   const privately = Boolean(msg.flags);
   if (privately === deferPrivately) {
-    await i.editReply({ embeds: msg.embeds, components: msg.components, allowedMentions: NO_MENTIONS });
+    await i.editReply({ content: msg.content, embeds: msg.embeds, components: msg.components, allowedMentions: msg.allowed_mentions });
     return;
   }
   await i.deleteReply();

@@ -14,7 +14,7 @@ import {
   TextInputStyle,
 } from "discord.js";
 import type { Button, ModalSpec, Reply, Section } from "../../core/reply";
-import { truncate } from "../../core/text";
+import { defuseMentions, truncate } from "../../core/text";
 
 /** Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits). */
 const LIMIT = {
@@ -49,8 +49,10 @@ export const NO_MENTIONS: APIAllowedMentions = { parse: [] };
 
 const COLOR = { normal: 0x5865f2, error: 0xed4245 } as const;
 
-/** What every message the bot sends looks like: embeds and components, never a ping. */
+/** What every message the bot sends looks like: embeds and components, pinging no one unless the bot decided to. */
 export interface DiscordMessage {
+  /** Only ever the bot's own pings (Reply.mentions); user text lives in the embed, where nothing pings. */
+  content?: string;
   embeds: APIEmbed[];
   components: APIActionRowComponent<APIComponentInMessageActionRow>[];
   allowed_mentions: APIAllowedMentions;
@@ -58,16 +60,24 @@ export interface DiscordMessage {
 }
 
 /**
- * Defence in depth beside allowed_mentions: @everyone/@here in user text is broken with a
- * zero-width space, so even a copy-pasted or forwarded message can never mass-ping.
+ * Defence in depth beside allowed_mentions: @everyone/@here and role mentions in user text are
+ * broken with a zero-width space, so even a copied or forwarded message can never mass-ping.
  */
-export const neutralizeMentions = (text: string): string => text.replace(/@(everyone|here)\b/gi, "@\u200b$1");
+const clean = (text: string, max: number): string => truncate(defuseMentions(text), max);
 
-const clean = (text: string, max: number): string => truncate(neutralizeMentions(text), max);
-
-/** A Reply as a Discord message: one embed, then buttons (or select menus) running command lines. */
+/**
+ * A Reply as a Discord message: one embed, then buttons (or select menus) running command lines.
+ * allowed_mentions is empty, except for the groups the bot itself chose to ping (the on-call
+ * role in a support escalation), which are allowed by id and nothing else.
+ */
 export function renderMessage(r: Reply): DiscordMessage {
-  const msg: DiscordMessage = { embeds: [renderEmbed(r)], components: renderComponents(r), allowed_mentions: NO_MENTIONS };
+  const roles = [...new Set((r.mentions ?? []).filter((m) => m.kind === "group" && /^\d{5,25}$/.test(m.id)).map((m) => m.id))];
+  const msg: DiscordMessage = {
+    embeds: [renderEmbed(r)],
+    components: renderComponents(r),
+    allowed_mentions: roles.length ? { parse: [], roles } : NO_MENTIONS,
+  };
+  if (roles.length) msg.content = roles.map((id) => `<@&${id}>`).join(" ");
   if (r.ephemeral || r.error) msg.flags = MessageFlags.Ephemeral;
   return msg;
 }
