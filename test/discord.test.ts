@@ -1,16 +1,16 @@
-import { ApplicationCommandOptionType, ButtonStyle, ComponentType, GatewayIntentBits, GatewayOpcodes, InteractionResponseType, MessageFlags } from "discord.js";
+import { ApplicationCommandOptionType, ButtonStyle, ComponentType, GatewayIntentBits, GatewayOpcodes, InteractionResponseType } from "discord.js";
 import { enqueue } from "../src/core/outbox";
 import type { Place } from "../src/core/reply";
 import { as } from "./helpers/actors";
 import { DB_TARGETS } from "./helpers/db";
 import { ALPHA, ana, discordTestApp, type DiscordTestApp, GAMMA, gil, staff, stray, waitForLog } from "./helpers/discord";
-import { BOT_TOKEN, type RecordedCall } from "./standins/discord";
+import { type Answer, BOT_TOKEN } from "./standins/discord";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-const embedOf = (c: RecordedCall) => c.body.data.embeds[0];
-const buttonsOf = (c: RecordedCall) => (c.body.data.components as any[]).flatMap((row) => row.components).filter((x: any) => x.type === ComponentType.Button);
-const selectsOf = (c: RecordedCall) => (c.body.data.components as any[]).flatMap((row) => row.components).filter((x: any) => x.type === ComponentType.StringSelect);
-const isPrivate = (c: RecordedCall) => ((c.body.data.flags ?? 0) & MessageFlags.Ephemeral) === MessageFlags.Ephemeral;
+const embedOf = (a: Answer) => a.data.embeds[0];
+const buttonsOf = (a: Answer) => (a.data.components as any[]).flatMap((row) => row.components).filter((x: any) => x.type === ComponentType.Button);
+const selectsOf = (a: Answer) => (a.data.components as any[]).flatMap((row) => row.components).filter((x: any) => x.type === ComponentType.StringSelect);
+const isPrivate = (a: Answer) => a.private;
 const requestIdIn = (text: string) => Number(/#(\d+)/.exec(text)![1]);
 
 describe.each(DB_TARGETS)("Discord commands through discord.js on %s", (target) => {
@@ -40,9 +40,9 @@ describe.each(DB_TARGETS)("Discord commands through discord.js on %s", (target) 
       { name: "title", type: ApplicationCommandOptionType.String, value: "Faster image builds" },
       { name: "details", type: ApplicationCommandOptionType.String, value: "CI takes 20 minutes" },
     ]);
-    const cb = await t.d.callback(id);
-    expect(cb.body.type).toBe(InteractionResponseType.ChannelMessageWithSource);
-    expect(cb.authorization).toBeUndefined(); // interaction callbacks carry no bot token, as with Discord
+    const cb = await t.d.answer(id);
+    // Interaction callbacks carry no bot token, as with Discord.
+    expect((await t.d.callback(id)).authorization).toBeUndefined();
     const embed = embedOf(cb);
     expect(embed.description).toMatch(/^Filed #\d+ Faster image builds/);
     expect(isPrivate(cb)).toBe(false);
@@ -55,7 +55,7 @@ describe.each(DB_TARGETS)("Discord commands through discord.js on %s", (target) 
       ["Unvote", `fw:unvote ${n}`, ButtonStyle.Secondary],
       ["Details", `fw:request-show ${n}`, ButtonStyle.Secondary],
     ]);
-    expect(cb.body.data.allowed_mentions).toEqual({ parse: [] });
+    expect(cb.data.allowed_mentions).toEqual({ parse: [] });
     // Identity: the Discord user in alpha's guild became a Person of community alpha.
     const account = await t.app.services.db.account.findUniqueOrThrow({ where: { platform_externalId: { platform: "discord", externalId: ana.user.id } }, include: { person: { include: { community: true } } } });
     expect(account.person.community?.slug).toBe("alpha");
@@ -67,7 +67,7 @@ describe.each(DB_TARGETS)("Discord commands through discord.js on %s", (target) 
   test("a button click runs its command line as the clicker: gamma's member upvotes, privately", async () => {
     const n = (await t.app.services.db.featureRequest.findFirstOrThrow({ where: { title: "Faster image builds" } })).id;
     const id = t.d.click(gil, `fw:upvote ${n}`);
-    const cb = await t.d.callback(id);
+    const cb = await t.d.answer(id);
     expect(isPrivate(cb)).toBe(true);
     expect(embedOf(cb).description).toBe(`Your vote for #${n} is counted for gamma.`);
     expect(await t.app.services.db.vote.count({ where: { requestId: n } })).toBe(2);
@@ -84,7 +84,7 @@ describe.each(DB_TARGETS)("Discord commands through discord.js on %s", (target) 
       [ComponentType.Label, "Details", "details", false, 4000],
     ]);
     const submit = t.d.submitModal(ana, "fwm:request", { title: "Dark mode for the dashboard", details: "" });
-    const done = await t.d.callback(submit);
+    const done = await t.d.answer(submit);
     expect(isPrivate(done)).toBe(false);
     expect(embedOf(done).title).toMatch(/^#\d+ Dark mode for the dashboard$/);
     const r = await t.app.services.db.featureRequest.findFirstOrThrow({ where: { title: "Dark mode for the dashboard" } });
@@ -93,7 +93,7 @@ describe.each(DB_TARGETS)("Discord commands through discord.js on %s", (target) 
 
   test("a request filed inside a thread remembers the thread; a notification about it is posted in that thread", async () => {
     const inThread = { ...ana, channelId: ALPHA.botThread };
-    const cb = await t.d.callback(t.d.slash(inThread, "request", [{ name: "title", type: ApplicationCommandOptionType.String, value: "Audit log export" }]));
+    const cb = await t.d.answer(t.d.slash(inThread, "request", [{ name: "title", type: ApplicationCommandOptionType.String, value: "Audit log export" }]));
     const n = requestIdIn(embedOf(cb).title);
     const r = await t.app.services.db.featureRequest.findUniqueOrThrow({ where: { id: n } });
     expect(r.origin).toEqual({ platform: "discord", workspace: ALPHA.guild, channel: ALPHA.channel, thread: ALPHA.botThread });
@@ -127,7 +127,7 @@ describe.each(DB_TARGETS)("Discord commands through discord.js on %s", (target) 
     for (let i = 1; i <= 10; i++) expect((await carol(`/request Widget number ${i} for the lab --force`)).error).toBeFalsy();
     const open = await t.app.services.db.featureRequest.count({ where: { status: "open" } });
     expect(open).toBeGreaterThan(10);
-    const cb = await t.d.callback(t.d.slash(ana, "requests"));
+    const cb = await t.d.answer(t.d.slash(ana, "requests"));
     expect(isPrivate(cb)).toBe(true);
     expect(embedOf(cb).description).toMatch(new RegExp(`^Open requests \\(1–10 of ${open}\\):`));
     const selects = selectsOf(cb);
@@ -135,48 +135,48 @@ describe.each(DB_TARGETS)("Discord commands through discord.js on %s", (target) 
     expect(selects[0].options).toHaveLength(10);
     expect(selects[0].options[0]).toEqual({ label: expect.stringMatching(/^#\d+ Faster image builds — 2 communities/), value: expect.stringMatching(/^upvote \d+$/) });
     expect(buttonsOf(cb).map((b: any) => [b.label, b.custom_id])).toEqual([["More", "fw:requests open --page 2"]]);
-    expect(cb.body.data.components.length).toBeLessThanOrEqual(5);
+    expect(cb.data.components.length).toBeLessThanOrEqual(5);
 
     // Choosing "upvote N" in the Upvote… menu votes, like the button would.
     const widget = (await t.app.services.db.featureRequest.findFirstOrThrow({ where: { title: "Widget number 3 for the lab" } })).id;
-    const chose = await t.d.callback(t.d.click(gil, selects[0].custom_id, { values: [`upvote ${widget}`], ephemeral: true }));
+    const chose = await t.d.answer(t.d.click(gil, selects[0].custom_id, { values: [`upvote ${widget}`], ephemeral: true }));
     expect(embedOf(chose).description).toBe(`Your vote for #${widget} is counted for gamma.`);
 
-    const more = await t.d.callback(t.d.click(ana, "fw:requests open --page 2", { ephemeral: true }));
+    const more = await t.d.answer(t.d.click(ana, "fw:requests open --page 2", { ephemeral: true }));
     expect(embedOf(more).description).toMatch(new RegExp(`^Open requests \\(11–${open} of ${open}\\):`));
   });
 
   test("errors are private and red; nothing is changed", async () => {
     const before = await t.app.services.db.vote.count();
-    const missing = await t.d.callback(t.d.slash(ana, "upvote", [{ name: "number", type: ApplicationCommandOptionType.Integer, value: 999999 }]));
+    const missing = await t.d.answer(t.d.slash(ana, "upvote", [{ name: "number", type: ApplicationCommandOptionType.Integer, value: 999999 }]));
     expect(isPrivate(missing)).toBe(true);
     expect(embedOf(missing)).toMatchObject({ color: 0xed4245, description: "There is no request #999999. Try /requests to see them." });
-    const unknown = await t.d.callback(t.d.slash(ana, "nonsense"));
+    const unknown = await t.d.answer(t.d.slash(ana, "nonsense"));
     expect(isPrivate(unknown)).toBe(true);
     expect(embedOf(unknown).description).toContain("I don't know the command /nonsense");
-    const foreign = await t.d.callback(t.d.click(ana, "someone-elses-button"));
+    const foreign = await t.d.answer(t.d.click(ana, "someone-elses-button"));
     expect(isPrivate(foreign)).toBe(true);
     expect(embedOf(foreign).description).toContain("That button isn't one I know");
-    const badForm = await t.d.callback(t.d.submitModal(ana, "fwm:", { title: "x" }));
+    const badForm = await t.d.answer(t.d.submitModal(ana, "fwm:", { title: "x" }));
     expect(embedOf(badForm).description).toContain("That form isn't one I know");
-    const shortTitle = await t.d.callback(t.d.submitModal(ana, "fwm:request", { title: "ab" }));
+    const shortTitle = await t.d.answer(t.d.submitModal(ana, "fwm:request", { title: "ab" }));
     expect(embedOf(shortTitle).description).toContain("The title needs at least 3 characters.");
     // A guild no community is configured for: the person is told why.
-    const lost = await t.d.callback(t.d.slash(stray, "upvote", [{ name: "number", type: ApplicationCommandOptionType.Integer, value: 1 }]));
+    const lost = await t.d.answer(t.d.slash(stray, "upvote", [{ name: "number", type: ApplicationCommandOptionType.Integer, value: 1 }]));
     expect(isPrivate(lost)).toBe(true);
     expect(embedOf(lost).description).toContain("isn't linked to a member community");
     expect(await t.app.services.db.vote.count()).toBe(before);
   });
 
   test("user text never pings: allowed_mentions is empty and @everyone is defused", async () => {
-    const cb = await t.d.callback(
+    const cb = await t.d.answer(
       t.d.slash(ana, "request", [
         { name: "title", type: ApplicationCommandOptionType.String, value: "@everyone ping <@&123456789012345678> now" },
         { name: "details", type: ApplicationCommandOptionType.String, value: "hello @here and <@210000000000000003>" },
       ]),
     );
-    expect(cb.body.data.allowed_mentions).toEqual({ parse: [] });
-    expect(cb.body.data.content ?? "").toBe("");
+    expect(cb.data.allowed_mentions).toEqual({ parse: [] });
+    expect(cb.data.content ?? "").toBe("");
     const embed = embedOf(cb);
     expect(embed.title).not.toMatch(/@everyone/);
     expect(embed.title).toContain("@\u200beveryone");
@@ -190,18 +190,18 @@ describe.each(DB_TARGETS)("Discord commands through discord.js on %s", (target) 
     t.d.dispatch("INTERACTION_CREATE", { ...t.d.interactionBase(ana), type: 5, data: { custom_id: "fwm:request" } }); // modal without fields
     t.d.dispatch("INTERACTION_CREATE", { type: 2, data: {} }); // not even an id to answer
     const wrongType = t.d.slash(ana, "upvote", [{ name: "number", type: ApplicationCommandOptionType.String, value: "twelve" }]);
-    const first = await t.d.callback(base.id);
+    const first = await t.d.answer(base.id);
     expect(isPrivate(first)).toBe(true);
     expect(embedOf(first).description).toContain("I couldn't read that request");
-    expect(embedOf(await t.d.callback(wrongType)).description).toContain("Give a request number, like 12 or #12.");
+    expect(embedOf(await t.d.answer(wrongType)).description).toContain("Give a request number, like 12 or #12.");
     // Still alive and answering.
-    const help = await t.d.callback(t.d.slash(ana, "help"));
+    const help = await t.d.answer(t.d.slash(ana, "help"));
     expect(embedOf(help).description).toContain("/upvote");
   });
 
   test("a replayed interaction (same id) is answered once and applied once", async () => {
     const id = t.d.slash(gil, "request", [{ name: "title", type: ApplicationCommandOptionType.String, value: "Replay-safe exports" }]);
-    await t.d.callback(id);
+    await t.d.answer(id);
     t.d.replay(id);
     await waitForLog(t.logs, (l) => l.msg === "discord interaction seen before; ignored" && l.interaction === id);
     expect(t.d.calls.filter((c) => c.path.startsWith(`/interactions/${id}/`))).toHaveLength(1);
@@ -210,7 +210,7 @@ describe.each(DB_TARGETS)("Discord commands through discord.js on %s", (target) 
 
   test("staff actions are refused to members; staff (by Discord id in the config) can, and voters hear about it in Discord", async () => {
     const n = (await t.app.services.db.featureRequest.findFirstOrThrow({ where: { title: "Faster image builds" } })).id;
-    const asMember = await t.d.callback(t.d.slash(ana, "status", [
+    const asMember = await t.d.answer(t.d.slash(ana, "status", [
       { name: "number", type: ApplicationCommandOptionType.Integer, value: n },
       { name: "status", type: ApplicationCommandOptionType.String, value: "shipped" },
     ]));
@@ -218,10 +218,10 @@ describe.each(DB_TARGETS)("Discord commands through discord.js on %s", (target) 
     expect(embedOf(asMember).description).toBe("Sorry, only Flywheel staff can do that. Nothing was changed.");
     expect((await t.app.services.db.featureRequest.findUniqueOrThrow({ where: { id: n } })).status).toBe("open");
     // A member crafting the button line is refused the same way.
-    const crafted = await t.d.callback(t.d.click(ana, `fw:status ${n} shipped`));
+    const crafted = await t.d.answer(t.d.click(ana, `fw:status ${n} shipped`));
     expect(embedOf(crafted).description).toContain("only Flywheel staff");
 
-    const asStaff = await t.d.callback(t.d.slash(staff, "status", [
+    const asStaff = await t.d.answer(t.d.slash(staff, "status", [
       { name: "number", type: ApplicationCommandOptionType.Integer, value: n },
       { name: "status", type: ApplicationCommandOptionType.String, value: "planned" },
       { name: "reason", type: ApplicationCommandOptionType.String, value: "On the Q1 roadmap @everyone" },
@@ -251,7 +251,7 @@ describe.each(DB_TARGETS)("Discord commands through discord.js on %s", (target) 
     const resume = await t.d.waitForFrame((f) => f.op === GatewayOpcodes.Resume, since);
     expect(resume.d.session_id).toBe(session);
     expect(resume.d.token).toBe(BOT_TOKEN);
-    const cb = await t.d.callback(id);
+    const cb = await t.d.answer(id);
     expect(embedOf(cb).description).toContain("Flywheel commands");
     expect(t.d.identifies).toBe(identifiesBefore);
     expect(t.d.resumes).toBeGreaterThan(resumesBefore);

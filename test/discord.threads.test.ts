@@ -55,13 +55,25 @@ describe.each(DB_TARGETS)("Discord with a thread subscriber, slow answers and re
   });
 
   test("plain messages in followed threads and DMs reach the subscribers; other chatter does not", async () => {
+    const before = t.published.length;
     t.d.say(ana, "chatter in the channel itself");
-    t.d.say({ ...ana, channelId: ALPHA.otherThread }, "a thread the bot never joined");
+    t.d.say({ ...ana, channelId: ALPHA.randomThread }, "a thread in a channel Flywheel does not post in");
+    const byPerson = t.d.say({ ...ana, channelId: ALPHA.otherThread }, "Replying in a thread I opened on the bot's post");
     const inThread = t.d.say({ ...gil, guildId: ALPHA.guild, channelId: ALPHA.botThread }, "Still slow after the fix @everyone");
     const fromDm = t.d.dm(user("210000000000000007", "dora"), "Can someone look at my ticket?");
-    // The gateway delivers in order: once the last two arrived, the first two were already passed over.
-    await until(() => t.published.length >= 2);
-    expect(t.published).toEqual([
+    // The gateway delivers in order: once the last three arrived, the first two were already passed over.
+    // Subscribers finish in any order (the support relay reads the database first).
+    await until(() => t.published.length >= before + 3);
+    const got = t.published.slice(before);
+    expect(got).toHaveLength(3);
+    expect([...got].sort((a, b) => a.externalId.localeCompare(b.externalId))).toEqual([
+      {
+        speaker: { platform: "discord", externalId: ana.user.id, displayName: "ana", workspace: ALPHA.guild, channel: ALPHA.otherThread },
+        place: { platform: "discord", workspace: ALPHA.guild, channel: ALPHA.channel, thread: ALPHA.otherThread },
+        text: "Replying in a thread I opened on the bot's post",
+        externalId: byPerson,
+        fromBot: false,
+      },
       {
         speaker: { platform: "discord", externalId: gil.user.id, displayName: "gil", workspace: ALPHA.guild, channel: ALPHA.botThread },
         place: { platform: "discord", workspace: ALPHA.guild, channel: ALPHA.channel, thread: ALPHA.botThread },
@@ -91,8 +103,8 @@ describe.each(DB_TARGETS)("Discord without the Message Content intent granted on
     const intents = t.d.received.filter((f) => f.op === GatewayOpcodes.Identify).map((f) => f.d.intents);
     expect(intents).toEqual([GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.DirectMessages | GatewayIntentBits.MessageContent, GatewayIntentBits.Guilds]);
     expect(t.logs.some((l) => String(l.msg).includes("Message Content Intent"))).toBe(true);
-    const cb = await t.d.callback(t.d.slash(ana, "help"));
-    expect(cb.body.data.embeds[0].description).toContain("/upvote");
+    const cb = await t.d.answer(t.d.slash(ana, "help"));
+    expect(cb.data.embeds[0].description).toContain("/upvote");
     const health = (await (await fetch(`http://127.0.0.1:${t.app.port}/healthz`)).json()) as { platforms: Record<string, string> };
     expect(health.platforms.discord).toBe("connected");
   });

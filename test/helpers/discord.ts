@@ -10,9 +10,26 @@ import { APP_ID, BOT_ID, BOT_TOKEN, DiscordStandIn, type GuildFixture, type Stan
 import { freshDatabase, TEST_CONFIG_YAML } from "./db";
 
 /** The test config's Discord places, plus a guild no community is configured for. */
-export const ALPHA = { guild: "100000000000000001", channel: "100000000000000002", botThread: "100000000000000010", otherThread: "100000000000000011" };
+export const ALPHA = {
+  guild: "100000000000000001",
+  channel: "100000000000000002",
+  /** Threads under alpha's configured channel: one the bot opened, one a person opened. */
+  botThread: "100000000000000010",
+  otherThread: "100000000000000011",
+  /** A channel Flywheel does not post in, with a thread of its own. */
+  random: "100000000000000012",
+  randomThread: "100000000000000013",
+};
 export const GAMMA = { guild: "100000000000000003", channel: "100000000000000004" };
 export const STRANGER = { guild: "100000000000000005", channel: "100000000000000006" };
+/** A staff guild, the support space in SUPPORT_ON_DISCORD_YAML. */
+export const STAFF_SPACE = { guild: "100000000000000007", channel: "100000000000000008" };
+
+/** The test config with the shared support space on Discord instead of Slack. */
+export const SUPPORT_ON_DISCORD_YAML = TEST_CONFIG_YAML.replace(
+  "support:\n  slack: { team: T0STAFF, channel: C0SUPPORT }",
+  `support:\n  discord: { guild: "${STAFF_SPACE.guild}", channel: "${STAFF_SPACE.channel}" }`,
+);
 
 export const GUILDS: GuildFixture[] = [
   {
@@ -21,11 +38,14 @@ export const GUILDS: GuildFixture[] = [
     channels: [
       { id: ALPHA.channel, name: "feature-requests" },
       { id: ALPHA.botThread, name: "Support: slow builds", parentId: ALPHA.channel, ownerId: BOT_ID },
-      { id: ALPHA.otherThread, name: "chatter", parentId: ALPHA.channel, ownerId: "210000000000000001" },
+      { id: ALPHA.otherThread, name: "Question about #1", parentId: ALPHA.channel, ownerId: "210000000000000001" },
+      { id: ALPHA.random, name: "random" },
+      { id: ALPHA.randomThread, name: "chatter", parentId: ALPHA.random, ownerId: "210000000000000001" },
     ],
   },
   { id: GAMMA.guild, name: "Gamma Institute", channels: [{ id: GAMMA.channel, name: "requests" }] },
   { id: STRANGER.guild, name: "Somewhere else", channels: [{ id: STRANGER.channel, name: "general" }] },
+  { id: STAFF_SPACE.guild, name: "Flywheel staff", channels: [{ id: STAFF_SPACE.channel, name: "support" }] },
 ];
 
 /** People: member ids are made up; the staff id is the one TEST_CONFIG_YAML names. */
@@ -53,7 +73,7 @@ export interface DiscordTestApp {
  */
 export async function discordTestApp(
   target: string,
-  opts: { env?: Record<string, string>; direct?: DiscordOptions; subscribe?: boolean; standIn?: StandInOptions } = {},
+  opts: { env?: Record<string, string>; direct?: DiscordOptions; subscribe?: boolean; standIn?: StandInOptions; yaml?: string } = {},
 ): Promise<DiscordTestApp> {
   const d = await DiscordStandIn.start(GUILDS, { heartbeatInterval: 3000, ...opts.standIn });
   const db = target === "pglite" ? { url: "memory:", drop: async () => {} } : await freshDatabase(target).then(async (f) => ({ url: f.url, drop: f.drop }));
@@ -80,7 +100,7 @@ export async function discordTestApp(
     app = await startApp({
       env,
       databaseUrl: db.url,
-      config: parseConfig(TEST_CONFIG_YAML),
+      config: parseConfig(opts.yaml ?? TEST_CONFIG_YAML),
       clock,
       log: createLogger("info", sink),
       worker: { autostart: false, baseDelayMs: 1000 },

@@ -34,6 +34,7 @@ import {
   GuildSystemChannelFlags,
   GuildVerificationLevel,
   InteractionContextType,
+  InteractionResponseType,
   InteractionType,
   Locale,
   MessageType,
@@ -63,6 +64,15 @@ export interface RecordedCall {
   authorization?: string;
   status: number;
 }
+
+/** What the person saw in the end (see DiscordStandIn.answer). */
+export interface Answer {
+  deferred: boolean;
+  data: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  private: boolean;
+}
+
+const isEphemeral = (data: { flags?: number } | undefined): boolean => ((data?.flags ?? 0) & 64) === 64;
 
 export interface GatewayFrame {
   op: number;
@@ -201,6 +211,20 @@ export class DiscordStandIn {
       };
       this.events.on("frame", on);
     });
+  }
+
+  /**
+   * The message a person finally sees for an interaction, whether it was answered at once
+   * (callback type 4) or deferred first (type 5, then the original edited, or deleted and
+   * replaced by a follow-up). Tests assert on the answer, not on how fast the bot was.
+   */
+  async answer(interactionId: string): Promise<Answer> {
+    const cb = await this.callback(interactionId);
+    if (cb.body?.type === InteractionResponseType.ChannelMessageWithSource) return { deferred: false, data: cb.body.data, private: isEphemeral(cb.body.data) };
+    if (cb.body?.type !== InteractionResponseType.DeferredChannelMessageWithSource) throw new Error(`interaction ${interactionId} was answered with type ${cb.body?.type}, not a message`);
+    const token = cb.path.split("/")[3];
+    const final = await this.waitFor((c) => (c.method === "PATCH" && c.path === `/webhooks/${APP_ID}/${token}/messages/@original`) || (c.method === "POST" && c.path === `/webhooks/${APP_ID}/${token}`));
+    return { deferred: true, data: final.body, private: final.method === "PATCH" ? isEphemeral(cb.body.data) : isEphemeral(final.body) };
   }
 
   /** The interaction callback for one interaction id. */
@@ -460,6 +484,7 @@ export class DiscordStandIn {
       const guildId = (parent as APITextChannel).guild_id ?? "";
       const thread = channelJson(guildId, { id: m[2], name: String(body?.name ?? "thread"), parentId: m[1], ownerId: BOT_ID });
       this.channels.set(thread.id, thread);
+      this.dispatch(GatewayDispatchEvents.ThreadCreate, { ...thread, newly_created: true });
       return { status: 201, body: thread };
     }
     void query;
@@ -558,6 +583,14 @@ export class DiscordStandIn {
     };
     this.dispatch(GatewayDispatchEvents.InteractionCreate, interaction);
     return interaction.id;
+  }
+
+  /** A person opens a thread on a message (THREAD_CREATE); the thread's id is the message's. */
+  openThread(who: { user: APIUser; guildId: string }, channelId: string, messageId: string, name: string): string {
+    const thread = channelJson(who.guildId, { id: messageId, name, parentId: channelId, ownerId: who.user.id });
+    this.channels.set(thread.id, thread);
+    this.dispatch(GatewayDispatchEvents.ThreadCreate, { ...thread, newly_created: true });
+    return thread.id;
   }
 
   /** Someone writes a plain message in a guild channel or thread (MESSAGE_CREATE). Returns its id. */

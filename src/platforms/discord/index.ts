@@ -6,7 +6,7 @@ import { clientStatus, createDiscordClient, discordRest } from "./client";
 import { discordDeliverer } from "./deliverer";
 import { guardInteractions } from "./gatekeeper";
 import { handleInteraction, type InteractionContext } from "./interactions";
-import { threadMessageOf } from "./messages";
+import { followedChannels, threadMessageOf } from "./messages";
 import { registerCommands } from "./register";
 
 export interface DiscordOptions {
@@ -101,9 +101,10 @@ async function connect(app: App, ctx: InteractionContext, log: Logger, token: st
   guardInteractions(client, log);
   client.on(Events.InteractionCreate, (i) => track(handleInteraction(ctx, i)));
   if (wantMessages) {
+    const followed = followedChannels(app.services.config);
     client.on(Events.MessageCreate, (m) => {
       const botId = client.user?.id;
-      const message = botId ? threadMessageOf(m, botId) : undefined;
+      const message = botId ? threadMessageOf(m, botId, followed) : undefined;
       if (message) track(publishThreadMessage(app, message));
     });
   }
