@@ -1,7 +1,15 @@
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
-  transform: { "^.+\\.tsx?$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: { warnOnly: false } }] },
+  transform: {
+    "^.+\\.tsx?$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: { warnOnly: false } }],
+    // Octokit and its helpers ship ES modules only; Node loads them natively, jest's CommonJS
+    // runtime cannot (before Node 24.9), so tests compile them to CommonJS.
+    "^.+/node_modules/.+\\.js$": ["ts-jest", { tsconfig: { allowJs: true, module: "commonjs", target: "ES2022", esModuleInterop: true, skipLibCheck: true }, diagnostics: false }],
+  },
+  transformIgnorePatterns: ["/node_modules/(?!(@octokit|universal-user-agent|before-after-hook|json-with-bigint|content-type)/)"],
+  // Its exports map names only an "import" entry for Node.
+  moduleNameMapper: { "^@octokit/webhooks-methods$": "<rootDir>/node_modules/@octokit/webhooks-methods/dist-node/index.js" },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
   testTimeout: 60_000,
   // PGlite and real servers per file: two workers fit the 2-core machines CI runs on.

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineCommand } from "../src/commands/define";
-import { parseOptions } from "../src/commands/parse";
+import { splitAtBar } from "../src/commands/parse";
 import { requestButtons } from "../src/core/cards";
 import { createRequest, DETAILS_MAX, findSimilar, TITLE_MAX, TITLE_MIN } from "../src/core/requests";
 import type { Reply } from "../src/core/reply";
@@ -28,12 +28,8 @@ export default defineCommand({
   },
   // "/request Title | details --force": the bar separates the title from the details.
   parseText(text) {
-    const raw = parseOptions(text, [{ name: "rest", type: "string", description: "", rest: true }, options[2]]);
-    const line = String(raw.rest ?? "");
-    const bar = line.indexOf("|");
-    const title = (bar === -1 ? line : line.slice(0, bar)).trim();
-    const details = bar === -1 ? undefined : line.slice(bar + 1).trim() || undefined;
-    return { title, details, force: raw.force === true ? true : undefined };
+    const { head, tail, flags } = splitAtBar(text, [options[2]]);
+    return { title: head ?? "", details: tail, force: flags.force === true ? true : undefined };
   },
   schema: z.object({
     title: z

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineCommand } from "../src/commands/define";
-import { parseOptions } from "../src/commands/parse";
+import { splitAtBar } from "../src/commands/parse";
 import { DETAILS_MAX, SUMMARY_MAX, SUMMARY_MIN } from "../src/core/support/model";
 import { openTicket } from "../src/core/support/tickets";
 import type { Reply } from "../src/core/reply";
@@ -25,13 +25,9 @@ export default defineCommand({
   },
   // "/support Builds fail | since Monday, on every branch": the bar separates summary and details.
   parseText(text) {
-    const line = String(parseOptions(text, [{ name: "rest", type: "string", description: "", rest: true }]).rest ?? "");
-    const bar = line.indexOf("|");
-    return {
-      // Nothing typed: the schema's "say what you need" message, not a length complaint.
-      summary: (bar === -1 ? line : line.slice(0, bar)).trim() || undefined,
-      details: bar === -1 ? undefined : line.slice(bar + 1).trim() || undefined,
-    };
+    const { head, tail } = splitAtBar(text);
+    // Nothing typed: the schema's "say what you need" message, not a length complaint.
+    return { summary: head, details: tail };
   },
   schema: z.object({
     summary: z

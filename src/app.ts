@@ -8,10 +8,17 @@ import type { ThreadMessageHandler } from "./core/inbound";
 import { subscribeSupport } from "./core/support/relay";
 import { openDatabase, type Database } from "./db/client";
 import type { Deliverer } from "./delivery/deliverer";
+import { deadLetterAlert } from "./delivery/dead-alert";
 import { OutboxWorker, type WorkerOptions } from "./delivery/worker";
+import { digestJobs } from "./jobs/digests";
+import { AdvisoryLockLeader, SoleLeader } from "./jobs/leader";
+import { Scheduler } from "./jobs/scheduler";
+import { runSupportReminders } from "./core/support/reminders";
 import { createLogger } from "./log";
 import { HttpServer } from "./server/http";
 import { mountHealth } from "./server/health";
+import { mountRoadmap } from "./web/roadmap";
+import { Metrics, mountMetrics } from "./server/metrics";
 
 export type PlatformStatus = "connected" | "connecting" | "disconnected";
 
@@ -24,6 +31,9 @@ export interface App {
   port: number;
   worker: OutboxWorker;
   deliverers: Deliverer[];
+  /** Cron jobs, run only on the replica that holds the scheduler lock; add yours with add(). */
+  scheduler: Scheduler;
+  metrics: Metrics;
   /** Platforms report their connection state here; /healthz shows it. */
   platforms: Map<string, () => PlatformStatus>;
   /** Subscribers to plain thread/DM messages the platforms see (support relay). */
@@ -43,6 +53,8 @@ export interface StartOptions {
   /** Extra deliverers (the shell's, test stand-ins). */
   deliverers?: Deliverer[];
   worker?: WorkerOptions & { autostart?: boolean };
+  /** false: no scheduled jobs (tests); pollMs: how often a follower replica tries the scheduler lock. */
+  scheduler?: false | { pollMs?: number };
   /** Start Slack/Discord/GitHub when their variables are set (default true). */
   platforms?: boolean;
   listen?: boolean;
@@ -71,13 +83,22 @@ export async function startApp(opts: StartOptions): Promise<App> {
   try {
     const sync = await syncCommunities(database.prisma, config);
     if (sync.added.length || sync.changed.length || sync.removed.length) log.info(sync, "communities synced from config");
+    const metrics = new Metrics(database.prisma, log);
     const services: Services = {
       db: database.prisma,
       clock: opts.clock ?? systemClock,
       config,
       log,
+      metrics,
       publicUrl: env.PUBLIC_URL,
     };
+    const url = opts.databaseUrl ?? env.DATABASE_URL;
+    const pollMs = opts.scheduler ? opts.scheduler.pollMs : undefined;
+    const leadership = database.kind === "postgresql" && url ? new AdvisoryLockLeader(url, { log, pollMs }) : new SoleLeader();
+    const scheduler = new Scheduler(leadership, log);
+    scheduler.addSource(digestJobs(services, leadership.id));
+    // SLA reminders: every minute is fine-grained enough for the shortest (15-minute) threshold.
+    scheduler.add({ name: "support-reminders", cron: "* * * * *", run: () => runSupportReminders(services) });
     const http = new HttpServer(log);
     const deliverers: Deliverer[] = [...(opts.deliverers ?? [])];
     const app: App = {
@@ -87,6 +108,8 @@ export async function startApp(opts: StartOptions): Promise<App> {
       http,
       port: 0,
       deliverers,
+      scheduler,
+      metrics,
       platforms: new Map(),
       threadHandlers: [],
       stopHooks,
@@ -103,14 +126,24 @@ export async function startApp(opts: StartOptions): Promise<App> {
     };
     mountHealth(app);
     subscribeSupport(app);
+    mountRoadmap(app);
+    mountMetrics(app, metrics);
     if (opts.platforms !== false) {
       const { startPlatforms } = await import("./platforms");
       await startPlatforms(app);
     }
-    app.worker = new OutboxWorker(services, deliverers, opts.worker);
+    app.worker = new OutboxWorker(
+      services,
+      deliverers,
+      metrics.countingWorker({ exclusive: database.kind === "pglite", onDeadTx: deadLetterAlert(config), ...opts.worker }),
+    );
     if (opts.worker?.autostart !== false) {
       app.worker.start();
       stopHooks.push(() => app.worker.stop());
+    }
+    if (opts.scheduler !== false) {
+      scheduler.start();
+      stopHooks.push(() => scheduler.stop());
     }
     if (opts.listen !== false) {
       app.port = await http.listen(env.PORT, env.HOST);

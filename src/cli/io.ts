@@ -4,6 +4,8 @@ import type { Services } from "../core/context";
 export interface CliIO {
   out(text: string): void;
   err(text: string): void;
+  /** Where progress bars draw: the terminal's stderr when the CLI runs on its own. */
+  progress?: NodeJS.WritableStream;
   /** Services of the running bot (admin endpoint) or of a database opened for this command. */
   services(): Promise<Services>;
 }

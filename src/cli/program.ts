@@ -6,11 +6,14 @@ import { syncCommunities } from "../core/communities";
 import type { Services } from "../core/context";
 import { openDatabase, type Database } from "../db/client";
 import { createLogger } from "../log";
+import { registerDigest } from "./digest";
 import { registerDiscord } from "./discord";
 import { registerExec } from "./exec";
 import { registerExport } from "./export";
+import { registerGithub } from "./github";
 import type { CliIO } from "./io";
 import { readLock } from "./local";
+import { registerSlack } from "./slack";
 
 /** Subcommands that touch the database: forwarded to a running bot that holds the embedded one. */
 const DB_COMMANDS = new Set(["exec", "export", "digest", "github"]);
@@ -21,6 +24,8 @@ export interface CliContext {
   /** Set when running inside the bot (admin endpoint): use its services, never forward. */
   services?: Services;
   env?: Env;
+  /** Where progress bars draw (defaults to stderr when not running inside the bot). */
+  progress?: NodeJS.WritableStream;
 }
 
 /** The whole `flywheel` command line; returns the exit code instead of exiting. */
@@ -53,6 +58,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   const io: CliIO = {
     out: ctx.out,
     err: ctx.err,
+    progress: ctx.progress ?? (ctx.services ? undefined : process.stderr),
     async services() {
       if (ctx.services) return ctx.services;
       const { config } = loadConfigFile(env.FLYWHEEL_CONFIG);
@@ -78,6 +84,9 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     });
   registerExec(program, io, setCode);
   registerExport(program, io, setCode);
+  registerGithub(program, io, setCode, env);
+  registerSlack(program, io, setCode, env);
+  registerDigest(program, io, setCode);
   registerDiscord(program, io, setCode, env);
 
   try {

@@ -71,3 +71,19 @@ export function parseOptions(text: string, specs: OptionSpec[]): Record<string, 
   }
   return out;
 }
+
+/**
+ * "Title | details --force": the first bar separates a short head from free-text details.
+ * Boolean keyword flags (like --force) anywhere after the text are returned too.
+ */
+export function splitAtBar(text: string, flags: OptionSpec[] = []): { head?: string; tail?: string; flags: Record<string, unknown> } {
+  const raw = parseOptions(text, [{ name: "rest", type: "string", description: "", rest: true }, ...flags]);
+  const line = String(raw.rest ?? "");
+  const bar = line.indexOf("|");
+  const { rest: _rest, ...set } = raw;
+  return {
+    head: (bar === -1 ? line : line.slice(0, bar)).trim() || undefined,
+    tail: bar === -1 ? undefined : line.slice(bar + 1).trim() || undefined,
+    flags: set,
+  };
+}

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import nodeCron from "node-cron";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { ConfigError } from "./env";
@@ -10,7 +11,10 @@ const space = z
   .object({ slack: slackSpace.optional(), discord: discordSpace.optional(), shell: z.object({ channel: id }).strict().optional() })
   .strict();
 
-const cron = z.string().regex(/^(\S+\s+){4}\S+$/, { message: "expected a cron expression like '0 9 * * 1'" });
+const cron = z
+  .string()
+  .regex(/^(\S+\s+){4}\S+$/, { message: "expected a cron expression like '0 9 * * 1'" })
+  .refine((v) => nodeCron.validate(v), { message: "expected a valid cron expression like '0 9 * * 1' (minute hour day month weekday)" });
 
 const community = z
   .object({

@@ -4,6 +4,8 @@ import type { Place, Reply } from "./reply";
 
 type Tx = Db | Prisma.TransactionClient;
 
+const DUE_AT_ONCE = new Date(0);
+
 export interface OutgoingMessage {
   /** Same key, same message: enqueueing twice (a retry, a replay) never posts twice. */
   key: string;
@@ -33,7 +35,9 @@ export async function enqueue(db: Tx, m: OutgoingMessage): Promise<number> {
       parentId: m.parentId ?? null,
       editOfId: m.editOfId ?? null,
       payload: m.reply as unknown as Prisma.InputJsonValue,
-      ...(m.notBefore ? { nextAttemptAt: m.notBefore } : {}),
+      // Due at once unless told otherwise. Not the database's now(): the worker compares with
+      // the app's clock, and a database clock ahead of it would hold fresh rows back.
+      nextAttemptAt: m.notBefore ?? DUE_AT_ONCE,
     },
     update: {},
     select: { id: true },

@@ -9,6 +9,12 @@ export interface Delivery {
   /** The platform id of the message to edit (an edit row), if any. */
   editExternalId?: string;
   attempt: number;
+  /**
+   * A previous attempt was cut off (the process died, or lost the database) after it may have
+   * reached the platform. A deliverer that can look (Slack message metadata, Discord's
+   * enforce_nonce with the key as nonce) should make sure it does not post a second copy.
+   */
+  inDoubt?: boolean;
 }
 
 export interface Delivered {

@@ -6,18 +6,39 @@ import type { Reply } from "../core/reply";
 import { scrubSecrets } from "../log";
 import { type Deliverer, PermanentFailure, RetryLater } from "./deliverer";
 
+/** A row that just went dead, as hooks and the staff alert see it. */
+export interface DeadRow {
+  id: number;
+  key: string;
+  platform: string;
+  workspace: string;
+  channel: string;
+  attempts: number;
+  error: string;
+}
+
+export type RetryReason = "rate_limited" | "error";
+
 export interface WorkerOptions {
+  /** Failed attempts (5xx, network) before a row is marked dead. 429s do not count. */
   maxAttempts?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
   pollMs?: number;
   batch?: number;
-  /** How long a claimed row stays reserved for this worker before another may take it. */
+  /** How long a claimed row stays reserved for this worker; renewed while its delivery runs. */
   leaseMs?: number;
-  /** Called once when a row goes dead (staff alert, metrics). */
-  onDead?: (row: { id: number; key: string; platform: string; channel: string; error: string }) => void | Promise<void>;
+  /**
+   * Only this process uses the database (embedded PGlite): leases left by an earlier run of it
+   * are stale at start, so its rows resume at once instead of after the lease.
+   */
+  exclusive?: boolean;
+  /** Runs inside the transaction that marks a row dead, so a follow-up (the staff alert) is recorded once, with it. */
+  onDeadTx?: (tx: Prisma.TransactionClient, row: DeadRow) => Promise<void>;
+  /** Called after a row went dead (metrics). */
+  onDead?: (row: DeadRow) => void | Promise<void>;
   onDelivered?: (platform: string) => void;
-  onRetry?: (platform: string) => void;
+  onRetry?: (platform: string, reason: RetryReason) => void;
   random?: () => number;
 }
 
@@ -32,63 +53,105 @@ type Row = {
   editOfId: number | null;
   payload: unknown;
   attempts: number;
+  inDoubt: boolean;
+};
+
+type Outcome =
+  | { kind: "delivered"; externalId: string | null; thread: string | null }
+  | { kind: "wait"; ms: number; error: string }
+  | { kind: "failed"; permanent: boolean; error: string };
+
+/** "fetch failed (ECONNREFUSED)": the message, plus the network cause fetch hides in `cause`. */
+function errorText(e: unknown): string {
+  const err = e as { message?: unknown; cause?: { code?: unknown; message?: unknown } } | undefined;
+  const message = typeof err?.message === "string" ? err.message : String(e);
+  const cause = err?.cause?.code ?? err?.cause?.message;
+  return typeof cause === "string" && !message.includes(cause) ? `${message} (${cause})` : message;
+}
+
+const DEFAULTS = {
+  maxAttempts: 12,
+  baseDelayMs: 1000,
+  maxDelayMs: 10 * 60_000,
+  pollMs: 500,
+  batch: 25,
+  leaseMs: 60_000,
+  exclusive: false,
+  random: Math.random,
 };
 
 /**
- * Delivers outbox rows. Rows are claimed with FOR UPDATE SKIP LOCKED plus a lease, so several
- * replicas never take the same row; only the oldest pending row of each channel is claimable,
- * so a channel's messages arrive in order. 429s wait for Retry-After without counting as an
- * attempt; other failures back off exponentially with jitter until the row goes dead.
+ * Delivers outbox rows, on one replica or many.
+ *
+ * - Claiming: `FOR UPDATE SKIP LOCKED` plus a lease owned by this worker (lockedBy), so two
+ *   workers never take the same row; the lease is renewed while a delivery runs, and only the
+ *   owner records the outcome. A worker that dies leaves its lease to expire; the row is then
+ *   claimed again and flagged `inDoubt` for the deliverer.
+ * - Order: only the oldest pending row of each channel is claimable, so a channel's messages
+ *   arrive in the order they were enqueued, retries included.
+ * - Failures: 429 waits for Retry-After without counting as an attempt; other failures back off
+ *   exponentially with jitter; after maxAttempts (or a PermanentFailure) the row is dead.
  */
 export class OutboxWorker {
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
   private stopped = true;
   readonly owner = randomUUID();
-  private opts: Required<Omit<WorkerOptions, "onDead" | "onDelivered" | "onRetry">> & WorkerOptions;
+  private opts: typeof DEFAULTS & WorkerOptions;
 
   constructor(
     private services: Services,
     private deliverers: Deliverer[],
     opts: WorkerOptions = {},
   ) {
-    this.opts = { maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 5 * 60_000, pollMs: 500, batch: 25, leaseMs: 60_000, random: Math.random, ...opts };
+    this.opts = { ...DEFAULTS, ...opts };
   }
 
   private get platforms(): string[] {
     return this.deliverers.map((d) => d.platform);
   }
 
-  /** Claims due rows (at most one per channel) for this worker. */
+  private now(): Date {
+    return this.services.clock.now();
+  }
+
+  /** Claims due rows (at most one per channel, the oldest pending one) for this worker. */
   async claim(): Promise<Row[]> {
     if (!this.platforms.length) return [];
-    const now = this.services.clock.now();
+    const now = this.now();
     const leaseEnd = new Date(now.getTime() + this.opts.leaseMs);
-    return this.services.db.$transaction(async (tx) =>
-      tx.$queryRaw<Row[]>(Prisma.sql`
-        UPDATE "OutboxMessage" SET "lockedUntil" = ${leaseEnd}
-        WHERE id IN (
-          SELECT o.id FROM "OutboxMessage" o
-          WHERE o.status = 'pending' AND o."nextAttemptAt" <= ${now}
-            AND (o."lockedUntil" IS NULL OR o."lockedUntil" < ${now})
-            AND o.platform::text IN (${Prisma.join(this.platforms)})
-            AND NOT EXISTS (
-              SELECT 1 FROM "OutboxMessage" p
-              WHERE p.platform = o.platform AND p.workspace = o.workspace AND p.channel = o.channel
-                AND p.status = 'pending' AND p.id < o.id)
-            AND (o."parentId" IS NULL OR EXISTS (SELECT 1 FROM "OutboxMessage" t WHERE t.id = o."parentId" AND t.status <> 'pending'))
-            AND (o."editOfId" IS NULL OR EXISTS (SELECT 1 FROM "OutboxMessage" t WHERE t.id = o."editOfId" AND t.status <> 'pending'))
-          ORDER BY o.id
-          LIMIT ${this.opts.batch}
-          FOR UPDATE SKIP LOCKED)
-        RETURNING id, "idempotencyKey", platform::text AS platform, workspace, channel, thread, "parentId", "editOfId", payload, attempts`),
-    );
+    // A lockedUntil still set when the row is claimed again means the last claimer never
+    // recorded an outcome: its delivery may or may not have reached the platform.
+    return this.services.db.$queryRaw<Row[]>(Prisma.sql`
+      WITH due AS (
+        SELECT o.id, (o."lockedUntil" IS NOT NULL) AS "inDoubt"
+        FROM "OutboxMessage" o
+        WHERE o.status = 'pending' AND o."nextAttemptAt" <= ${now}
+          AND (o."lockedUntil" IS NULL OR o."lockedUntil" < ${now})
+          AND o.platform::text IN (${Prisma.join(this.platforms)})
+          AND NOT EXISTS (
+            SELECT 1 FROM "OutboxMessage" p
+            WHERE p.platform = o.platform AND p.workspace = o.workspace AND p.channel = o.channel
+              AND p.status = 'pending' AND p.id < o.id)
+          AND (o."parentId" IS NULL OR EXISTS (SELECT 1 FROM "OutboxMessage" t WHERE t.id = o."parentId" AND t.status <> 'pending'))
+          AND (o."editOfId" IS NULL OR EXISTS (SELECT 1 FROM "OutboxMessage" t WHERE t.id = o."editOfId" AND t.status <> 'pending'))
+        ORDER BY o.id
+        LIMIT ${this.opts.batch}
+        FOR UPDATE OF o SKIP LOCKED)
+      UPDATE "OutboxMessage" m SET "lockedUntil" = ${leaseEnd}, "lockedBy" = ${this.owner}
+      FROM due WHERE m.id = due.id
+      RETURNING m.id, m."idempotencyKey", m.platform::text AS platform, m.workspace, m.channel, m.thread,
+                m."parentId", m."editOfId", m.payload, m.attempts, due."inDoubt"`);
   }
 
   /** Claims and delivers one batch; returns how many rows were handled. */
   async tick(): Promise<number> {
     const rows = await this.claim();
-    await Promise.all(rows.map((r) => this.deliverOne(r)));
+    const results = await Promise.allSettled(rows.map((r) => this.deliverOne(r)));
+    for (const r of results) {
+      // The row keeps its lease and is retried (in doubt) when the lease runs out.
+      if (r.status === "rejected") this.services.log.error({ err: r.reason }, "could not record an outbox delivery outcome");
+    }
     return rows.length;
   }
 
@@ -103,11 +166,32 @@ export class OutboxWorker {
     return total;
   }
 
+  /** Makes rows leased by an earlier run of this (only) process claimable now. */
+  async releaseStaleLeases(): Promise<number> {
+    const res = await this.services.db.outboxMessage.updateMany({
+      where: { status: "pending", lockedUntil: { not: null } },
+      data: { lockedUntil: new Date(0) }, // still set: those rows stay "in doubt"
+    });
+    return res.count;
+  }
+
   private async deliverOne(row: Row): Promise<void> {
-    const db = this.services.db;
-    const deliverer = this.deliverers.find((d) => d.platform === row.platform)!;
-    const now = () => this.services.clock.now();
+    const stopRenewing = this.keepLease(row.id);
+    let outcome: Outcome;
     try {
+      outcome = await this.attempt(row);
+    } finally {
+      stopRenewing();
+    }
+    await this.record(row, outcome);
+  }
+
+  /** One try at the platform; every failure becomes an Outcome, never an exception. */
+  private async attempt(row: Row): Promise<Outcome> {
+    const db = this.services.db;
+    try {
+      const deliverer = this.deliverers.find((d) => d.platform === row.platform);
+      if (!deliverer) throw new PermanentFailure(`no deliverer for ${row.platform}`);
       let thread = row.thread ?? undefined;
       if (row.parentId) {
         const parent = await db.outboxMessage.findUnique({ where: { id: row.parentId } });
@@ -121,70 +205,108 @@ export class OutboxWorker {
         editExternalId = target.externalId;
         thread = target.thread ?? thread;
       }
-      const place = { ...placeOf(row), thread };
       const result = await deliverer.deliver({
         id: row.id,
         key: row.idempotencyKey,
-        place,
+        place: { ...placeOf(row), thread },
         reply: row.payload as Reply,
         editExternalId,
         attempt: row.attempts + 1,
+        inDoubt: row.inDoubt,
       });
-      await db.outboxMessage.update({
-        where: { id: row.id },
-        data: {
-          status: "delivered",
-          attempts: { increment: 1 },
-          externalId: result.externalId ?? editExternalId ?? null,
-          thread: result.thread ?? thread ?? null,
-          deliveredAt: now(),
-          lockedUntil: null,
-          lastError: null,
-        },
-      });
-      this.opts.onDelivered?.(row.platform);
+      return { kind: "delivered", externalId: result.externalId ?? editExternalId ?? null, thread: result.thread ?? thread ?? null };
     } catch (e) {
-      const message = scrubSecrets(e instanceof Error ? e.message : String(e)).slice(0, 500);
-      if (e instanceof RetryLater) {
-        await db.outboxMessage.update({
-          where: { id: row.id },
-          data: { nextAttemptAt: new Date(now().getTime() + Math.max(0, e.retryAfterMs)), lockedUntil: null, lastError: message },
-        });
-        this.opts.onRetry?.(row.platform);
-        return;
-      }
-      const attempts = row.attempts + 1;
-      if (e instanceof PermanentFailure || attempts >= this.opts.maxAttempts) {
-        await db.outboxMessage.update({ where: { id: row.id }, data: { status: "dead", attempts, lockedUntil: null, lastError: message } });
-        this.services.log.warn({ outboxId: row.id, platform: row.platform, error: message }, "outbox message is dead");
-        await this.opts.onDead?.({ id: row.id, key: row.idempotencyKey, platform: row.platform, channel: row.channel, error: message });
-        return;
-      }
-      const backoff = Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** (attempts - 1));
-      const jittered = backoff / 2 + (backoff / 2) * this.opts.random();
-      await db.outboxMessage.update({
-        where: { id: row.id },
-        data: { attempts, nextAttemptAt: new Date(now().getTime() + jittered), lockedUntil: null, lastError: message },
-      });
-      this.opts.onRetry?.(row.platform);
+      const error = scrubSecrets(errorText(e)).slice(0, 500);
+      if (e instanceof RetryLater) return { kind: "wait", ms: Math.max(0, e.retryAfterMs), error };
+      return { kind: "failed", permanent: e instanceof PermanentFailure, error };
     }
+  }
+
+  /** Writes the outcome, only while this worker still owns the row. */
+  private async record(row: Row, outcome: Outcome): Promise<void> {
+    const db = this.services.db;
+    const mine = { id: row.id, status: "pending" as const, lockedBy: this.owner };
+    const released = { lockedUntil: null, lockedBy: null };
+    const stillMine = (count: number) => {
+      if (!count) this.services.log.warn({ outboxId: row.id }, "outbox lease was lost before the outcome was recorded");
+      return count > 0;
+    };
+    if (outcome.kind === "delivered") {
+      const res = await db.outboxMessage.updateMany({
+        where: mine,
+        data: { ...released, status: "delivered", attempts: { increment: 1 }, externalId: outcome.externalId, thread: outcome.thread, deliveredAt: this.now(), lastError: null },
+      });
+      if (stillMine(res.count)) this.opts.onDelivered?.(row.platform);
+      return;
+    }
+    if (outcome.kind === "wait") {
+      const res = await db.outboxMessage.updateMany({
+        where: mine,
+        data: { ...released, nextAttemptAt: new Date(this.now().getTime() + outcome.ms), lastError: outcome.error },
+      });
+      if (stillMine(res.count)) this.opts.onRetry?.(row.platform, "rate_limited");
+      return;
+    }
+    const attempts = row.attempts + 1;
+    if (outcome.permanent || attempts >= this.opts.maxAttempts) {
+      const dead: DeadRow = { id: row.id, key: row.idempotencyKey, platform: row.platform, workspace: row.workspace, channel: row.channel, attempts, error: outcome.error };
+      const marked = await db.$transaction(async (tx) => {
+        const res = await tx.outboxMessage.updateMany({ where: mine, data: { ...released, status: "dead", attempts, lastError: outcome.error } });
+        if (res.count && this.opts.onDeadTx) await this.opts.onDeadTx(tx, dead);
+        return res.count;
+      });
+      if (!stillMine(marked)) return;
+      this.services.log.warn({ outboxId: row.id, platform: row.platform, attempts, error: outcome.error }, "outbox message is dead");
+      await this.opts.onDead?.(dead);
+      return;
+    }
+    const backoff = Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** (attempts - 1));
+    const jittered = backoff / 2 + (backoff / 2) * this.opts.random();
+    const res = await db.outboxMessage.updateMany({
+      where: mine,
+      data: { ...released, attempts, nextAttemptAt: new Date(this.now().getTime() + jittered), lastError: outcome.error },
+    });
+    if (stillMine(res.count)) this.opts.onRetry?.(row.platform, "error");
+  }
+
+  /** Renews the lease while a slow delivery (a platform holding the request) is still running. */
+  private keepLease(id: number): () => void {
+    const every = Math.max(50, Math.floor(this.opts.leaseMs / 3));
+    const timer = setInterval(() => {
+      this.services.db.outboxMessage
+        .updateMany({
+          where: { id, status: "pending", lockedBy: this.owner },
+          data: { lockedUntil: new Date(this.now().getTime() + this.opts.leaseMs) },
+        })
+        .catch((e: unknown) => this.services.log.warn({ err: e, outboxId: id }, "could not renew an outbox lease"));
+    }, every);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    let first = true;
     const loop = async () => {
       if (this.stopped) return;
-      let handled = 0;
-      try {
-        this.running = this.tick();
-        handled = (await this.running) as number;
-      } catch (e) {
-        this.services.log.error({ err: e }, "outbox tick failed");
-      }
+      const iteration = this.iterate(first);
+      first = false;
+      this.running = iteration;
+      const handled = await iteration;
       if (!this.stopped) this.timer = setTimeout(loop, handled ? 0 : this.opts.pollMs);
     };
     this.timer = setTimeout(loop, 0);
+  }
+
+  private async iterate(first: boolean): Promise<number> {
+    try {
+      if (first && this.opts.exclusive) await this.releaseStaleLeases();
+      return await this.tick();
+    } catch (e) {
+      this.services.log.error({ err: e }, "outbox tick failed");
+      return 0;
+    }
   }
 
   async stop(): Promise<void> {

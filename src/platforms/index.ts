@@ -1,4 +1,5 @@
 import type { App } from "../app";
+import { startSlack } from "./slack";
 
 /**
  * Starts every platform whose variables are set. Each platform module registers its own HTTP
@@ -6,5 +7,7 @@ import type { App } from "../app";
  */
 export async function startPlatforms(app: App): Promise<void> {
   // Slack, Discord and GitHub mount here as they land.
+  if (app.env.GITHUB_TOKEN || app.env.GITHUB_WEBHOOK_SECRET) await (await import("../github")).startGithub(app);
+  if (app.env.SLACK_BOT_TOKEN || app.env.SLACK_APP_TOKEN || app.env.SLACK_SIGNING_SECRET) await startSlack(app);
   if (app.env.DISCORD_TOKEN && app.env.DISCORD_APPLICATION_ID) await (await import("./discord")).startDiscord(app);
 }

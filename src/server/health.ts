@@ -12,6 +12,7 @@ export function mountHealth(app: App): void {
       database: { reachable: database, kind: app.database.kind },
       platforms,
       outbox: { dead: deadMessages },
+      scheduler: { leader: app.scheduler.isLeader, replica: app.scheduler.leadership.id },
     });
   });
 }

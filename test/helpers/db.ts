@@ -59,6 +59,8 @@ export interface TestEnv {
   config: FlywheelConfig;
   /** Empties every table (ids restart) and syncs the communities again: cheaper than a new database. */
   reset(): Promise<void>;
+  /** The database's URL ("memory:" for PGlite): a second connection (a second replica) opens it. */
+  url: string;
   close(): Promise<void>;
 }
 
@@ -73,7 +75,7 @@ export async function truncateAll(database: Database): Promise<void> {
 /** Services on a fresh database with the test communities synced in. */
 export async function testServices(target: string, yaml = TEST_CONFIG_YAML): Promise<TestEnv> {
   const config = parseConfig(yaml);
-  const { database, drop } = await freshDatabase(target);
+  const { database, url, drop } = await freshDatabase(target);
   await syncCommunities(database.prisma, config);
   const clock = new ManualClock();
   const services: Services = { db: database.prisma, clock, config, log: createLogger("silent") };
@@ -82,6 +84,7 @@ export async function testServices(target: string, yaml = TEST_CONFIG_YAML): Pro
     clock,
     database,
     config,
+    url,
     async reset() {
       await truncateAll(database);
       await syncCommunities(database.prisma, config);

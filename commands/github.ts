@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { defineCommand } from "../src/commands/define";
+import { requestButtons } from "../src/core/cards";
+import { itemKey } from "../src/core/github-refs";
+import { linkRequest, openIssueForRequest, type LinkOutcome } from "../src/core/github-link";
+import type { Reply } from "../src/core/reply";
+import { requestNumber } from "../src/core/schemas";
+import { truncate } from "../src/core/text";
+
+const ACTIONS = ["link", "issue"] as const;
+
+const describe = (o: LinkOutcome): string => `${itemKey(o.item)}${o.item.title ? ` (${truncate(o.item.title, 80)})` : ""}`;
+
+export default defineCommand({
+  name: "github",
+  description: "Link a request to a GitHub issue or pull request, or open an issue for it (staff)",
+  role: "staff",
+  usage: "link <request> <owner/repo#number or URL> | issue <request> [owner/repo]",
+  options: [
+    { name: "action", type: "string", description: "link an existing issue/PR, or open a new issue", required: true, choices: ACTIONS },
+    { name: "request", type: "integer", description: "Request number, e.g. 12", required: true, min: 1, autocomplete: "request" },
+    { name: "target", type: "string", description: "link: owner/repo#number or its URL; issue: owner/repo (default from config)", maxLength: 300 },
+  ],
+  schema: z
+    .object({
+      action: z.enum(ACTIONS, { message: "Say what to do: /github link <request> <owner/repo#number> or /github issue <request> [owner/repo]." }),
+      request: requestNumber,
+      target: z.string().trim().max(300, { message: "That reference is too long." }).optional(),
+    })
+    .refine((o) => o.action !== "link" || Boolean(o.target), {
+      message: "Name the issue or pull request to link, e.g. /github link 12 octo-org/app#34 or its URL.",
+      path: ["target"],
+    }),
+  async run({ options: o, actor, services }): Promise<Reply> {
+    if (o.action === "link") {
+      const out = await linkRequest(services, o.request, o.target!);
+      const moved = out.previous && out.previous !== out.requestId ? ` (it was linked to #${out.previous} before)` : "";
+      return {
+        text: `Linked #${out.requestId} ${out.title} to ${describe(out)}${moved}. Its status (now ${out.status}) follows GitHub from here.\n${out.item.url}`,
+        ephemeral: true,
+        buttons: requestButtons(out.requestId).slice(2),
+      };
+    }
+    const out = await openIssueForRequest(services, actor, o.request, o.target);
+    return {
+      text: `Opened ${itemKey(out.item)} for #${out.requestId} ${out.title} and linked them.\n${out.item.url}`,
+      ephemeral: true,
+      buttons: requestButtons(out.requestId).slice(2),
+    };
+  },
+});

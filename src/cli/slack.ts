@@ -1,0 +1,23 @@
+import type { Command } from "commander";
+import type { Env } from "../config/env";
+import { manifestYaml } from "../platforms/slack/manifest";
+import type { CliIO } from "./io";
+
+/** `flywheel slack manifest <baseUrl>`: the Slack app manifest, generated from commands/. */
+export function registerSlack(program: Command, io: CliIO, setCode: (n: number) => void, env?: Env): void {
+  const slack = program.command("slack").description("Slack app set-up");
+  slack
+    .command("manifest")
+    .description("print the Slack app manifest (YAML) to paste at api.slack.com/apps > Create New App > From a manifest")
+    .argument("[baseUrl]", "the bot's public base URL, e.g. https://bot.example.org (default: PUBLIC_URL)")
+    .option("--socket-mode", "for Socket Mode (SLACK_APP_TOKEN): no request URLs needed")
+    .option("--name <name>", "the app's name in Slack", "Flywheel")
+    .action((baseUrl: string | undefined, o: { socketMode?: boolean; name: string }) => {
+      try {
+        io.out(manifestYaml({ baseUrl: baseUrl ?? env?.PUBLIC_URL, socketMode: o.socketMode, name: o.name }).trimEnd());
+      } catch (e) {
+        io.err(`flywheel slack manifest: ${(e as Error).message}`);
+        setCode(2);
+      }
+    });
+}

@@ -1,0 +1,122 @@
+// Reading the credit ledger: who did what (all-contributors' kinds), per person or community.
+import type { Prisma } from "../generated/prisma/client";
+import { publicCommunityName } from "./announce";
+import type { Actor, Services } from "./context";
+import { UserError } from "./errors";
+import { truncate } from "./text";
+
+export type CreditTarget =
+  | { kind: "person"; personId: number; name: string; logins: string[] }
+  | { kind: "community"; communityId: number; name: string }
+  | { kind: "login"; login: string };
+
+const KIND_ORDER = ["code", "review", "ideas", "bug", "question", "financial", "userTesting", "doc"];
+const LIST_MAX = 15;
+
+/** "2026-01-31" as the start of that day in UTC; a clear error for anything else. */
+export function parseSince(text: string): Date {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
+  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
+  if (!m || !d || d.getUTCMonth() !== Number(m[2]) - 1 || d.getUTCDate() !== Number(m[3]))
+    throw new UserError(`"${truncate(text, 40)}" is not a date; use YYYY-MM-DD, like 2026-01-31.`);
+  return d;
+}
+
+/** Whether the asker may see a private community by name: staff and its own members. */
+const mayName = (actor: Actor, c: { id: number; private: boolean }) => !c.private || actor.role === "staff" || actor.communityId === c.id;
+
+/**
+ * Finds whose credits to show from what someone typed: "me", a community slug, a person's name,
+ * chat handle or linked GitHub login, or a GitHub login that is in the ledger on its own.
+ */
+export async function findCreditTarget(services: Services, actor: Actor, text: string): Promise<CreditTarget> {
+  const { db } = services;
+  const q = text.trim().replace(/^@/, "");
+  if (!q) throw new UserError("Name a person, a community or a GitHub login.");
+  const withLogins = async (personId: number, name: string): Promise<CreditTarget> => {
+    const logins = await db.account.findMany({ where: { personId, platform: "github" }, select: { externalId: true } });
+    return { kind: "person", personId, name, logins: logins.map((l) => l.externalId.toLowerCase()) };
+  };
+  if (q.toLowerCase() === "me") return withLogins(actor.personId, actor.displayName);
+
+  const community = await db.community.findUnique({ where: { slug: q.toLowerCase() } });
+  if (community) {
+    if (!mayName(actor, community)) throw new UserError(`${q.toLowerCase()} keeps its credits private.`);
+    return { kind: "community", communityId: community.id, name: community.name };
+  }
+  const insensitive = { equals: q, mode: "insensitive" as const };
+  const accounts = await db.account.findMany({
+    where: { OR: [{ externalId: insensitive }, { handle: insensitive }] },
+    select: { person: { select: { id: true, displayName: true } } },
+  });
+  const named = await db.person.findMany({ where: { displayName: insensitive }, select: { id: true, displayName: true } });
+  const people = [...new Map([...accounts.map((a) => a.person), ...named].map((p) => [p.id, p])).values()];
+  if (people.length === 1) return withLogins(people[0].id, people[0].displayName);
+  if (people.length > 1)
+    throw new UserError(`Several people match "${truncate(q, 40)}": ${people.slice(0, 5).map((p) => p.displayName).join(", ")}. Use a chat handle or GitHub login instead.`);
+  const login = q.toLowerCase();
+  if (await db.contribution.findFirst({ where: { githubLogin: login }, select: { id: true } })) return { kind: "login", login };
+  throw new UserError(`I know no person, community or GitHub login called "${truncate(q, 40)}". Try /credits to see everyone credited.`);
+}
+
+type Row = Prisma.ContributionGetPayload<{ include: { person: true; community: true } }>;
+
+const countLine = (rows: { kind: string }[]): string => {
+  const counts = new Map<string, number>();
+  for (const r of rows) counts.set(r.kind, (counts.get(r.kind) ?? 0) + 1);
+  return [...counts]
+    .sort((a, b) => KIND_ORDER.indexOf(a[0]) - KIND_ORDER.indexOf(b[0]))
+    .map(([k, n]) => `${n} ${k}`)
+    .join(" · ");
+};
+
+/** The same work reached a person twice (credited to their login before it was linked): count it once. */
+const onePerSourceAndKind = (rows: Row[]): Row[] => [...new Map(rows.map((r) => [`${r.source}|${r.kind}`, r])).values()];
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+/** The ledger for one target, or everyone's totals; since limits it to credits from that day on. */
+export async function creditsReport(services: Services, actor: Actor, target: CreditTarget | undefined, since?: Date): Promise<string> {
+  const { db } = services;
+  const when: Prisma.ContributionWhereInput = since ? { createdAt: { gte: since } } : {};
+  const range = since ? ` since ${day(since)}` : "";
+  const include = { person: true, community: true } as const;
+
+  if (!target) {
+    const rows = await db.contribution.findMany({ where: when, include, orderBy: { id: "asc" } });
+    if (!rows.length) return `No credits${range} yet. Merged pull requests, reviews, shipped requests and pledges earn them.`;
+    const groups = new Map<string, { name: string; rows: Row[] }>();
+    for (const r of rows) {
+      const name = r.person
+        ? r.person.displayName
+        : r.community
+          ? mayName(actor, r.community)
+            ? r.community.name
+            : publicCommunityName(r.community)
+          : `${r.githubLogin} (GitHub)`;
+      const g = groups.get(r.subject) ?? { name, rows: [] };
+      g.rows.push(r);
+      groups.set(r.subject, g);
+    }
+    const ranked = [...groups.values()].sort((a, b) => b.rows.length - a.rows.length || a.name.localeCompare(b.name));
+    const lines = ranked.slice(0, LIST_MAX).map((g) => `${g.name} — ${countLine(g.rows)}`);
+    if (ranked.length > LIST_MAX) lines.push(`…and ${ranked.length - LIST_MAX} more.`);
+    return [`Credits${range} (${rows.length}):`, ...lines].join("\n");
+  }
+
+  const where: Prisma.ContributionWhereInput =
+    target.kind === "person"
+      ? { OR: [{ personId: target.personId }, ...(target.logins.length ? [{ githubLogin: { in: target.logins } }] : [])] }
+      : target.kind === "community"
+        ? { communityId: target.communityId }
+        : { githubLogin: target.login };
+  const rows = onePerSourceAndKind(await db.contribution.findMany({ where: { AND: [where, when] }, include, orderBy: [{ createdAt: "desc" }, { id: "desc" }] }));
+  const name = target.kind === "login" ? `${target.login} (GitHub)` : target.name;
+  if (!rows.length) return `No credits for ${name}${range} yet.`;
+  const lines = rows.slice(0, LIST_MAX).map((r) => {
+    const who = target.kind === "community" && r.person ? ` (${r.person.displayName})` : "";
+    return `${day(r.createdAt)} ${r.kind}${who} — ${r.note ?? r.source}`;
+  });
+  if (rows.length > LIST_MAX) lines.push(`…and ${rows.length - LIST_MAX} earlier.`);
+  return [`Credits for ${name}${range}: ${countLine(rows)}`, ...lines].join("\n");
+}

@@ -1,0 +1,309 @@
+import type { Community, Prisma, RequestStatus, Tier } from "../generated/prisma/client";
+import { rankedLine } from "./cards";
+import { TIER_LABEL } from "./communities";
+import type { Services } from "./context";
+import { UserError } from "./errors";
+import { enqueue } from "./outbox";
+import type { Place, Reply, Section } from "./reply";
+import { rankRequests, STATUS_LABEL } from "./requests";
+import { plural, truncate } from "./text";
+import { formatWeekRange, lastCompleteWeek, type Week } from "./weeks";
+
+/** Monday 09:00 in the community's time zone, unless its `digest` setting says otherwise. */
+export const DEFAULT_DIGEST_CRON = "0 9 * * 1";
+/** Lines and characters per section: each must fit a Slack section block and a Discord embed field (1024). */
+const LIST_MAX = 10;
+const SECTION_CHARS = 900;
+const MOST_WANTED = 5;
+const TITLE_MAX = 70;
+/** Shipped first, then what is moving, then the rest. */
+const STATUS_ORDER: RequestStatus[] = ["shipped", "in_progress", "planned", "declined", "open", "merged"];
+
+export interface Digest {
+  community: Community;
+  week: Week;
+  /** What gets posted (the preview is the same, marked ephemeral). */
+  reply: Reply;
+  /** Nothing happened this week: nothing is posted. */
+  empty: boolean;
+}
+
+type NamedCommunity = { id: number; name: string; private: boolean; tier: Tier };
+
+/** A community as others see it: a private one is named by its tier only. */
+export function publicName(c: NamedCommunity, viewerCommunityId?: number): string {
+  if (!c.private || c.id === viewerCommunityId) return c.name;
+  const tier = TIER_LABEL[c.tier];
+  return `${/^[AEIOU]/.test(tier) ? "an" : "a"} ${tier} member`;
+}
+
+/** "under a minute", "42m", "3h 05m", "2d 4h". */
+export function formatDuration(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return "under a minute";
+  if (minutes < 60) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours}h ${String(minutes % 60).padStart(2, "0")}m`;
+  return `${Math.floor(hours / 24)}d ${hours % 24}h`;
+}
+
+export function median(values: number[]): number | undefined {
+  if (!values.length) return undefined;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** The first lines that fit, then "…and N more". */
+function capped(lines: string[], more: (n: number) => string): string {
+  const kept: string[] = [];
+  let size = 0;
+  for (const line of lines) {
+    if (kept.length === LIST_MAX || size + line.length + 1 > SECTION_CHARS) break;
+    kept.push(line);
+    size += line.length + 1;
+  }
+  return [...kept, ...(kept.length < lines.length ? [more(lines.length - kept.length)] : [])].join("\n");
+}
+
+const title = (t: string) => truncate(t, TITLE_MAX);
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** Finds an active community by slug; a clear error otherwise. */
+export async function communityBySlug(services: Services, slug: string): Promise<Community> {
+  const c = await services.db.community.findUnique({ where: { slug } });
+  if (!c || !c.active) throw new UserError(`There is no community "${slug}". The communities are listed in flywheel.yml.`);
+  return c;
+}
+
+/**
+ * The digest of one community for one week, from the tables: new requests from every community,
+ * the most-wanted open requests, status changes (shipped first, with their credits), pledges,
+ * this community's support figures and thanks to its people credited this week.
+ */
+export async function buildDigest(services: Services, community: Community, week: Week): Promise<Digest> {
+  const { db, config } = services;
+  const range = { gte: week.start, lt: week.end };
+  const sections: Section[] = [];
+
+  // New requests, from every community.
+  const fresh = await db.featureRequest.findMany({
+    where: { createdAt: range, status: { not: "merged" } },
+    orderBy: { id: "asc" },
+    include: { community: true },
+  });
+  if (fresh.length)
+    sections.push({
+      title: "New requests",
+      text: capped(
+        fresh.map((r) => `#${r.id} ${title(r.title)} — from ${publicName(r.community, community.id)}`),
+        (n) => `…and ${n} more: /requests`,
+      ),
+    });
+
+  // Votes cast this week: they move the most-wanted list, so they count as news.
+  const weekVotes = await db.vote.groupBy({ by: ["requestId"], where: { createdAt: range }, _count: { _all: true } });
+  const votesThisWeek = new Map(weekVotes.map((v) => [v.requestId, v._count._all]));
+
+  // Status changes: net change per request over the week.
+  const changes = await db.statusChange.findMany({
+    where: { createdAt: range },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    include: { request: { select: { id: true, title: true, mergedIntoId: true } } },
+  });
+  const net = new Map<number, { from: RequestStatus; to: RequestStatus; title: string; mergedIntoId: number | null }>();
+  for (const c of changes) {
+    const before = net.get(c.requestId);
+    net.set(c.requestId, { from: before?.from ?? c.from, to: c.to, title: c.request.title, mergedIntoId: c.request.mergedIntoId });
+  }
+  const moved = [...net.entries()]
+    .filter(([, c]) => c.from !== c.to)
+    .sort(([a, x], [b, y]) => STATUS_ORDER.indexOf(x.to) - STATUS_ORDER.indexOf(y.to) || a - b);
+  if (moved.length) {
+    const shippedIds = moved.filter(([, c]) => c.to === "shipped").map(([id]) => id);
+    const credits = shippedIds.length
+      ? await db.contribution.findMany({
+          where: { requestId: { in: shippedIds } },
+          orderBy: { id: "asc" },
+          include: { person: { select: { displayName: true } }, community: true },
+        })
+      : [];
+    const creditNames = new Map<number, string[]>();
+    for (const c of credits) {
+      const name = c.person?.displayName ?? (c.githubLogin ? `@${c.githubLogin}` : c.community ? publicName(c.community, community.id) : undefined);
+      if (!name || c.requestId === null) continue;
+      const list = creditNames.get(c.requestId) ?? [];
+      if (!list.includes(name)) list.push(name);
+      creditNames.set(c.requestId, list);
+    }
+    const lines = moved.map(([id, c]) => {
+      if (c.to === "shipped") {
+        const who = creditNames.get(id);
+        return `🚀 #${id} ${title(c.title)} shipped${who?.length ? ` — thanks to ${who.join(", ")}` : ""}`;
+      }
+      if (c.to === "merged") return `#${id} ${title(c.title)} was merged${c.mergedIntoId ? ` into #${c.mergedIntoId}` : ""}`;
+      return `#${id} ${title(c.title)}: ${STATUS_LABEL[c.from]} → ${STATUS_LABEL[c.to]}`;
+    });
+    sections.push({ title: "Status changes", text: capped(lines, (n) => `…and ${n} more changes`) });
+  }
+
+  // Pledges made or changed this week.
+  const pledges = await db.pledge.findMany({
+    where: { updatedAt: range },
+    orderBy: [{ amount: "desc" }, { id: "asc" }],
+    include: { community: true, request: { select: { id: true, title: true } } },
+  });
+  if (pledges.length) {
+    const amount = (a: Prisma.Decimal) => Number(a.toString()).toLocaleString("en-US", { maximumFractionDigits: 2 });
+    const lines = pledges.map(
+      (p) =>
+        `${capitalize(publicName(p.community, community.id))} ${p.createdAt >= week.start ? "pledged" : "now pledges"} ${amount(p.amount)} ${config.pledgeUnit} to #${p.request.id} ${title(p.request.title)}`,
+    );
+    sections.push({ title: "Pledges", text: capped(lines, (n) => `…and ${n} more pledges`) });
+  }
+
+  // This community's support figures.
+  const opened = await db.supportTicket.count({ where: { communityId: community.id, createdAt: range } });
+  const resolved = await db.supportTicket.count({ where: { communityId: community.id, resolvedAt: range } });
+  const answered = await db.supportTicket.findMany({
+    where: { communityId: community.id, firstResponseAt: range },
+    select: { createdAt: true, firstResponseAt: true },
+  });
+  const firstResponse = median(answered.map((t) => t.firstResponseAt!.getTime() - t.createdAt.getTime()));
+  if (opened || resolved || answered.length) {
+    const fields = [
+      { label: "Opened", value: String(opened) },
+      { label: "Resolved", value: String(resolved) },
+      { label: "Median first response", value: firstResponse === undefined ? "no first responses this week" : formatDuration(firstResponse) },
+    ];
+    sections.push({ title: `Support for ${community.name}`, text: fields.map((f) => `${f.label}: ${f.value}`).join(" · "), fields });
+  }
+
+  // Thanks to this community's people credited this week.
+  const contributions = await db.contribution.findMany({
+    where: { createdAt: range, personId: { not: null }, OR: [{ communityId: community.id }, { person: { communityId: community.id } }] },
+    orderBy: { id: "asc" },
+    include: { person: { select: { id: true, displayName: true } } },
+  });
+  const people = new Map<number, { name: string; count: number; kinds: string[] }>();
+  for (const c of contributions) {
+    const p = people.get(c.person!.id) ?? { name: c.person!.displayName, count: 0, kinds: [] };
+    p.count++;
+    const kind = c.kind.replace(/_/g, " ");
+    if (!p.kinds.includes(kind)) p.kinds.push(kind);
+    people.set(c.person!.id, p);
+  }
+  if (people.size) {
+    const lines = [...people.values()]
+      .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name))
+      .map((p) => `🙏 ${p.name} — ${plural(p.count, "contribution")} (${p.kinds.join(", ")})`);
+    sections.push({ title: "Thank you", text: capped(lines, (n) => `…and ${n} more people`) });
+  }
+
+  const empty = sections.length === 0 && votesThisWeek.size === 0;
+
+  // The most-wanted list is context, not news: it is shown only in a week with news.
+  if (!empty) {
+    const { rows } = await rankRequests(services, { statuses: ["open"], pageSize: MOST_WANTED });
+    if (rows.length) {
+      const lines = rows.map((r) => {
+        const gained = votesThisWeek.get(r.id);
+        return `${truncate(rankedLine(r), 140)}${gained ? ` (+${plural(gained, "vote")} this week)` : ""}`;
+      });
+      sections.splice(fresh.length ? 1 : 0, 0, { title: "Most wanted", text: lines.join("\n") });
+    }
+  }
+
+  const when = formatWeekRange(week);
+  const header = `Flywheel weekly digest for ${community.name}, ${when} (${week.label}).`;
+  const reply: Reply = {
+    title: `Weekly digest · ${community.name} · ${when}`,
+    text: [header, ...sections.map((s) => `${s.title}\n${s.text}`)].join("\n\n"),
+    sections,
+    buttons: sections.length ? [{ label: "Open requests", command: "requests open" }] : undefined,
+  };
+  return { community, week, reply, empty };
+}
+
+/** Where a community's digest goes: its community channels, or the terminal when it has none. */
+export async function digestPlaces(services: Services, community: Community): Promise<Place[]> {
+  const spaces = await services.db.space.findMany({ where: { communityId: community.id, purpose: "community" }, orderBy: { id: "asc" } });
+  if (!spaces.length) return [{ platform: "shell", channel: community.slug }];
+  return spaces.map((s) => ({ platform: s.platform, workspace: s.workspace || undefined, channel: s.channel }));
+}
+
+/**
+ * The outbox key of one digest in one place. Spaces are rebuilt from the config file at every
+ * start, so the key names the place itself, not the Space row's id.
+ */
+export const digestKey = (slug: string, week: string, p: Place): string =>
+  `digest:${slug}:${week}:${p.platform}:${p.workspace ?? ""}:${p.channel ?? ""}`;
+
+export type PostOutcome =
+  | { kind: "posted"; week: Week; places: Place[] }
+  | { kind: "empty"; week: Week }
+  | { kind: "already"; week: Week; status: string; claimedBy: string | null; claimedAt: Date };
+
+/**
+ * Posts a community's digest for a week, once. The DigestRun row (unique per community and
+ * week) is claimed in the same transaction that enqueues the messages: a crash before the
+ * commit leaves nothing (the next run posts it), after the commit the outbox delivers it, and a
+ * second replica or a second run finds the claim and posts nothing. An empty week is recorded
+ * as "empty" and posts nothing (unless recordEmpty is false: then nothing is recorded).
+ */
+export async function postDigest(
+  services: Services,
+  community: Community,
+  week: Week,
+  claimedBy: string,
+  opts: { recordEmpty?: boolean } = {},
+): Promise<PostOutcome> {
+  const { db } = services;
+  const already = async (): Promise<PostOutcome> => {
+    const run = await db.digestRun.findUniqueOrThrow({ where: { communityId_week: { communityId: community.id, week: week.label } } });
+    return { kind: "already", week, status: run.status, claimedBy: run.claimedBy, claimedAt: run.claimedAt };
+  };
+  if (await db.digestRun.findUnique({ where: { communityId_week: { communityId: community.id, week: week.label } } })) {
+    services.metrics?.digestRun("already");
+    return already();
+  }
+  const digest = await buildDigest(services, community, week);
+  // A hand-made run of an empty (often unfinished) week claims nothing: the schedule still posts it later.
+  if (digest.empty && opts.recordEmpty === false) return { kind: "empty", week };
+  const places = digest.empty ? [] : await digestPlaces(services, community);
+  const now = services.clock.now();
+  const claimed = await db.$transaction(async (tx) => {
+    const run = await tx.digestRun.createMany({
+      data: [{ communityId: community.id, week: week.label, status: digest.empty ? "empty" : "posted", claimedBy, claimedAt: now, postedAt: digest.empty ? null : now }],
+      skipDuplicates: true,
+    });
+    if (!run.count) return false; // another replica or run got there first
+    for (const place of places) await enqueue(tx, { key: digestKey(community.slug, week.label, place), place, reply: digest.reply });
+    return true;
+  });
+  const outcome: PostOutcome = !claimed ? await already() : digest.empty ? { kind: "empty", week } : { kind: "posted", week, places };
+  services.metrics?.digestRun(outcome.kind);
+  services.log.info({ community: community.slug, week: week.label, outcome: outcome.kind, claimedBy }, "digest run");
+  return outcome;
+}
+
+/** What the schedule posts when it fires: the last week that has fully ended, in the community's zone. */
+export function dueWeek(services: Services, community: Community): Week {
+  return lastCompleteWeek(services.clock.now(), community.timezone);
+}
+
+const placeName = (p: Place): string =>
+  p.platform === "shell" ? "the terminal" : `${p.platform === "slack" ? "Slack" : p.platform === "discord" ? "Discord" : p.platform} channel ${p.channel}`;
+
+/** One sentence about a run, for /digest send and the CLI. */
+export function describeOutcome(community: Community, outcome: PostOutcome): string {
+  const which = `${community.name}'s digest for ${outcome.week.label} (${formatWeekRange(outcome.week)})`;
+  switch (outcome.kind) {
+    case "posted":
+      return `Queued ${which} for ${outcome.places.map(placeName).join(" and ")}; it is delivered in a moment. That week will not be posted again.`;
+    case "empty":
+      return `Nothing happened for ${community.name} in ${outcome.week.label} (${formatWeekRange(outcome.week)}), so there is nothing to post.`;
+    case "already":
+      return `${which} was already ${outcome.status === "empty" ? "run (the week was empty)" : "posted"} on ${outcome.claimedAt.toISOString().slice(0, 16).replace("T", " ")} UTC by ${outcome.claimedBy ?? "an earlier run"}; nothing was sent again.`;
+  }
+}

@@ -1,0 +1,140 @@
+// Who earns credit for GitHub work (all-contributors' kinds): merged pull requests (code,
+// review), bug reports closed as completed (bug), shipped requests (ideas, financial).
+import type { Prisma } from "../generated/prisma/client";
+import { listNames } from "./announce";
+import type { Services } from "./context";
+import { addCredits, type Credit } from "./credit";
+import { closingRefs, type CoAuthor, coAuthors, type GhItem, type GhUser, isBotLogin, itemKey, normalizeRepo, type PullExtras } from "./github-refs";
+import { personForGithubLogin } from "./github-identity";
+import { truncate } from "./text";
+
+type Tx = Prisma.TransactionClient;
+
+export interface BuiltBy {
+  built: string[];
+  reviewed: string[];
+}
+
+/** Who built a request: everyone credited code or review for work linked to it. */
+export async function builtByLedger(tx: Tx, requestId: number): Promise<BuiltBy> {
+  const rows = await tx.contribution.findMany({
+    where: { requestId, kind: { in: ["code", "review"] } },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    select: { kind: true, githubLogin: true, person: { select: { displayName: true } } },
+  });
+  const names = (kind: string) => [...new Set(rows.filter((r) => r.kind === kind).map((r) => r.person?.displayName ?? r.githubLogin ?? ""))].filter(Boolean);
+  const built = names("code");
+  return { built, reviewed: names("review").filter((n) => !built.includes(n)) };
+}
+
+export const builtLine = (b: BuiltBy): string =>
+  [b.built.length ? `Built by ${listNames(b.built)}` : "", b.reviewed.length ? `reviewed by ${listNames(b.reviewed)}` : ""].filter(Boolean).join("; ");
+
+/** Ideas for the requester, financial for every pledging community: earned when a request ships. */
+export async function shippedCredits(tx: Tx, requestId: number, at: Date): Promise<number> {
+  const r = await tx.featureRequest.findUnique({
+    where: { id: requestId },
+    select: { id: true, title: true, authorId: true, communityId: true, pledges: { select: { communityId: true } } },
+  });
+  if (!r) return 0;
+  const source = `request:${r.id}:shipped`;
+  const note = `#${r.id} ${truncate(r.title, 200)}`;
+  const credits: Credit[] = [
+    { kind: "ideas", source, personId: r.authorId, communityId: r.communityId, requestId: r.id, note, at },
+    ...r.pledges.map((p) => ({ kind: "financial" as const, source, communityId: p.communityId, requestId: r.id, note, at })),
+  ];
+  return addCredits(tx, credits);
+}
+
+interface Resolved {
+  credit: Credit;
+  name: string;
+}
+
+/** A credit for a GitHub login: to the chat person it belongs to, else to the login itself. */
+async function creditFor(services: Services, tx: Tx, login: string, c: Omit<Credit, "personId" | "githubLogin" | "communityId">): Promise<Resolved> {
+  const p = await personForGithubLogin(tx, services.config, login);
+  if (p) return { credit: { ...c, personId: p.personId, communityId: p.communityId ?? undefined }, name: p.displayName };
+  return { credit: { ...c, githubLogin: login.toLowerCase() }, name: login };
+}
+
+export interface MergedPull extends GhItem {
+  mergedAt: Date;
+}
+
+/**
+ * Credits a merged pull request: its author and Co-authored-by co-authors (code), its reviewers
+ * (review). Returns the requests it ships (its own link and the linked issues it closes) and
+ * the names credited, for the announcement.
+ */
+export async function creditMergedPull(services: Services, tx: Tx, pr: MergedPull, extras: PullExtras = {}): Promise<{ requestIds: number[]; builtBy: BuiltBy; credited: number }> {
+  const key = itemKey(pr);
+  const requestIds: number[] = [];
+  const own = await tx.githubItem.findUnique({ where: { repo_number: { repo: normalizeRepo(pr.repo), number: pr.number } } });
+  if (own?.requestId) requestIds.push(own.requestId);
+  for (const ref of closingRefs(pr.body, pr.repo)) {
+    const linked = await tx.githubItem.findUnique({ where: { repo_number: { repo: ref.repo, number: ref.number } } });
+    if (linked?.requestId && !requestIds.includes(linked.requestId)) requestIds.push(linked.requestId);
+  }
+  const requestId = requestIds[0];
+  const source = `github:pr:${key}`;
+  const note = `${key} ${truncate(pr.title, 200)}`;
+  const base = { source, note, at: pr.mergedAt, requestId };
+
+  // Logins as GitHub spells them (for the announcement), compared without case.
+  const authors: string[] = [];
+  const has = (list: string[], login: string) => list.some((l) => l.toLowerCase() === login.toLowerCase());
+  if (pr.author && !isBotLogin(pr.author.login, pr.author.type)) authors.push(pr.author.login);
+  const trailers: CoAuthor[] = [pr.body ?? "", ...(extras.commitMessages ?? [])].flatMap((t) => coAuthors(t));
+  for (const c of trailers) {
+    const login = c.login ?? extras.loginsByEmail?.get(c.email);
+    if (!login) {
+      services.log.info({ pr: key }, "co-author without a GitHub login is not credited");
+      continue;
+    }
+    if (!isBotLogin(login) && !has(authors, login)) authors.push(login);
+  }
+  const stored = await tx.githubReview.findMany({ where: { repo: normalizeRepo(pr.repo), number: pr.number }, orderBy: { submittedAt: "asc" } });
+  const reviewers: string[] = [];
+  for (const l of [...(extras.reviewers ?? []), ...stored.map((r) => r.login)]) if (!has(authors, l) && !has(reviewers, l) && !isBotLogin(l)) reviewers.push(l);
+
+  const built: Resolved[] = [];
+  for (const login of authors) built.push(await creditFor(services, tx, login, { ...base, kind: "code" }));
+  const reviewed: Resolved[] = [];
+  for (const login of reviewers) reviewed.push(await creditFor(services, tx, login, { ...base, kind: "review" }));
+  const credited = await addCredits(tx, [...built, ...reviewed].map((r) => r.credit));
+  const names = (rs: Resolved[]) => [...new Set(rs.map((r) => r.name))];
+  return { requestIds, builtBy: { built: names(built), reviewed: names(reviewed).filter((n) => !names(built).includes(n)) }, credited };
+}
+
+/** Credit the reporter of a bug issue closed as completed; a linked issue's idea is the requester's. */
+export async function creditClosedIssue(services: Services, tx: Tx, item: GhItem, closedAt: Date): Promise<number> {
+  if (item.kind !== "issue" || !item.author || isBotLogin(item.author.login, item.author.type)) return 0;
+  const row = await tx.githubItem.findUnique({ where: { repo_number: { repo: normalizeRepo(item.repo), number: item.number } } });
+  if (row?.requestId) return 0;
+  const credit = await creditFor(services, tx, item.author.login, { kind: "bug", source: `github:issue:${itemKey(item)}`, note: `${itemKey(item)} ${truncate(item.title, 200)}`, at: closedAt });
+  return addCredits(tx, [credit.credit]);
+}
+
+/** Remembers who reviewed a pull request (credited when it merges), or credits them now if it already merged. */
+export async function recordReview(services: Services, tx: Tx, pr: GhItem & { mergedAt?: Date | null }, reviewer: GhUser, state: string, at: Date): Promise<void> {
+  if (isBotLogin(reviewer.login, reviewer.type) || state.toLowerCase() === "dismissed") return;
+  const login = reviewer.login.toLowerCase();
+  if (pr.author && pr.author.login.toLowerCase() === login) return; // answering one's own PR is not a review
+  const repo = normalizeRepo(pr.repo);
+  await tx.githubReview.upsert({
+    where: { repo_number_login: { repo, number: pr.number, login } },
+    create: { repo, number: pr.number, login, state: state.toLowerCase(), submittedAt: at },
+    update: { state: state.toLowerCase() },
+  });
+  if (!pr.mergedAt) return;
+  const own = await tx.githubItem.findUnique({ where: { repo_number: { repo, number: pr.number } } });
+  const c = await creditFor(services, tx, reviewer.login, {
+    kind: "review",
+    source: `github:pr:${itemKey(pr)}`,
+    note: `${itemKey(pr)} ${truncate(pr.title, 200)}`,
+    at,
+    requestId: own?.requestId ?? undefined,
+  });
+  await addCredits(tx, [c.credit]);
+}

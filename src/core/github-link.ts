@@ -1,0 +1,90 @@
+// Staff actions that tie a request to GitHub: link an existing issue or PR, or open an issue.
+import { listNames, requestAudience } from "./announce";
+import type { Actor, Services } from "./context";
+import { UserError } from "./errors";
+import { type GhItem, isRepoName, itemKey, normalizeRepo, parseItemRef } from "./github-refs";
+import { afterLink, linkItem, repoFollowed } from "./github-sync";
+import { followMerges, STATUS_LABEL } from "./requests";
+import { plural, truncate } from "./text";
+
+const notFollowed = (repo: string) =>
+  new UserError(`${repo} is not one of the repositories Flywheel follows (github.repos in flywheel.yml), so its events would be ignored.`);
+
+/** GitHub notifies whoever an @name in an issue names: user text must not ping anyone there. */
+export const defuseMentions = (text: string): string => text.replace(/@(?=[A-Za-z0-9_-])/g, "@\u200b");
+
+export interface LinkOutcome {
+  requestId: number;
+  title: string;
+  item: GhItem;
+  previous: number | null;
+  status: string;
+}
+
+/**
+ * Links a request to an issue or PR given as owner/repo#12, a URL, or #12 in the default repo.
+ * With a token the item is read from GitHub first (it must exist), and an open item's labels
+ * (or a PR's being open) move the request forward at once.
+ */
+export async function linkRequest(services: Services, requestId: number, refText: string): Promise<LinkOutcome> {
+  const gh = services.config.github;
+  const ref = parseItemRef(refText, gh.defaultRepo ?? (gh.repos.length === 1 ? gh.repos[0] : undefined));
+  if (!ref) throw new UserError(`I can't read "${truncate(refText, 80)}" as a GitHub issue or pull request. Use owner/repo#12 or its URL.`);
+  if (!repoFollowed(services.config, ref.repo)) throw notFollowed(ref.repo);
+  const r = await followMerges(services, requestId);
+  const typedUrl = /^https?:\/\//i.test(refText.trim()) ? refText.trim().replace(/[?#].*$/, "") : undefined;
+  const item: GhItem = services.github?.getItem
+    ? await services.github.getItem(ref.repo, ref.number)
+    : {
+        repo: ref.repo,
+        number: ref.number,
+        kind: ref.kind ?? "issue",
+        url: typedUrl ?? `https://github.com/${ref.repo}/${ref.kind === "pr" ? "pull" : "issues"}/${ref.number}`,
+        title: "",
+        state: "open",
+      };
+  const { previous } = await services.db.$transaction(async (tx) => {
+    const out = await linkItem(tx, { ...item, repo: ref.repo }, r.id);
+    await afterLink(services, tx, item, r.id);
+    return out;
+  });
+  const now = await services.db.featureRequest.findUniqueOrThrow({ where: { id: r.id }, select: { status: true } });
+  return { requestId: r.id, title: r.title, item, previous, status: STATUS_LABEL[now.status] };
+}
+
+/** The issue body: the request's details, who wants it (private members by tier only), a way back. */
+async function issueBody(services: Services, r: { id: number; body: string }): Promise<string> {
+  const a = await requestAudience(services.db, r.id);
+  const votes = await services.db.vote.count({ where: { requestId: r.id } });
+  const back = services.publicUrl ? `${services.publicUrl.replace(/\/+$/, "")}/roadmap/${r.id}` : undefined;
+  return [
+    r.body.trim() ? defuseMentions(r.body.trim()) : "_No details were given._",
+    "",
+    "---",
+    `Requested through **Flywheel #${r.id}** by ${listNames(a.askedBy)}.`,
+    `Wanted by ${plural(a.votedBy.length, "community", "communities")} (${plural(votes, "vote")}): ${listNames(a.votedBy)}.`,
+    ...(a.pledgedBy.length ? [`Co-funding pledged by ${listNames(a.pledgedBy)}.`] : []),
+    ...(back ? [`Details and votes: ${back}`] : []),
+    "",
+    "_Flywheel follows this issue: its labels, project status and closing update the request and tell the communities that asked._",
+  ].join("\n");
+}
+
+/** Opens a GitHub issue for a request (title, details, who asked, link back) and links it. */
+export async function openIssueForRequest(services: Services, actor: Actor, requestId: number, repoText?: string): Promise<LinkOutcome> {
+  if (!services.github) throw new UserError("GitHub isn't connected: set GITHUB_TOKEN so I can open issues.");
+  const gh = services.config.github;
+  const repo = repoText?.trim() || gh.defaultRepo || (gh.repos.length === 1 ? gh.repos[0] : undefined);
+  if (!repo) throw new UserError("Which repository? Add owner/repo, or set github.defaultRepo in flywheel.yml.");
+  if (!isRepoName(repo)) throw new UserError(`"${truncate(repo, 80)}" is not a repository name; use owner/repo.`);
+  if (!repoFollowed(services.config, repo)) throw notFollowed(normalizeRepo(repo));
+  const r = await followMerges(services, requestId);
+  if (r.status === "shipped" || r.status === "declined") throw new UserError(`#${r.id} is already ${STATUS_LABEL[r.status]}; there is nothing left to track.`);
+  const existing = await services.db.githubItem.findFirst({ where: { requestId: r.id, kind: "issue" }, orderBy: { id: "asc" } });
+  if (existing) throw new UserError(`#${r.id} is already tracked in ${existing.repo}#${existing.number} (${existing.url}).`);
+  const created = await services.github.createIssue(repo, defuseMentions(r.title), await issueBody(services, r));
+  const item: GhItem = { repo: normalizeRepo(repo), number: created.number, kind: "issue", url: created.url, title: created.title, state: "open", nodeId: created.nodeId ?? null };
+  const { previous } = await services.db.$transaction((tx) => linkItem(tx, item, r.id));
+  services.log.info({ request: r.id, issue: itemKey(item), by: actor.personId }, "GitHub issue opened for a request");
+  return { requestId: r.id, title: r.title, item, previous, status: STATUS_LABEL[r.status] };
+}

@@ -1,0 +1,75 @@
+import type { App as BoltApp, SlashCommand, webApi } from "@slack/bolt";
+import { dispatch } from "../../commands/dispatch";
+import { usageOf } from "../../commands/define";
+import { loadCommands } from "../../commands/registry";
+import { errorReply, type ModalSpec } from "../../core/reply";
+import { postToResponseUrl, responseBody } from "./answer";
+import { deadline, within } from "./budget";
+import { renderModal, type ModalState } from "./render";
+import { isDeliveryId, once, WORKING, type SlackRuntime } from "./runtime";
+import { isSlackId, slackSpeaker } from "./speaker";
+import { fromSlackText } from "./text";
+
+/** Opens a command's form; the trigger_id is only good for 3 seconds, so this comes first. */
+export async function openModal(client: webApi.WebClient, triggerId: string, spec: ModalSpec, state: Omit<ModalState, "c" | "h">): Promise<void> {
+  await client.views.open({ trigger_id: triggerId, view: renderModal(spec, state) });
+}
+
+/**
+ * Every command in commands/ as a Slack slash command. The ack carries the answer when the work
+ * finishes within the budget; otherwise the ack says "working on it" and the answer follows on
+ * the response_url. `/request` with no text opens its form instead.
+ */
+export function registerSlashCommands(bolt: BoltApp, rt: SlackRuntime): void {
+  bolt.command(/^\/[a-z0-9_-]+$/i, async ({ command, ack, client }) => {
+    const left = deadline(rt.ackBudgetMs);
+    const c: SlashCommand = command;
+    if (!isSlackId(c.user_id) || !isSlackId(c.team_id) || !isDeliveryId(c.trigger_id)) {
+      await ack(responseBody(errorReply("Slack sent this command without saying who typed it, so I did nothing. Please try again.")));
+      return;
+    }
+    const name = c.command.replace(/^\//, "").toLowerCase();
+    const text = fromSlackText(c.text ?? "");
+    const channel = isSlackId(c.channel_id) ? c.channel_id : undefined;
+    const { speaker, place } = slackSpeaker({ user: c.user_id, name: c.user_name, team: c.team_id, channel });
+    const modalState = { ws: c.team_id, ch: channel, r: c.response_url };
+
+    const def = loadCommands().get(name);
+    /** Opens a form; if Slack refuses (an expired trigger), says how to type the command instead. */
+    const form = (spec: ModalSpec) =>
+      within(
+        rt.background.run("open modal", () =>
+          openModal(client, c.trigger_id, spec, modalState).catch(async (e: unknown) => {
+            rt.log.warn({ err: e }, "slack views.open failed");
+            const usage = def ? ` ${usageOf(def)}` : "";
+            await postToResponseUrl(c.response_url, responseBody(errorReply(`I couldn't open the form just now. You can type it instead: /${name}${usage}`)));
+          }),
+        ),
+        left(),
+      );
+
+    if (def?.modal && !text.trim()) {
+      await ack();
+      await form(def.modal);
+      return;
+    }
+
+    const work = once(rt, `command:${c.trigger_id}`, () => dispatch(rt.app.services, { command: name, text, speaker, place }));
+    const first = await within(work, left());
+    if (first.done) {
+      const reply = first.value;
+      if (!reply) return ack();
+      if (reply.modal) {
+        await ack();
+        await form(reply.modal);
+        return;
+      }
+      return ack(responseBody(reply));
+    }
+    await ack(responseBody(WORKING));
+    void rt.background.run("late command answer", async () => {
+      const reply = await work;
+      if (reply) await postToResponseUrl(c.response_url, { ...responseBody(reply), replace_original: false });
+    });
+  });
+}

@@ -1,0 +1,103 @@
+import { webApi } from "@slack/bolt";
+import type { App, PlatformStatus } from "../../app";
+import { ConfigError } from "../../config/env";
+import { Background, within } from "./budget";
+import { boltLogger, cachedIdentity, createBolt } from "./bolt";
+import { registerSlashCommands } from "./commands";
+import { SlackDeliverer } from "./deliverer";
+import { registerEvents } from "./events";
+import { SLACK_EVENTS_PATH } from "./ids";
+import { registerInteractions } from "./interactions";
+import type { SlackRuntime } from "./runtime";
+
+export interface SlackOptions {
+  /** How long a listener works before acking "working on it" (Slack allows 3 s in all). */
+  ackBudgetMs?: number;
+  /** Web API retries for in-band calls (views.open, ephemeral answers); the outbox retries on its own. */
+  retries?: number;
+}
+
+/**
+ * Starts Slack when SLACK_BOT_TOKEN is set: HTTP mode on POST /slack/events of the app's one HTTP
+ * server (SLACK_SIGNING_SECRET), or Socket Mode (SLACK_APP_TOKEN). Registers the outbox deliverer,
+ * the /healthz status and a stop hook. Call before the outbox worker is created.
+ */
+export async function startSlack(app: App, opts: SlackOptions = {}): Promise<void> {
+  const { env } = app;
+  const token = env.SLACK_BOT_TOKEN;
+  if (!token) {
+    if (env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET) throw new ConfigError("SLACK_BOT_TOKEN: needed with SLACK_APP_TOKEN / SLACK_SIGNING_SECRET (the xoxb- bot token)");
+    return;
+  }
+  if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET)
+    throw new ConfigError("SLACK_SIGNING_SECRET: needed with SLACK_BOT_TOKEN for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)");
+
+  const log = app.services.log.child({ platform: "slack" });
+  const slackApiUrl = env.SLACK_API_URL ? env.SLACK_API_URL.replace(/\/?$/, "/") : undefined;
+  const base = { ...(slackApiUrl ? { slackApiUrl } : {}), timeout: 20_000 };
+  const clientOptions: webApi.WebClientOptions = { ...base, retryConfig: { retries: opts.retries ?? 2, factor: 2, minTimeout: 300, maxTimeout: 1500 } };
+  // The outbox worker owns retries and backoff: its client fails fast and hands 429s back.
+  const outboxClient = new webApi.WebClient(token, { ...base, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, logger: boltLogger(log) });
+  const identity = cachedIdentity(outboxClient, token);
+
+  const { bolt, http, socket } = createBolt({ botToken: token, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, clientOptions, identity, log });
+  const rt: SlackRuntime = { app, log, background: new Background(log), ackBudgetMs: opts.ackBudgetMs ?? 2000 };
+  registerSlashCommands(bolt, rt);
+  registerInteractions(bolt, rt);
+  registerEvents(bolt, rt);
+  bolt.error(async (e) => {
+    log.error({ err: e }, "slack listener failed");
+  });
+
+  app.deliverers.push(new SlackDeliverer(outboxClient, app.services.db, log));
+
+  let state: PlatformStatus = "connecting";
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  app.platforms.set("slack", () => state);
+
+  if (http) {
+    app.http.route("POST", SLACK_EVENTS_PATH, (req, res) => http.requestListener(req, res));
+    // Check the token in the background: start-up never waits on Slack; /healthz tells.
+    const check = (delay: number) => {
+      identity().then(
+        () => {
+          state = "connected";
+        },
+        (e: unknown) => {
+          state = "disconnected";
+          log.warn({ err: e }, "slack auth.test failed; retrying");
+          if (!stopped) retry = setTimeout(() => check(Math.min(delay * 2, 60_000)), delay).unref();
+        },
+      );
+    };
+    check(1000);
+  }
+  if (socket) {
+    socket.client.on("connected", () => (state = "connected"));
+    socket.client.on("reconnecting", () => (state = "connecting"));
+    socket.client.on("disconnected", () => (state = "disconnected"));
+    const connect = (delay: number) => {
+      bolt.start().then(
+        () => undefined,
+        (e: unknown) => {
+          state = "disconnected";
+          log.warn({ err: e }, "slack socket mode could not connect; retrying");
+          if (!stopped) retry = setTimeout(() => connect(Math.min(delay * 2, 60_000)), delay).unref();
+        },
+      );
+    };
+    connect(1000);
+  }
+
+  app.stopHooks.push(async () => {
+    stopped = true;
+    clearTimeout(retry);
+    // Bolt's receiver.stop() does not wait for the close handshake; the client's disconnect does.
+    if (socket) await within(socket.client.disconnect(), 5000);
+    // Answers still in flight finish (each Slack call is bounded) before the database closes.
+    await within(rt.background.drain(), 30_000);
+    state = "disconnected";
+  });
+  log.info({ mode: socket ? "socket" : "http" }, "slack started");
+}

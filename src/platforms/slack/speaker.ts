@@ -1,0 +1,23 @@
+import type { Speaker } from "../../core/identity";
+import type { Place } from "../../core/reply";
+
+/** Who is speaking and where, as Slack says it. The team picks the community (or the channel, in a shared workspace). */
+export interface SlackOrigin {
+  user: string;
+  name?: string;
+  team: string;
+  channel?: string;
+  thread?: string;
+}
+
+export function slackSpeaker(o: SlackOrigin): { speaker: Speaker; place: Place } {
+  return {
+    speaker: { platform: "slack", externalId: o.user, displayName: o.name || o.user, workspace: o.team, channel: o.channel },
+    place: { platform: "slack", workspace: o.team, channel: o.channel, thread: o.thread, ...(o.channel ? {} : { user: o.user }) },
+  };
+}
+
+const ID = /^[A-Z0-9][A-Z0-9_-]{1,40}$/i;
+
+/** Slack ids are short and alphanumeric; anything else in a payload is refused before it reaches core. */
+export const isSlackId = (v: unknown): v is string => typeof v === "string" && ID.test(v);

@@ -1,0 +1,105 @@
+/**
+ * Server-side HTML for the public pages. Every interpolated value is escaped unless it is
+ * already an `Html` fragment built here, so user text (titles, details, reasons) can only ever
+ * render as text: forgetting to escape is not possible by construction.
+ */
+
+/** A fragment of markup that is safe to insert as is. */
+export class Html {
+  constructor(readonly value: string) {}
+  toString(): string {
+    return this.value;
+  }
+}
+
+type Interpolated = Html | string | number | null | undefined | false | readonly Interpolated[];
+
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+/** Escapes text for an element body or a quoted attribute value. */
+export const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+
+function render(v: Interpolated): string {
+  if (v === null || v === undefined || v === false) return "";
+  if (v instanceof Html) return v.value;
+  if (Array.isArray(v)) return v.map(render).join("");
+  return escapeHtml(String(v));
+}
+
+/** Tagged template: `html\`<p>${title}</p>\`` escapes `title`; nested `html` fragments pass through. */
+export function html(strings: TemplateStringsArray, ...values: Interpolated[]): Html {
+  let out = strings[0];
+  values.forEach((v, i) => {
+    out += render(v) + strings[i + 1];
+  });
+  return new Html(out);
+}
+
+/** Markup produced by trusted code (the SVG builders), never from user text. */
+export const trusted = (markup: string): Html => new Html(markup);
+
+/** Only http(s) URLs become links: a stored `javascript:` URL would otherwise run on click. */
+export function safeHref(url: string | null | undefined): string | null {
+  if (!url) return null;
+  try {
+    const u = new URL(url);
+    return u.protocol === "https:" || u.protocol === "http:" ? u.toString() : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Escapes text for XML (the Atom feed); also drops characters XML 1.0 forbids. */
+export const escapeXml = (s: string): string =>
+  // eslint-disable-next-line no-control-regex
+  escapeHtml(s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, ""));
+
+/**
+ * The page's security headers. No script is ever allowed: the pages are plain server-rendered
+ * HTML with one same-origin stylesheet; charts are inline SVG using attributes, not styles.
+ */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+export const SECURITY_HEADERS: Record<string, string> = {
+  "content-security-policy": CONTENT_SECURITY_POLICY,
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "same-origin",
+};
+
+export interface LayoutOptions {
+  title: string;
+  /** Link to the Atom feed in <head>, so feed readers find it. */
+  feed?: boolean;
+  body: Html;
+}
+
+/** The page shell: phone-friendly viewport, the stylesheet, a header and a footer. */
+export function layout(o: LayoutOptions): string {
+  return html`<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${o.title}</title>
+<link rel="stylesheet" href="/roadmap.css">
+<link rel="icon" href="data:,">
+${o.feed ? html`<link rel="alternate" type="application/atom+xml" title="Roadmap status changes" href="/roadmap.atom">` : ""}
+</head>
+<body>
+<header class="site"><a class="home" href="/roadmap">Roadmap</a><nav><a href="/roadmap.atom">Feed</a> <a href="/api/requests">JSON</a></nav></header>
+<main>
+${o.body}
+</main>
+<footer class="site">Requests rank by how many communities want them, weighted by tier. Read-only; vote from your community's Slack or Discord.</footer>
+</body>
+</html>
+`.value;
+}
+
+export const formatNumber = (n: number): string => n.toLocaleString("en-US", { maximumFractionDigits: 2 });
+
+/** 2026-11-23 in UTC: dates on a public page must not depend on the server's time zone. */
+export const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
+
+export const timeTag = (d: Date): Html => html`<time datetime="${d.toISOString()}">${isoDay(d)}</time>`;

@@ -1,0 +1,90 @@
+import { z } from "zod";
+import { LISTABLE_STATUSES, type ListableStatus } from "../core/requests";
+import { UserError } from "../core/errors";
+
+/** The form sends "" for "All": that means no filter, not a bad value. */
+const blankIsUnset = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+
+const statusList = `${LISTABLE_STATUSES.join(", ")}`;
+const community = z.preprocess(blankIsUnset, z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { message: "Give a community slug, like alpha." }).optional());
+// Control characters mean nothing in a search, and PostgreSQL refuses a NUL in text outright.
+// eslint-disable-next-line no-control-regex
+const withoutControls = (v: unknown) => (typeof v === "string" ? v.replace(/[\u0000-\u001F\u007F]/g, " ") : v);
+const search = z.preprocess(
+  (v) => blankIsUnset(withoutControls(v)),
+  z.string().trim().max(200, { message: "Search for at most 200 characters." }).optional(),
+);
+const page = z.preprocess(
+  blankIsUnset,
+  z.coerce
+    .number({ message: "The page is a number, like 2." })
+    .int({ message: "The page is a whole number, like 2." })
+    .min(1, { message: "Pages start at 1." })
+    .max(1_000_000, { message: "That page number is too large." })
+    .default(1),
+);
+
+/** ?status=&community=&q=&page= on /roadmap. */
+const pageQuery = z.object({
+  status: z.preprocess(blankIsUnset, z.enum(LISTABLE_STATUSES, { message: `Status must be one of ${statusList}.` }).optional()),
+  community,
+  q: search,
+  page,
+});
+
+/** ?status=a,b&community=&q=&page=&pageSize= on /api/requests. */
+const apiQuery = z.object({
+  status: z.preprocess(
+    (v) => (typeof blankIsUnset(v) === "string" ? String(v).split(",").map((s) => s.trim()) : undefined),
+    z.array(z.enum(LISTABLE_STATUSES, { message: `Status must be one or more of ${statusList}, separated by commas.` })).optional(),
+  ),
+  community,
+  q: search,
+  page,
+  pageSize: z.preprocess(
+    blankIsUnset,
+    z.coerce.number({ message: "pageSize is a number." }).int({ message: "pageSize is a whole number." }).min(1, { message: "pageSize is 1 to 100." }).max(100, { message: "pageSize is 1 to 100." }).default(25),
+  ),
+});
+
+export interface PageFilters {
+  status?: ListableStatus;
+  community?: string;
+  q?: string;
+  page: number;
+}
+
+export interface ApiFilters {
+  statuses: ListableStatus[];
+  community?: string;
+  q?: string;
+  page: number;
+  pageSize: number;
+}
+
+function parse<T>(schema: z.ZodType<T>, url: URL): T {
+  const raw: Record<string, string> = {};
+  // The first value of a repeated parameter wins; unknown parameters are ignored.
+  for (const [k, v] of url.searchParams) if (!(k in raw)) raw[k] = v;
+  const r = schema.safeParse(raw);
+  if (!r.success) throw new UserError(r.error.issues[0].message);
+  return r.data;
+}
+
+export const parsePageQuery = (url: URL): PageFilters => parse(pageQuery, url);
+
+export function parseApiQuery(url: URL): ApiFilters {
+  const q = parse(apiQuery, url);
+  return { ...q, statuses: [...new Set(q.status ?? [])] };
+}
+
+/** /roadmap?status=open&community=alpha&q=sso&page=2, leaving out what is unset. */
+export function roadmapHref(f: Partial<PageFilters>): string {
+  const p = new URLSearchParams();
+  if (f.status) p.set("status", f.status);
+  if (f.community) p.set("community", f.community);
+  if (f.q) p.set("q", f.q);
+  if (f.page && f.page > 1) p.set("page", String(f.page));
+  const s = p.toString();
+  return s ? `/roadmap?${s}` : "/roadmap";
+}
