@@ -68,6 +68,11 @@ export async function resolveActor(services: Services, speaker: Speaker): Promis
     }
   }
   const person = account.person;
+  // First seen without a name (a Slack message event): the id stood in; keep the real name once known.
+  if (speaker.displayName && person.displayName === speaker.externalId) {
+    await db.person.update({ where: { id: person.id }, data: { displayName: speaker.displayName } });
+    person.displayName = speaker.displayName;
+  }
   // A steward stays steward of the community they were named for, wherever they speak.
   if (communityId && person.communityId !== communityId && person.role !== "steward") {
     await db.person.update({ where: { id: person.id }, data: { communityId } });
