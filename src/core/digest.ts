@@ -54,16 +54,20 @@ export function median(values: number[]): number | undefined {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-/** The first lines that fit, then "…and N more". */
-function capped(lines: string[], more: (n: number) => string): string {
+/**
+ * The first lines that fit, then "…and N more". Lines are made on demand (line(i)): a week can
+ * hold a thousand pledges and only the first few are shown, in each of hundreds of digests.
+ */
+function capped(count: number, line: (i: number) => string, more: (n: number) => string): string {
   const kept: string[] = [];
   let size = 0;
-  for (const line of lines) {
-    if (kept.length === LIST_MAX || size + line.length + 1 > SECTION_CHARS) break;
-    kept.push(line);
-    size += line.length + 1;
+  for (let i = 0; i < count && kept.length < LIST_MAX; i++) {
+    const text = line(i);
+    if (size + text.length + 1 > SECTION_CHARS) break;
+    kept.push(text);
+    size += text.length + 1;
   }
-  return [...kept, ...(kept.length < lines.length ? [more(lines.length - kept.length)] : [])].join("\n");
+  return [...kept, ...(kept.length < count ? [more(count - kept.length)] : [])].join("\n");
 }
 
 const title = (t: string) => truncate(t, TITLE_MAX);
@@ -76,35 +80,22 @@ export async function communityBySlug(services: Services, slug: string): Promise
   return c;
 }
 
-/**
- * The digest of one community for one week, from the tables: new requests from every community,
- * the most-wanted open requests, status changes (shipped first, with their credits), pledges,
- * this community's support figures and thanks to its people credited this week.
- */
-export async function buildDigest(services: Services, community: Community, week: Week): Promise<Digest> {
-  const { db, config } = services;
-  const range = { gte: week.start, lt: week.end };
-  const sections: Section[] = [];
+type Range = { gte: Date; lt: Date };
 
+/**
+ * What happened in a week across every community. It is the same for each community's digest
+ * of that week, so it is read once per batch (and shared by digests built at the same moment,
+ * like the Monday-morning burst of scheduled jobs) instead of once per community.
+ */
+async function weekNews(services: Services, week: Week) {
+  const { db } = services;
+  const range: Range = { gte: week.start, lt: week.end };
   // New requests, from every community.
   const fresh = await db.featureRequest.findMany({
     where: { createdAt: range, status: { not: "merged" } },
     orderBy: { id: "asc" },
     include: { community: true },
   });
-  if (fresh.length)
-    sections.push({
-      title: "New requests",
-      text: capped(
-        fresh.map((r) => `#${r.id} ${title(r.title)} — from ${publicName(r.community, community.id)}`),
-        (n) => `…and ${n} more: /requests`,
-      ),
-    });
-
-  // Votes cast this week: they move the most-wanted list, so they count as news.
-  const weekVotes = await db.vote.groupBy({ by: ["requestId"], where: { createdAt: range }, _count: { _all: true } });
-  const votesThisWeek = new Map(weekVotes.map((v) => [v.requestId, v._count._all]));
-
   // Status changes: net change per request over the week.
   const changes = await db.statusChange.findMany({
     where: { createdAt: range },
@@ -119,56 +110,128 @@ export async function buildDigest(services: Services, community: Community, week
   const moved = [...net.entries()]
     .filter(([, c]) => c.from !== c.to)
     .sort(([a, x], [b, y]) => STATUS_ORDER.indexOf(x.to) - STATUS_ORDER.indexOf(y.to) || a - b);
+  const shippedIds = moved.filter(([, c]) => c.to === "shipped").map(([id]) => id);
+  const credits = shippedIds.length
+    ? await db.contribution.findMany({
+        where: { requestId: { in: shippedIds } },
+        orderBy: { id: "asc" },
+        include: { person: { select: { displayName: true } }, community: true },
+      })
+    : [];
+  const creditsByRequest = new Map<number, typeof credits>();
+  for (const c of credits) if (c.requestId !== null) creditsByRequest.set(c.requestId, [...(creditsByRequest.get(c.requestId) ?? []), c]);
+  // Pledges made or changed this week.
+  const pledges = (
+    await db.pledge.findMany({
+      where: { updatedAt: range },
+      orderBy: [{ amount: "desc" }, { id: "asc" }],
+      include: { community: true, request: { select: { id: true, title: true } } },
+    })
+  ).map((p) => ({ ...p, amount: formatAmount(p.amount) }));
+  return { fresh, moved, credits: creditsByRequest, pledges };
+}
+
+const formatAmount = (a: Prisma.Decimal) => Number(a.toString()).toLocaleString("en-US", { maximumFractionDigits: 2 });
+type WeekNews = Awaited<ReturnType<typeof weekNews>>;
+
+/** Votes cast in the week move the most-wanted list, so a week with only votes is not empty. */
+async function anyVotes(services: Services, week: Week): Promise<boolean> {
+  return (await services.db.vote.findFirst({ where: { createdAt: { gte: week.start, lt: week.end } }, select: { id: true } })) !== null;
+}
+
+/** The most-wanted open requests now, with the votes each gained in the week. */
+async function mostWanted(services: Services, week: Week) {
+  const { rows } = await rankRequests(services, { statuses: ["open"], pageSize: MOST_WANTED });
+  const gained = rows.length
+    ? await services.db.vote.groupBy({ by: ["requestId"], where: { requestId: { in: rows.map((r) => r.id) }, createdAt: { gte: week.start, lt: week.end } }, _count: { _all: true } })
+    : [];
+  return { rows, gained: new Map(gained.map((g) => [g.requestId, g._count._all])) };
+}
+
+/** Concurrent callers for the same database and week share one read; nothing is kept after it. */
+const inFlight = new WeakMap<object, Map<string, Promise<unknown>>>();
+function shared<T>(services: Services, what: string, week: Week, read: () => Promise<T>): Promise<T> {
+  let running = inFlight.get(services.db);
+  if (!running) inFlight.set(services.db, (running = new Map()));
+  const key = `${what}:${week.start.getTime()}:${week.end.getTime()}`;
+  let p = running.get(key) as Promise<T> | undefined;
+  if (!p) {
+    const table = running;
+    p = read().finally(() => table.delete(key));
+    table.set(key, p);
+  }
+  return p;
+}
+
+/** Each community's own figures for the week (support, people credited), for many communities in a few queries. */
+async function communityNews(services: Services, communities: Community[], range: Range) {
+  const { db } = services;
+  const ids = communities.map((c) => c.id);
+  const [opened, resolved, answered, contributions] = await Promise.all([
+    db.supportTicket.groupBy({ by: ["communityId"], where: { communityId: { in: ids }, createdAt: range }, _count: { _all: true } }),
+    db.supportTicket.groupBy({ by: ["communityId"], where: { communityId: { in: ids }, resolvedAt: range }, _count: { _all: true } }),
+    db.supportTicket.findMany({ where: { communityId: { in: ids }, firstResponseAt: range }, select: { communityId: true, createdAt: true, firstResponseAt: true } }),
+    db.contribution.findMany({
+      where: { createdAt: range, personId: { not: null }, OR: [{ communityId: { in: ids } }, { person: { communityId: { in: ids } } }] },
+      orderBy: { id: "asc" },
+      include: { person: { select: { id: true, displayName: true, communityId: true } } },
+    }),
+  ]);
+  const count = (rows: { communityId: number; _count: { _all: number } }[]) => new Map(rows.map((r) => [r.communityId, r._count._all]));
+  const openedBy = count(opened);
+  const resolvedBy = count(resolved);
+  return (c: Community) => ({
+    opened: openedBy.get(c.id) ?? 0,
+    resolved: resolvedBy.get(c.id) ?? 0,
+    answered: answered.filter((t) => t.communityId === c.id),
+    // Credited to the community, or to one of its people.
+    contributions: contributions.filter((x) => x.communityId === c.id || x.person?.communityId === c.id),
+  });
+}
+type CommunityNews = ReturnType<Awaited<ReturnType<typeof communityNews>>>;
+
+/** One community's digest from the week's news and its own figures. */
+function compose(services: Services, community: Community, week: Week, news: WeekNews, own: CommunityNews) {
+  const { config } = services;
+  const sections: Section[] = [];
+  const { fresh, moved, credits, pledges } = news;
+  if (fresh.length)
+    sections.push({
+      title: "New requests",
+      text: capped(
+        fresh.length,
+        (i) => `#${fresh[i].id} ${title(fresh[i].title)} — from ${publicName(fresh[i].community, community.id)}`,
+        (n) => `…and ${n} more: /requests`,
+      ),
+    });
+
   if (moved.length) {
-    const shippedIds = moved.filter(([, c]) => c.to === "shipped").map(([id]) => id);
-    const credits = shippedIds.length
-      ? await db.contribution.findMany({
-          where: { requestId: { in: shippedIds } },
-          orderBy: { id: "asc" },
-          include: { person: { select: { displayName: true } }, community: true },
-        })
-      : [];
-    const creditNames = new Map<number, string[]>();
-    for (const c of credits) {
-      const name = c.person?.displayName ?? (c.githubLogin ? `@${c.githubLogin}` : c.community ? publicName(c.community, community.id) : undefined);
-      if (!name || c.requestId === null) continue;
-      const list = creditNames.get(c.requestId) ?? [];
-      if (!list.includes(name)) list.push(name);
-      creditNames.set(c.requestId, list);
-    }
-    const lines = moved.map(([id, c]) => {
+    const line = (i: number) => {
+      const [id, c] = moved[i];
       if (c.to === "shipped") {
-        const who = creditNames.get(id);
-        return `🚀 #${id} ${title(c.title)} shipped${who?.length ? ` — thanks to ${who.join(", ")}` : ""}`;
+        const who: string[] = [];
+        for (const x of credits.get(id) ?? []) {
+          const name = x.person?.displayName ?? (x.githubLogin ? `@${x.githubLogin}` : x.community ? publicName(x.community, community.id) : undefined);
+          if (name && !who.includes(name)) who.push(name);
+        }
+        return `🚀 #${id} ${title(c.title)} shipped${who.length ? ` — thanks to ${who.join(", ")}` : ""}`;
       }
       if (c.to === "merged") return `#${id} ${title(c.title)} was merged${c.mergedIntoId ? ` into #${c.mergedIntoId}` : ""}`;
       return `#${id} ${title(c.title)}: ${STATUS_LABEL[c.from]} → ${STATUS_LABEL[c.to]}`;
-    });
-    sections.push({ title: "Status changes", text: capped(lines, (n) => `…and ${n} more changes`) });
+    };
+    sections.push({ title: "Status changes", text: capped(moved.length, line, (n) => `…and ${n} more changes`) });
   }
 
-  // Pledges made or changed this week.
-  const pledges = await db.pledge.findMany({
-    where: { updatedAt: range },
-    orderBy: [{ amount: "desc" }, { id: "asc" }],
-    include: { community: true, request: { select: { id: true, title: true } } },
-  });
   if (pledges.length) {
-    const amount = (a: Prisma.Decimal) => Number(a.toString()).toLocaleString("en-US", { maximumFractionDigits: 2 });
-    const lines = pledges.map(
-      (p) =>
-        `${capitalize(publicName(p.community, community.id))} ${p.createdAt >= week.start ? "pledged" : "now pledges"} ${amount(p.amount)} ${config.pledgeUnit} to #${p.request.id} ${title(p.request.title)}`,
-    );
-    sections.push({ title: "Pledges", text: capped(lines, (n) => `…and ${n} more pledges`) });
+    const line = (i: number) => {
+      const p = pledges[i];
+      return `${capitalize(publicName(p.community, community.id))} ${p.createdAt >= week.start ? "pledged" : "now pledges"} ${p.amount} ${config.pledgeUnit} to #${p.request.id} ${title(p.request.title)}`;
+    };
+    sections.push({ title: "Pledges", text: capped(pledges.length, line, (n) => `…and ${n} more pledges`) });
   }
 
   // This community's support figures.
-  const opened = await db.supportTicket.count({ where: { communityId: community.id, createdAt: range } });
-  const resolved = await db.supportTicket.count({ where: { communityId: community.id, resolvedAt: range } });
-  const answered = await db.supportTicket.findMany({
-    where: { communityId: community.id, firstResponseAt: range },
-    select: { createdAt: true, firstResponseAt: true },
-  });
+  const { opened, resolved, answered } = own;
   const firstResponse = median(answered.map((t) => t.firstResponseAt!.getTime() - t.createdAt.getTime()));
   if (opened || resolved || answered.length) {
     const fields = [
@@ -180,13 +243,8 @@ export async function buildDigest(services: Services, community: Community, week
   }
 
   // Thanks to this community's people credited this week.
-  const contributions = await db.contribution.findMany({
-    where: { createdAt: range, personId: { not: null }, OR: [{ communityId: community.id }, { person: { communityId: community.id } }] },
-    orderBy: { id: "asc" },
-    include: { person: { select: { id: true, displayName: true } } },
-  });
   const people = new Map<number, { name: string; count: number; kinds: string[] }>();
-  for (const c of contributions) {
+  for (const c of own.contributions) {
     const p = people.get(c.person!.id) ?? { name: c.person!.displayName, count: 0, kinds: [] };
     p.count++;
     const kind = c.kind.replace(/_/g, " ");
@@ -197,32 +255,50 @@ export async function buildDigest(services: Services, community: Community, week
     const lines = [...people.values()]
       .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name))
       .map((p) => `🙏 ${p.name} — ${plural(p.count, "contribution")} (${p.kinds.join(", ")})`);
-    sections.push({ title: "Thank you", text: capped(lines, (n) => `…and ${n} more people`) });
+    sections.push({ title: "Thank you", text: capped(lines.length, (i) => lines[i], (n) => `…and ${n} more people`) });
   }
+  return sections;
+}
 
-  const empty = sections.length === 0 && votesThisWeek.size === 0;
-
+/**
+ * The digests of many communities for one week, from the tables: new requests from every
+ * community, the most-wanted open requests, status changes (shipped first, with their credits),
+ * pledges, each community's support figures and thanks to its people credited this week. What
+ * is the same for every community is read once (bench/: 500 digests at 1,000,000 votes).
+ */
+export async function buildDigests(services: Services, communities: Community[], week: Week): Promise<Digest[]> {
+  if (!communities.length) return [];
+  const range: Range = { gte: week.start, lt: week.end };
+  const [news, own] = await Promise.all([shared(services, "news", week, () => weekNews(services, week)), communityNews(services, communities, range)]);
+  const drafts = communities.map((community) => ({ community, sections: compose(services, community, week, news, own(community)) }));
+  // A week with no sections anywhere may still have had votes (only then is the table scanned for one).
+  const voted = drafts.some((d) => !d.sections.length) ? await shared(services, "votes", week, () => anyVotes(services, week)) : true;
   // The most-wanted list is context, not news: it is shown only in a week with news.
-  if (!empty) {
-    const { rows } = await rankRequests(services, { statuses: ["open"], pageSize: MOST_WANTED });
-    if (rows.length) {
-      const lines = rows.map((r) => {
-        const gained = votesThisWeek.get(r.id);
+  const wanted = drafts.some((d) => d.sections.length || voted) ? await shared(services, "wanted", week, () => mostWanted(services, week)) : undefined;
+  const when = formatWeekRange(week);
+  return drafts.map(({ community, sections }) => {
+    const empty = sections.length === 0 && !voted;
+    if (!empty && wanted?.rows.length) {
+      const lines = wanted.rows.map((r) => {
+        const gained = wanted.gained.get(r.id);
         return `${truncate(rankedLine(r), 140)}${gained ? ` (+${plural(gained, "vote")} this week)` : ""}`;
       });
-      sections.splice(fresh.length ? 1 : 0, 0, { title: "Most wanted", text: lines.join("\n") });
+      sections.splice(news.fresh.length ? 1 : 0, 0, { title: "Most wanted", text: lines.join("\n") });
     }
-  }
+    const header = `Flywheel weekly digest for ${community.name}, ${when} (${week.label}).`;
+    const reply: Reply = {
+      title: `Weekly digest · ${community.name} · ${when}`,
+      text: [header, ...sections.map((s) => `${s.title}\n${s.text}`)].join("\n\n"),
+      sections,
+      buttons: sections.length ? [{ label: "Open requests", command: "requests open" }] : undefined,
+    };
+    return { community, week, reply, empty };
+  });
+}
 
-  const when = formatWeekRange(week);
-  const header = `Flywheel weekly digest for ${community.name}, ${when} (${week.label}).`;
-  const reply: Reply = {
-    title: `Weekly digest · ${community.name} · ${when}`,
-    text: [header, ...sections.map((s) => `${s.title}\n${s.text}`)].join("\n\n"),
-    sections,
-    buttons: sections.length ? [{ label: "Open requests", command: "requests open" }] : undefined,
-  };
-  return { community, week, reply, empty };
+/** One community's digest for one week (see buildDigests). */
+export async function buildDigest(services: Services, community: Community, week: Week): Promise<Digest> {
+  return (await buildDigests(services, [community], week))[0];
 }
 
 /** Where a community's digest goes: its community channels, or the terminal when it has none. */
@@ -256,7 +332,7 @@ export async function postDigest(
   community: Community,
   week: Week,
   claimedBy: string,
-  opts: { recordEmpty?: boolean } = {},
+  opts: { recordEmpty?: boolean; /** Built beforehand with the rest of a batch (buildDigests). */ digest?: Digest } = {},
 ): Promise<PostOutcome> {
   const { db } = services;
   const already = async (): Promise<PostOutcome> => {
@@ -267,7 +343,7 @@ export async function postDigest(
     services.metrics?.digestRun("already");
     return already();
   }
-  const digest = await buildDigest(services, community, week);
+  const digest = opts.digest ?? (await buildDigest(services, community, week));
   // A hand-made run of an empty (often unfinished) week claims nothing: the schedule still posts it later.
   if (digest.empty && opts.recordEmpty === false) return { kind: "empty", week };
   const places = digest.empty ? [] : await digestPlaces(services, community);

@@ -1,4 +1,5 @@
 import type { CommunityConfig, FlywheelConfig } from "../config/file";
+import { Prisma } from "../generated/prisma/client";
 import type { Actor, PlatformName, RoleName, Services } from "./context";
 
 /** What an adapter knows about who is speaking and where. */
@@ -31,6 +32,18 @@ export function isConfiguredStaff(config: FlywheelConfig, platform: PlatformName
   return config.staff.some((s) => s[platform as keyof typeof s] === externalId);
 }
 
+type KnownSpeaker = {
+  placeCommunityId: number | null;
+  placeActive: boolean | null;
+  placeSlug: string | null;
+  personId: number | null;
+  displayName: string | null;
+  personCommunityId: number | null;
+  personCommunitySlug: string | null;
+  role: RoleName | null;
+  accounts: { platform: PlatformName; externalId: string }[] | null;
+};
+
 /**
  * Finds or creates the Person behind a platform account. The role is staff when the config
  * says so (on this or any linked account), else what the database says (steward or member).
@@ -38,40 +51,30 @@ export function isConfiguredStaff(config: FlywheelConfig, platform: PlatformName
 export async function resolveActor(services: Services, speaker: Speaker): Promise<Actor> {
   const { db, config } = services;
   const cc = communityForPlace(config, speaker);
-  const community = cc ? await db.community.findUnique({ where: { slug: cc.slug } }) : null;
-  const communityId = community?.active ? community.id : null;
-
-  let account = await db.account.findUnique({
-    where: { platform_externalId: { platform: speaker.platform, externalId: speaker.externalId } },
-    include: { person: { include: { accounts: true } } },
-  });
-  if (!account) {
-    try {
-      const person = await db.person.create({
-        data: {
-          displayName: speaker.displayName || speaker.externalId,
-          communityId,
-          accounts: { create: { platform: speaker.platform, externalId: speaker.externalId, workspace: speaker.workspace ?? "" } },
-        },
-      });
-      account = await db.account.findUniqueOrThrow({
-        where: { platform_externalId: { platform: speaker.platform, externalId: speaker.externalId } },
-        include: { person: { include: { accounts: true } } },
-      });
-      void person;
-    } catch {
-      // Two first messages from one new user at once: the other request created the account.
-      account = await db.account.findUniqueOrThrow({
-        where: { platform_externalId: { platform: speaker.platform, externalId: speaker.externalId } },
-        include: { person: { include: { accounts: true } } },
-      });
-    }
+  // Every command starts here, so the usual case (a known account) is one round trip: the
+  // place's community, the person, their community and their linked accounts together.
+  const [known] = await db.$queryRaw<KnownSpeaker[]>(Prisma.sql`
+    SELECT c.id AS "placeCommunityId", c.active AS "placeActive", c.slug AS "placeSlug",
+           p.id AS "personId", p."displayName", p."communityId" AS "personCommunityId", pc.slug AS "personCommunitySlug",
+           p.role::text AS role,
+           (SELECT json_agg(json_build_object('platform', a2.platform, 'externalId', a2."externalId")) FROM "Account" a2 WHERE a2."personId" = p.id) AS accounts
+    FROM (SELECT 1) AS one
+    LEFT JOIN "Community" c ON c.slug = ${cc?.slug ?? null}
+    LEFT JOIN "Account" a ON a.platform = ${speaker.platform}::"Platform" AND a."externalId" = ${speaker.externalId}
+    LEFT JOIN "Person" p ON p.id = a."personId"
+    LEFT JOIN "Community" pc ON pc.id = p."communityId"`);
+  const communityId = known.placeActive ? known.placeCommunityId : null;
+  let person: { id: number; communityId: number | null; communitySlug: string | null; role: RoleName; accounts: { platform: PlatformName; externalId: string }[] };
+  if (known.personId !== null) {
+    person = { id: known.personId, communityId: known.personCommunityId, communitySlug: known.personCommunitySlug, role: known.role!, accounts: known.accounts ?? [] };
+  } else {
+    const created = await createPerson(services, speaker, communityId);
+    const slug = created.communityId === null ? null : created.communityId === known.placeCommunityId ? known.placeSlug : (await db.community.findUnique({ where: { id: created.communityId } }))?.slug ?? null;
+    person = { id: created.id, communityId: created.communityId, communitySlug: slug, role: created.role, accounts: created.accounts };
   }
-  const person = account.person;
   // First seen without a name (a Slack message event): the id stood in; keep the real name once known.
-  if (speaker.displayName && person.displayName === speaker.externalId) {
+  if (known.personId !== null && speaker.displayName && known.displayName === speaker.externalId) {
     await db.person.update({ where: { id: person.id }, data: { displayName: speaker.displayName } });
-    person.displayName = speaker.displayName;
   }
   // A steward stays steward of the community they were named for, wherever they speak.
   if (communityId && person.communityId !== communityId && person.role !== "steward") {
@@ -80,19 +83,40 @@ export async function resolveActor(services: Services, speaker: Speaker): Promis
   const staff = person.accounts.some((a) => isConfiguredStaff(config, a.platform, a.externalId));
   const role: RoleName = staff ? "staff" : person.role === "staff" ? "member" : person.role;
   const effectiveCommunityId = communityId ?? person.communityId ?? null;
-  const slug =
-    effectiveCommunityId === community?.id
-      ? community?.slug ?? null
-      : effectiveCommunityId
-        ? (await db.community.findUnique({ where: { id: effectiveCommunityId } }))?.slug ?? null
-        : null;
+  const slug = effectiveCommunityId === null ? null : effectiveCommunityId === communityId ? known.placeSlug : person.communitySlug;
   return {
     personId: person.id,
-    displayName: speaker.displayName || person.displayName,
+    displayName: speaker.displayName || known.displayName || speaker.externalId,
     role,
     communityId: effectiveCommunityId,
     communitySlug: slug,
     platform: speaker.platform,
     externalId: speaker.externalId,
   };
+}
+
+/** A first message from a new account: a new Person with that account. */
+async function createPerson(services: Services, speaker: Speaker, communityId: number | null) {
+  const { db } = services;
+  const find = () =>
+    db.account.findUniqueOrThrow({
+      where: { platform_externalId: { platform: speaker.platform, externalId: speaker.externalId } },
+      include: { person: { include: { accounts: true } } },
+    });
+  let account;
+  try {
+    await db.person.create({
+      data: {
+        displayName: speaker.displayName || speaker.externalId,
+        communityId,
+        accounts: { create: { platform: speaker.platform, externalId: speaker.externalId, workspace: speaker.workspace ?? "" } },
+      },
+    });
+    account = await find();
+  } catch {
+    // Two first messages from one new user at once: the other request created the account.
+    account = await find();
+  }
+  const p = account.person;
+  return { id: p.id, communityId: p.communityId, role: p.role as RoleName, accounts: p.accounts.map((a) => ({ platform: a.platform as PlatformName, externalId: a.externalId })) };
 }

@@ -106,6 +106,16 @@ export type VoteOutcome = { kind: "voted" | "already"; requestId: number; redire
 /** One vote per person per request, enforced by the database; voting twice is harmless. */
 export async function upvote(services: Services, actor: Actor, id: number, place: Place): Promise<VoteOutcome> {
   const communityId = needCommunity(actor);
+  // The common case in one statement (bench/: half the round trips of look-up-then-insert): a
+  // new vote on a request that takes votes. Anything else (already voted, merged, closed,
+  // missing) falls through to the explanation below.
+  const fast = await services.db.$queryRaw<{ requestId: number }[]>(Prisma.sql`
+    INSERT INTO "Vote" ("requestId", "personId", "communityId", place, "createdAt")
+    SELECT r.id, ${actor.personId}, ${communityId}, ${JSON.stringify(place)}::jsonb, ${new Date()}
+    FROM "FeatureRequest" r WHERE r.id = ${id} AND r.status IN ('open', 'planned', 'in_progress')
+    ON CONFLICT DO NOTHING
+    RETURNING "requestId"`);
+  if (fast.length) return { kind: "voted", requestId: id };
   const r = await followMerges(services, id);
   if (r.status === "shipped" || r.status === "declined")
     throw new UserError(`#${r.id} is already ${STATUS_LABEL[r.status]}, so it no longer takes votes.`);
@@ -136,43 +146,57 @@ export interface ListQuery {
  * Requests ranked by breadth: the tier-weighted count of distinct communities that voted, then
  * total votes, then pledged amount, then age (older first). Returns one extra row to tell
  * whether there is a next page.
+ *
+ * Breadth comes from RequestBreadth (per-tier community counts the Vote trigger keeps), so the
+ * list reads one row per request, not every vote. Votes and pledges are counted only for the
+ * requests whose breadth falls within the page's breadth range (ties included): breadth orders
+ * first, so every request with a higher breadth is ahead of the page and only needs counting.
  */
 export async function rankRequests(services: Services, q: ListQuery): Promise<{ rows: RankedRequest[]; hasMore: boolean; total: number }> {
   const w = services.config.weights;
   const pageSize = q.pageSize ?? PAGE_SIZE;
   const page = Math.max(1, q.page ?? 1);
-  const statuses = q.statuses.map((s) => Prisma.sql`${s}`);
+  const offset = (page - 1) * pageSize;
+  // Compared as the enum (not ::text) so the planner knows how many rows each status has.
+  const statuses = q.statuses.map((s) => Prisma.sql`${s}::"RequestStatus"`);
+  // The community's id first, then its requests from RequestCommunity's index.
   const communityFilter = q.communitySlug
-    ? Prisma.sql`AND EXISTS (SELECT 1 FROM "Vote" v2 JOIN "Community" c2 ON c2.id = v2."communityId" WHERE v2."requestId" = r.id AND c2.slug = ${q.communitySlug})`
+    ? Prisma.sql`AND r.id IN (SELECT rc."requestId" FROM "RequestCommunity" rc WHERE rc."communityId" = (SELECT c2.id FROM "Community" c2 WHERE c2.slug = ${q.communitySlug}))`
     : Prisma.empty;
   const searchFilter = q.search?.trim()
     ? Prisma.sql`AND (to_tsvector('english', r.title || ' ' || r.body) @@ plainto_tsquery('english', ${q.search}) OR r.title ILIKE ${"%" + q.search.trim() + "%"})`
     : Prisma.empty;
   const idFilter = q.ids ? Prisma.sql`AND r.id IN (${Prisma.join(q.ids.length ? q.ids : [-1])})` : Prisma.empty;
   const rows = await services.db.$queryRaw<
-    { id: number; title: string; status: RequestStatus; communities: bigint; breadth: number; votes: bigint; pledges: bigint; pledged: number; createdAt: Date; total: bigint }[]
+    { id: number; title: string; status: RequestStatus; communities: number; breadth: number; votes: bigint; pledges: bigint; pledged: number; createdAt: Date; total: bigint }[]
   >(Prisma.sql`
-    SELECT r.id, r.title, r.status::text AS status,
-           coalesce(b.communities, 0) AS communities, coalesce(b.breadth, 0)::float8 AS breadth, coalesce(b.votes, 0) AS votes,
-           coalesce(m.pledges, 0) AS pledges, coalesce(m.pledged, 0)::float8 AS pledged, r."createdAt",
-           count(*) OVER () AS total
-    FROM "FeatureRequest" r
-    -- Per-request LATERAL aggregates (index lookups) rather than one aggregate over all votes joined
-    -- afterwards: a search or id filter is estimated at ~1 row, and the planner then rescans the
-    -- whole aggregate for every match (minutes at 10,000 requests, PGlite never ANALYZEs).
-    LEFT JOIN LATERAL (
-      SELECT count(*) AS communities,
-             sum(CASE c.tier WHEN 'premier' THEN ${w.premier}::float8 WHEN 'general' THEN ${w.general}::float8 ELSE ${w.essential}::float8 END) AS breadth,
-             sum(pc.n) AS votes
-      FROM (SELECT v."communityId", count(*) AS n FROM "Vote" v WHERE v."requestId" = r.id GROUP BY v."communityId") pc
-      JOIN "Community" c ON c.id = pc."communityId"
-    ) b ON true
-    LEFT JOIN LATERAL (
-      SELECT count(*) AS pledges, sum(p.amount)::float8 AS pledged FROM "Pledge" p WHERE p."requestId" = r.id
-    ) m ON true
-    WHERE r.status::text IN (${Prisma.join(statuses)}) ${communityFilter} ${searchFilter} ${idFilter}
-    ORDER BY breadth DESC, votes DESC, pledged DESC, r."createdAt" ASC, r.id ASC
-    LIMIT ${pageSize + 1} OFFSET ${(page - 1) * pageSize}`);
+    WITH base AS MATERIALIZED (
+      SELECT r.id,
+             coalesce(t.premier + t.general + t.essential, 0) AS communities,
+             (coalesce(t.premier, 0) * ${w.premier}::float8 + coalesce(t.general, 0) * ${w.general}::float8
+              + coalesce(t.essential, 0) * ${w.essential}::float8) AS breadth
+      FROM "FeatureRequest" r
+      LEFT JOIN "RequestBreadth" t ON t."requestId" = r.id
+      WHERE r.status IN (${Prisma.join(statuses)}) ${communityFilter} ${searchFilter} ${idFilter}
+    ), bounds AS (
+      SELECT max(breadth) AS hi, min(breadth) AS lo
+      FROM (SELECT breadth FROM base ORDER BY breadth DESC LIMIT ${pageSize + 1} OFFSET ${offset}) p
+    ), candidates AS (
+      SELECT b.id, b.communities, b.breadth, r.title, r.status::text AS status, r."createdAt",
+             (SELECT count(*) FROM "Vote" v WHERE v."requestId" = b.id) AS votes,
+             m.pledges, m.pledged
+      FROM base b
+      CROSS JOIN bounds
+      JOIN "FeatureRequest" r ON r.id = b.id
+      CROSS JOIN LATERAL (SELECT count(*) AS pledges, coalesce(sum(p.amount), 0)::float8 AS pledged FROM "Pledge" p WHERE p."requestId" = b.id) m
+      WHERE b.breadth BETWEEN bounds.lo AND bounds.hi
+    )
+    SELECT c.id, c.title, c.status, c.communities, c.breadth, c.votes, c.pledges, c.pledged, c."createdAt",
+           (SELECT count(*) FROM base) AS total
+    FROM candidates c
+    ORDER BY c.breadth DESC, c.votes DESC, c.pledged DESC, c."createdAt" ASC, c.id ASC
+    LIMIT ${pageSize + 1}
+    OFFSET ${offset} - (SELECT count(*) FROM base, bounds WHERE base.breadth > bounds.hi)`);
   const mapped = rows.map((r) => ({
     id: r.id,
     title: r.title,

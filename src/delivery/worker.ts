@@ -94,8 +94,14 @@ const DEFAULTS = {
  */
 export class OutboxWorker {
   private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
   private stopped = true;
+  /** Deliveries under way (at most `batch`, at most one per channel). */
+  private inFlight = new Set<Promise<void>>();
+  private pumping?: Promise<void>;
+  private pumpAgain = false;
+  private first = true;
+  /** When the rows this worker put off (rate limit, backoff) are due again (epoch ms, ascending). */
+  private dueTimes: number[] = [];
   readonly owner = randomUUID();
   private opts: typeof DEFAULTS & WorkerOptions;
 
@@ -116,7 +122,7 @@ export class OutboxWorker {
   }
 
   /** Claims due rows (at most one per channel, the oldest pending one) for this worker. */
-  async claim(): Promise<Row[]> {
+  async claim(limit = this.opts.batch): Promise<Row[]> {
     if (!this.platforms.length) return [];
     const now = this.now();
     const leaseEnd = new Date(now.getTime() + this.opts.leaseMs);
@@ -136,7 +142,7 @@ export class OutboxWorker {
           AND (o."parentId" IS NULL OR EXISTS (SELECT 1 FROM "OutboxMessage" t WHERE t.id = o."parentId" AND t.status <> 'pending'))
           AND (o."editOfId" IS NULL OR EXISTS (SELECT 1 FROM "OutboxMessage" t WHERE t.id = o."editOfId" AND t.status <> 'pending'))
         ORDER BY o.id
-        LIMIT ${this.opts.batch}
+        LIMIT ${limit}
         FOR UPDATE OF o SKIP LOCKED)
       UPDATE "OutboxMessage" m SET "lockedUntil" = ${leaseEnd}, "lockedBy" = ${this.owner}
       FROM due WHERE m.id = due.id
@@ -244,6 +250,7 @@ export class OutboxWorker {
         where: mine,
         data: { ...released, nextAttemptAt: new Date(this.now().getTime() + outcome.ms), lastError: outcome.error },
       });
+      this.dueAgainIn(outcome.ms);
       if (stillMine(res.count)) this.opts.onRetry?.(row.platform, "rate_limited");
       return;
     }
@@ -266,7 +273,29 @@ export class OutboxWorker {
       where: mine,
       data: { ...released, attempts, nextAttemptAt: new Date(this.now().getTime() + jittered), lastError: outcome.error },
     });
+    this.dueAgainIn(jittered);
     if (stillMine(res.count)) this.opts.onRetry?.(row.platform, "error");
+  }
+
+  /** Remembers when a put-off row is due, so the loop wakes for it then rather than at the next poll. */
+  private dueAgainIn(ms: number): void {
+    const at = Date.now() + ms;
+    let i = this.dueTimes.length;
+    while (i > 0 && this.dueTimes[i - 1] > at) i--;
+    this.dueTimes.splice(i, 0, at);
+  }
+
+  /**
+   * How long to sleep after a round with nothing to do: the poll interval, or less when a row
+   * this worker put off is due sooner (bench/: a channel's next message leaves as soon as
+   * Slack's 1 message/s allows, not up to a poll interval later).
+   */
+  private idleDelay(): number {
+    const now = Date.now();
+    let past = 0;
+    while (past < this.dueTimes.length && this.dueTimes[past] <= now) past++;
+    this.dueTimes.splice(0, past);
+    return this.dueTimes.length ? Math.min(this.opts.pollMs, this.dueTimes[0] - now) : this.opts.pollMs;
   }
 
   /** Renews the lease while a slow delivery (a platform holding the request) is still running. */
@@ -284,34 +313,66 @@ export class OutboxWorker {
     return () => clearInterval(timer);
   }
 
+  /**
+   * Delivers continuously: claims due rows while fewer than `batch` deliveries are under way, and
+   * claims again as soon as one finishes (the channel's next row may now be claimable), rather
+   * than waiting for a whole batch. Idle, it sleeps until the poll interval or the moment a row it
+   * put off is due, whichever is sooner.
+   */
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    let first = true;
-    const loop = async () => {
-      if (this.stopped) return;
-      const iteration = this.iterate(first);
-      first = false;
-      this.running = iteration;
-      const handled = await iteration;
-      if (!this.stopped) this.timer = setTimeout(loop, handled ? 0 : this.opts.pollMs);
-    };
-    this.timer = setTimeout(loop, 0);
+    this.first = true;
+    this.wake(0);
   }
 
-  private async iterate(first: boolean): Promise<number> {
+  private wake(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.stopped) return;
+      if (this.pumping) this.pumpAgain = true;
+      else this.pumping = this.pump().finally(() => (this.pumping = undefined));
+    }, ms);
+  }
+
+  private async pump(): Promise<void> {
+    let claimed = 0;
+    let room = 0;
     try {
-      if (first && this.opts.exclusive) await this.releaseStaleLeases();
-      return await this.tick();
+      if (this.first && this.opts.exclusive) await this.releaseStaleLeases();
+      this.first = false;
+      room = this.opts.batch - this.inFlight.size;
+      if (room > 0) {
+        const rows = await this.claim(room);
+        claimed = rows.length;
+        for (const row of rows) {
+          const delivery: Promise<void> = this.deliverOne(row)
+            // The row keeps its lease and is retried (in doubt) when the lease runs out.
+            .catch((e: unknown) => this.services.log.error({ err: e }, "could not record an outbox delivery outcome"))
+            .finally(() => {
+              this.inFlight.delete(delivery);
+              this.wake(0);
+            });
+          this.inFlight.add(delivery);
+        }
+      }
     } catch (e) {
       this.services.log.error({ err: e }, "outbox tick failed");
-      return 0;
     }
+    if (this.stopped) return;
+    const more = this.pumpAgain || (claimed > 0 && claimed === room);
+    this.pumpAgain = false;
+    if (more) this.wake(0);
+    else if (!this.timer) this.wake(this.idleDelay());
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.running?.catch(() => {});
+    this.timer = undefined;
+    await this.pumping?.catch(() => {});
+    await Promise.allSettled([...this.inFlight]);
   }
 }

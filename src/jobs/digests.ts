@@ -1,5 +1,6 @@
 import type { Services } from "../core/context";
-import { DEFAULT_DIGEST_CRON, dueWeek, postDigest, type PostOutcome } from "../core/digest";
+import { buildDigests, DEFAULT_DIGEST_CRON, dueWeek, postDigest, type Digest, type PostOutcome } from "../core/digest";
+import type { Week } from "../core/weeks";
 import type { Community } from "../generated/prisma/client";
 import { firstFireBetween } from "./cron";
 import type { JobSource } from "./scheduler";
@@ -20,24 +21,47 @@ export async function catchUpDigests(services: Services, replica: string): Promi
   const now = services.clock.now();
   const outcomes: PostOutcome[] = [];
   const communities = await services.db.community.findMany({ where: { active: true }, orderBy: { id: "asc" } });
+  // Which communities missed which week; then each week's digests are built together (what
+  // they share is read once), and posted one by one.
+  const due = new Map<string, { week: Week; communities: Community[] }>();
   for (const c of communities) {
     try {
-      const outcome = await catchUpOne(services, c, now, replica);
-      if (outcome) outcomes.push(outcome);
+      const week = await missedWeek(services, c, now);
+      if (!week) continue;
+      const key = `${week.start.getTime()}:${week.end.getTime()}`;
+      const group = due.get(key) ?? { week, communities: [] };
+      group.communities.push(c);
+      due.set(key, group);
     } catch (e) {
       services.log.error({ err: e, community: c.slug }, "digest catch-up failed");
+    }
+  }
+  for (const { week, communities: group } of due.values()) {
+    let digests: (Digest | undefined)[] = [];
+    try {
+      digests = await buildDigests(services, group, week);
+    } catch (e) {
+      services.log.error({ err: e, week: week.label }, "digest catch-up could not build the week's digests; building them one by one");
+    }
+    for (const [i, c] of group.entries()) {
+      try {
+        outcomes.push(await postDigest(services, c, week, replica, { digest: digests[i] }));
+      } catch (e) {
+        services.log.error({ err: e, community: c.slug }, "digest catch-up failed");
+      }
     }
   }
   return outcomes;
 }
 
-async function catchUpOne(services: Services, c: Community, now: Date, replica: string): Promise<PostOutcome | undefined> {
+/** The last complete week, if its scheduled run passed without a digest run. */
+async function missedWeek(services: Services, c: Community, now: Date): Promise<Week | undefined> {
   const week = dueWeek(services, c);
   if (c.createdAt >= week.end) return undefined;
   const run = await services.db.digestRun.findUnique({ where: { communityId_week: { communityId: c.id, week: week.label } } });
   if (run) return undefined;
   if (!firstFireBetween(c.digestCron ?? DEFAULT_DIGEST_CRON, c.timezone, week.end, now)) return undefined;
-  return postDigest(services, c, week, replica);
+  return week;
 }
 
 /** How often the leader double-checks that no digest was missed (a failed run, a database blip). */

@@ -1,0 +1,23 @@
+import type { Report } from "./report";
+
+export const PARTS = ["ack", "votes", "scale", "fanout", "footprint"] as const;
+export type PartName = (typeof PARTS)[number];
+
+export interface BenchOptions {
+  /** Shorter runs and smaller worlds: a smoke run, not figures to publish. */
+  quick: boolean;
+  only: PartName[];
+  /** Seconds per request rate in the ack part. */
+  durationS: number;
+  /** Community counts for the scale part. */
+  scales: number[];
+  /** Votes per round in the votes part. */
+  votes: number;
+  out: string;
+}
+
+export interface BenchContext {
+  options: BenchOptions;
+  report: Report;
+  log(line: string): void;
+}

@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { Pool } from "pg";
+import type { FlywheelConfig } from "../../src/config/file";
+import { syncCommunities } from "../../src/core/communities";
+import { MIGRATIONS_DIR, openDatabase, PGLITE_SETTINGS, type Database } from "../../src/db/client";
+import { applyMigrations } from "../../src/db/migrate";
+import { PrismaClient } from "../../src/generated/prisma/client";
+import { recreateDatabase, dropDatabase } from "./pg";
+
+/** Parameterised SQL on the raw driver, bypassing Prisma: the floors use it. */
+export type RawQuery = (sql: string, params?: unknown[]) => Promise<unknown>;
+
+export interface BenchDb {
+  kind: "postgresql" | "pglite";
+  database: Database;
+  raw: RawQuery;
+  /** Closes the connections and removes the database (keepDatabase: leave it for another process). */
+  close(opts?: { keepDatabase?: boolean }): Promise<void>;
+}
+
+/** A fresh PostgreSQL database opened through the app's own openDatabase, plus a raw pg pool of the same size (10). */
+export async function freshPostgres(name: string): Promise<BenchDb> {
+  const url = await recreateDatabase(name);
+  const database = await openDatabase({ url }, { migrate: true });
+  const pool = new Pool({ connectionString: url, max: 10 });
+  return {
+    kind: "postgresql",
+    database,
+    raw: (sql, params) => pool.query(sql, params),
+    async close(opts) {
+      await pool.end();
+      await database.close();
+      if (!opts?.keepDatabase) await dropDatabase(name);
+    },
+  };
+}
+
+/**
+ * A fresh embedded PGlite on disk (as the bot runs by default), built exactly as openDatabase
+ * builds it, but keeping the PGlite handle so a floor can query it without Prisma.
+ */
+export async function freshPglite(): Promise<BenchDb> {
+  const dir = mkdtempSync(join(tmpdir(), "flywheel-bench-pglite-"));
+  const pglite = new PGlite(join(dir, "pglite"), { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
+  await applyMigrations({ exec: (s) => pglite.exec(s), query: (s, p) => pglite.query(s, p) }, MIGRATIONS_DIR, () => {});
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const database: Database = {
+    prisma,
+    kind: "pglite",
+    ping: async () => !pglite.closed,
+    close: async () => {
+      await prisma.$disconnect();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+  return {
+    kind: "pglite",
+    database,
+    raw: (sql, params) => pglite.query(sql, params),
+    async close() {
+      await database.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A small world on any database: the config's communities (synced as the bot does), `members`
+ * people per community with Slack accounts U00000001..., and `requests` fresh requests with no
+ * votes (ids 1..requests), filed by member 1.
+ */
+export async function smallWorld(db: BenchDb, config: FlywheelConfig, opts: { members: number; requests: number }): Promise<void> {
+  await syncCommunities(db.database.prisma, config);
+  const communities = config.communities.length;
+  const m = opts.members;
+  await db.raw(
+    `INSERT INTO "Person" (id, "displayName", "communityId", role)
+     SELECT g, 'Member ' || g, c.id, 'member' FROM generate_series(1, $1::int) g
+     JOIN "Community" c ON c.slug = 'c' || lpad(((g - 1) / $2 + 1)::text, 5, '0')`,
+    [communities * m, m],
+  );
+  await db.raw(
+    `INSERT INTO "Account" ("personId", platform, "externalId", workspace)
+     SELECT g, 'slack', 'U' || lpad(g::text, 8, '0'), 'T' || lpad(((g - 1) / $2 + 1)::text, 6, '0') FROM generate_series(1, $1::int) g`,
+    [communities * m, m],
+  );
+  await db.raw(
+    `INSERT INTO "FeatureRequest" (id, title, body, "communityId", "authorId", "updatedAt")
+     SELECT g, 'Hot request ' || g, '', (SELECT "communityId" FROM "Person" WHERE id = 1), 1, now() FROM generate_series(1, $1::int) g`,
+    [opts.requests],
+  );
+  for (const t of ["Person", "Account", "FeatureRequest"])
+    await db.raw(`SELECT setval(pg_get_serial_sequence('"${t}"', 'id'), (SELECT max(id) FROM "${t}"))`);
+}

@@ -1,0 +1,198 @@
+/**
+ * Part 1 — slash-command ack latency: signed `/upvote` slash commands POSTed to the built bot's
+ * real Bolt HTTP endpoint (POST /slack/events, PostgreSQL, Slack's Web API and response_url
+ * served by a local stand-in) at fixed rates, open loop (each request leaves at its scheduled
+ * time whatever the earlier ones are doing; latency counts from that time, so a stall is not
+ * hidden). The floor: a bare Bolt app set up the same way, in its own process, acking at once
+ * (bench/floors/bare-bolt.cjs). Floor and bot alternate at each rate.
+ */
+import { createHmac, randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { Agent, request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import type { BenchContext } from "../lib/context";
+import { freshPostgres, smallWorld } from "../lib/db";
+import { dropDatabase } from "../lib/pg";
+import { BOT, ensureBuilt, ROOT, startNode, type Running } from "../lib/proc";
+import { SlackStandin } from "../lib/slack-standin";
+import { summarize, type Summary } from "../lib/stats";
+import { benchConfig, communitySpec } from "../lib/world";
+
+const DB = "flywheel_bench_ack";
+const COMMUNITIES = 50;
+const MEMBERS = 100;
+const HOT = 40;
+const SLACK_LIMIT_MS = 3_000;
+const SIGNING_SECRET = randomBytes(16).toString("hex");
+const BOT_TOKEN = `xoxb-bench-${randomBytes(6).toString("hex")}`;
+
+interface LoadResult {
+  sent: number;
+  latencies: number[];
+  errors: number;
+  overLimit: number;
+  firstError?: string;
+}
+
+export async function runAck(ctx: BenchContext): Promise<void> {
+  ensureBuilt(ctx.log);
+  const rates = ctx.options.quick ? [50, 100] : [50, 100, 200];
+  const seconds = ctx.options.durationS;
+  const standin = new SlackStandin();
+  await standin.listen();
+  const work = mkdtempSync(join(tmpdir(), "flywheel-bench-ack-"));
+  const running: Running[] = [];
+  try {
+    const config = benchConfig(COMMUNITIES);
+    const configPath = join(work, "flywheel.yml");
+    writeFileSync(configPath, stringify(JSON.parse(JSON.stringify(config))));
+    const db = await freshPostgres(DB);
+    await smallWorld(db, config, { members: MEMBERS, requests: HOT });
+    const url = new URL(`postgresql://postgres@127.0.0.1:5432/${DB}`);
+    await db.close({ keepDatabase: true });
+
+    const slackEnv = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: standin.apiUrl };
+    const bot = await startNode(BOT, { PATH: process.env.PATH ?? "", HOME: work, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", NODE_ENV: "production", FLYWHEEL_CONFIG: configPath, DATABASE_URL: url.toString(), ...slackEnv }, work);
+    running.push(bot);
+    const floor = await startNode([join(ROOT, "bench", "floors", "bare-bolt.cjs")], { PATH: process.env.PATH ?? "", NODE_ENV: "production", ...slackEnv }, ROOT);
+    running.push(floor);
+
+    // Every request is a new vote: voter p / HOT on hot request p % HOT.
+    let pair = 0;
+    const upvote = () => {
+      const p = pair++;
+      const voter = Math.floor(p / HOT) + 1;
+      if (voter > COMMUNITIES * MEMBERS) throw new Error("out of distinct voters: shorten --duration");
+      const s = communitySpec(Math.floor((voter - 1) / MEMBERS));
+      return slashCommand(standin, { user: `U${String(voter).padStart(8, "0")}`, team: s.slack.team, channel: s.slack.channel, text: String((p % HOT) + 1) });
+    };
+    const counted = (body: string) => body.includes("Your vote for #");
+    // Warm up both (connections, Prisma's first queries, JIT) before measuring.
+    await load(floor.port, 20, 1, upvote, () => true);
+    await load(bot.port, 20, 1, upvote, counted);
+
+    let over = { bot: 0, floor: 0 };
+    for (const rate of rates) {
+      const f = await load(floor.port, rate, seconds, upvote, () => true);
+      const b = await load(bot.port, rate, seconds, upvote, counted);
+      over = { bot: over.bot + b.overLimit, floor: over.floor + f.overLimit };
+      const fs = summarize(f.latencies);
+      const bs = summarize(b.latencies);
+      ctx.log(`${rate}/s: bot p50 ${bs.p50.toFixed(1)} p90 ${bs.p90.toFixed(1)} p99 ${bs.p99.toFixed(1)} ms (${b.errors} errors) · floor p50 ${fs.p50.toFixed(1)} p90 ${fs.p90.toFixed(1)} p99 ${fs.p99.toFixed(1)} ms`);
+      if (b.firstError) ctx.log(`first error: ${b.firstError}`);
+      const details = { seconds, sent: b.sent, errors: b.errors, bot: round(bs), floor: round(fs), floorErrors: f.errors };
+      ctx.report.add({ part: "ack", name: `/upvote ack p50 at ${rate}/s`, unit: "ms", value: bs.p50, floor: fs.p50, floorName: "bare Bolt ack", better: "lower", details });
+      ctx.report.add({ part: "ack", name: `/upvote ack p90 at ${rate}/s`, unit: "ms", value: bs.p90, floor: fs.p90, floorName: "bare Bolt ack", better: "lower" });
+      ctx.report.add({
+        part: "ack",
+        name: `/upvote ack p99 at ${rate}/s`,
+        unit: "ms",
+        value: bs.p99,
+        floor: fs.p99,
+        floorName: "bare Bolt ack",
+        better: "lower",
+        target: rate === 100 ? { of: "ratio", max: 1.5, text: "≤ 1.5× floor" } : undefined,
+      });
+      if (b.errors) ctx.report.notes.push(`ack at ${rate}/s: ${b.errors} of ${b.sent} /upvote requests were not answered with a counted vote (first: ${b.firstError})`);
+    }
+    ctx.report.add({
+      part: "ack",
+      name: `requests answered after Slack's 3 s, all rates`,
+      unit: "requests",
+      value: over.bot,
+      floor: over.floor,
+      floorName: "bare Bolt ack",
+      better: "lower",
+      target: { of: "value", max: 0, text: "0" },
+    });
+  } finally {
+    for (const r of running.reverse()) await r.stop();
+    await standin.close();
+    await dropDatabase(DB);
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+const round = (s: Summary) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, Math.round(v * 100) / 100]));
+
+/** A slash command as Slack sends it: form-encoded, signed with the app's signing secret. */
+function slashCommand(standin: SlackStandin, c: { user: string; team: string; channel: string; text: string }): { body: string; headers: Record<string, string> } {
+  const trigger = `${Date.now()}.${randomBytes(4).readUInt32BE()}.${randomBytes(8).toString("hex")}`;
+  const body = new URLSearchParams({
+    token: "legacy-verification-token",
+    team_id: c.team,
+    team_domain: c.team.toLowerCase(),
+    channel_id: c.channel,
+    channel_name: "general",
+    user_id: c.user,
+    user_name: c.user.toLowerCase(),
+    command: "/upvote",
+    text: c.text,
+    api_app_id: "A0BENCH",
+    is_enterprise_install: "false",
+    response_url: standin.responseUrl(trigger),
+    trigger_id: trigger,
+  }).toString();
+  return { body, headers: { "content-type": "application/x-www-form-urlencoded", "content-length": String(Buffer.byteLength(body)) } };
+}
+
+/** Sends rate × seconds requests at fixed intervals (open loop) and collects their latencies. */
+async function load(
+  port: number,
+  rate: number,
+  seconds: number,
+  make: () => { body: string; headers: Record<string, string> },
+  ok: (body: string) => boolean,
+): Promise<LoadResult> {
+  const n = Math.max(1, Math.round(rate * seconds));
+  const agent = new Agent({ keepAlive: true, maxSockets: 1024 });
+  const result: LoadResult = { sent: n, latencies: [], errors: 0, overLimit: 0 };
+  const start = performance.now() + 20;
+  const inFlight: Promise<void>[] = [];
+  for (let i = 0; i < n; i++) {
+    const at = start + (i * 1000) / rate;
+    const wait = at - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const { body, headers } = make();
+    // Signed when sent, as Slack does (Bolt refuses timestamps over five minutes old).
+    const ts = String(Math.floor(Date.now() / 1000));
+    const signature = `v0=${createHmac("sha256", SIGNING_SECRET).update(`v0:${ts}:${body}`).digest("hex")}`;
+    inFlight.push(
+      post(agent, port, body, { ...headers, "x-slack-request-timestamp": ts, "x-slack-signature": signature }).then(
+        (res) => {
+          const ms = res.end - at;
+          result.latencies.push(ms);
+          if (ms > SLACK_LIMIT_MS) result.overLimit++;
+          if (res.status !== 200 || !ok(res.body)) {
+            result.errors++;
+            result.firstError ??= `HTTP ${res.status}: ${res.body.slice(0, 200)}`;
+          }
+        },
+        (e: unknown) => {
+          result.errors++;
+          result.overLimit++;
+          result.firstError ??= e instanceof Error ? e.message : String(e);
+        },
+      ),
+    );
+  }
+  await Promise.all(inFlight);
+  agent.destroy();
+  return result;
+}
+
+function post(agent: Agent, port: number, body: string, headers: Record<string, string>): Promise<{ status: number; body: string; end: number }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path: "/slack/events", method: "POST", agent, headers, timeout: 10_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), end: performance.now() }));
+      res.on("error", reject);
+    });
+    req.on("timeout", () => req.destroy(new Error("no answer within 10 s")));
+    req.on("error", reject);
+    req.end(body);
+  });
+}

@@ -1,0 +1,120 @@
+/**
+ * `npm run bench`: measures what users feel, each figure beside its floor (the same work done the
+ * simplest way, on the same machine, in the same run), prints a table and writes
+ * bench/results/latest.json. Benchmarks, not tests: they never fail on timing (exit 0 even when a
+ * target is missed; exit 1 only when a part could not run at all).
+ *
+ *   npm run bench                                  every part, full length (publishable)
+ *   npm run bench -- --only votes,scale --quick    some parts, short (bench/results/quick.json)
+ *   npm run bench -- --scales 50,500 --duration 10 --votes 5000
+ */
+import { join } from "node:path";
+import { PARTS, type BenchContext, type BenchOptions, type PartName } from "./lib/context";
+import { machine } from "./lib/machine";
+import { serverVersion } from "./lib/pg";
+import { Report, table, writeResults } from "./lib/report";
+import { runAck } from "./parts/ack";
+import { runFanout } from "./parts/fanout";
+import { runFootprint } from "./parts/footprint";
+import { runScale } from "./parts/scale";
+import { runVotes } from "./parts/votes";
+
+type Part = (ctx: BenchContext) => Promise<void>;
+const parts: Record<PartName, Part> = {
+  ack: runAck,
+  votes: runVotes,
+  scale: runScale,
+  fanout: runFanout,
+  footprint: runFootprint,
+};
+
+const USAGE = `Usage: npm run bench -- [--only ${PARTS.join(",")}] [--quick] [--duration <s>] [--scales <n,n>] [--votes <n>] [--out <file>]`;
+
+export function parseArgs(argv: string[]): BenchOptions {
+  const quick = argv.includes("--quick");
+  const value = (name: string): string | undefined => {
+    const i = argv.indexOf(`--${name}`);
+    if (i < 0) return undefined;
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith("--")) throw new Error(`--${name} needs a value`);
+    return v;
+  };
+  const known = new Set(["--quick", "--only", "--duration", "--scales", "--votes", "--out", "--help"]);
+  argv.forEach((a, i) => {
+    if (a.startsWith("--") && !known.has(a)) throw new Error(`unknown option ${a}`);
+    if (!a.startsWith("--") && !(i > 0 && ["--only", "--duration", "--scales", "--votes", "--out"].includes(argv[i - 1]))) throw new Error(`unexpected argument ${a}`);
+  });
+  const only = (value("only")?.split(",").map((s) => s.trim()).filter(Boolean) ?? [...PARTS]) as PartName[];
+  const bad = only.find((p) => !PARTS.includes(p));
+  if (bad) throw new Error(`unknown part "${bad}" (parts: ${PARTS.join(", ")})`);
+  const positive = (name: string, fallback: number, max: number) => {
+    const v = value(name);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0 || n > max) throw new Error(`--${name} must be a number from 1 to ${max}`);
+    return n;
+  };
+  const scales = value("scales")
+    ?.split(",")
+    .map((s) => Number(s.trim()));
+  if (scales?.some((n) => !Number.isInteger(n) || n < 1 || n > 10_000)) throw new Error("--scales takes community counts from 1 to 10000, e.g. 50,500");
+  return {
+    quick,
+    only,
+    durationS: positive("duration", quick ? 3 : 20, 120),
+    scales: scales ?? (quick ? [50, 500] : [50, 500, 5000]),
+    votes: Math.round(positive("votes", quick ? 2_000 : 10_000, 100_000)),
+    out: value("out") ?? join(__dirname, "results", quick ? "quick.json" : "latest.json"),
+  };
+}
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  if (argv.includes("--help")) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  let options: BenchOptions;
+  try {
+    options = parseArgs(argv);
+  } catch (e) {
+    process.stderr.write(`bench: ${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const startedAt = new Date();
+  const m = machine(await serverVersion());
+  process.stdout.write(
+    `Flywheel benchmarks${options.quick ? " (quick)" : ""}: ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}, PostgreSQL ${m.versions.postgresql}, load ${m.loadStart.join(" ")}\n`,
+  );
+  const report = new Report();
+  let failed = 0;
+  for (const name of PARTS) {
+    if (!options.only.includes(name)) continue;
+    const part = parts[name];
+    process.stdout.write(`\n[${name}]\n`);
+    const t = Date.now();
+    try {
+      await part({ options, report, log: (line) => process.stdout.write(`  ${line}\n`) });
+      process.stdout.write(`  (${((Date.now() - t) / 1000).toFixed(0)} s)\n`);
+    } catch (e) {
+      failed++;
+      const why = e instanceof Error ? e.message : String(e);
+      report.skip(name, `failed: ${why}`);
+      if (process.env.BENCH_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    }
+  }
+  process.stdout.write(`\n${table(report.figures)}\n`);
+  writeResults(options.out, m, report, { ...options, out: undefined }, startedAt);
+  process.stdout.write(`\nLoad average ${m.loadStart.join(" ")} → ${m.loadEnd?.join(" ")}. Results: ${options.out}\n`);
+  return failed ? 1 : 0;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}
