@@ -73,7 +73,7 @@ describe.each(DB_TARGETS)("a support ticket from Discord, triaged in Slack, thro
         HOST: "127.0.0.1",
         LOG_LEVEL: "silent",
       }),
-      log: createLogger("silent"),
+      log: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
       databaseUrl,
       config: parseConfig(TEST_CONFIG_YAML),
       clock,

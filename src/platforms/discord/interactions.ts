@@ -77,7 +77,7 @@ async function onSlashCommand(ctx: InteractionContext, i: ChatInputCommandIntera
   const options = optionsOf(i);
   if (cmd?.modal && !Object.keys(options).length) return openModal(ctx, i, cmd, speaker);
   // Most answers are private (lists, votes, errors): "thinking…" starts private too.
-  await respond(i, deadline, dispatch(ctx.services, { command: i.commandName, options, speaker, place }), true);
+  await respond(ctx, i, deadline, dispatch(ctx.services, { command: i.commandName, options, speaker, place }), true);
 }
 
 async function onComponent(ctx: InteractionContext, i: ButtonInteraction | StringSelectMenuInteraction, deadline: number): Promise<void> {
@@ -89,7 +89,7 @@ async function onComponent(ctx: InteractionContext, i: ButtonInteraction | Strin
   if (cmd?.modal && !text.trim()) return openModal(ctx, i, cmd, speaker);
   // A click in a private message answers privately while it thinks; one in a public card, publicly.
   const fromPrivate = i.message.flags.has(MessageFlags.Ephemeral);
-  await respond(i, deadline, dispatchLine(ctx.services, line, speaker, place), fromPrivate);
+  await respond(ctx, i, deadline, dispatchLine(ctx.services, line, speaker, place), fromPrivate);
 }
 
 async function onModalSubmit(ctx: InteractionContext, i: ModalSubmitInteraction, deadline: number): Promise<void> {
@@ -100,7 +100,7 @@ async function onModalSubmit(ctx: InteractionContext, i: ModalSubmitInteraction,
   for (const [id, field] of i.fields.fields) {
     if (field.type === ComponentType.TextInput && field.value.trim()) options[id] = field.value;
   }
-  await respond(i, deadline, dispatch(ctx.services, { command: target.command, options, speaker, place }), false);
+  await respond(ctx, i, deadline, dispatch(ctx.services, { command: target.command, options, speaker, place }), false);
 }
 
 /**
@@ -136,8 +136,11 @@ async function settleBy<T>(work: Promise<T>, deadline: number): Promise<T | unde
  * and edits the answer in. When the deferred guess about privacy was wrong, the placeholder is
  * removed and the answer sent as a follow-up with the right visibility.
  */
-async function respond(i: CommandInteraction, deadline: number, pending: Promise<Reply>, deferPrivately: boolean): Promise<void> {
-  const work = pending.catch((): Reply => errorReply(FAILED));
+async function respond(ctx: InteractionContext, i: CommandInteraction, deadline: number, pending: Promise<Reply>, deferPrivately: boolean): Promise<void> {
+  const work = pending.catch((e: unknown): Reply => {
+    ctx.log.error({ err: e, interaction: i.id }, "discord command failed");
+    return errorReply(FAILED);
+  });
   const quick = await settleBy(work, deadline);
   if (quick) return answer(i, quick);
   await i.deferReply(deferPrivately ? { flags: MessageFlags.Ephemeral } : {});
