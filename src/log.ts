@@ -8,7 +8,11 @@ const REDACT = [
 ];
 
 /** Token shapes scrubbed from any text we log or show (error messages can quote them). */
-const TOKEN_PATTERNS = [/xox[abposr]-[A-Za-z0-9-]+/g, /xapp-[A-Za-z0-9-]+/g, /gh[pousr]_[A-Za-z0-9]{20,}/g, /github_pat_[A-Za-z0-9_]{20,}/g, /postgres(?:ql)?:\/\/[^@\s]*:[^@\s]*@/g];
+const TOKEN_PATTERNS = [
+  /xox[abposr]-[A-Za-z0-9-]+/g, /xapp-[A-Za-z0-9-]+/g, /gh[pousr]_[A-Za-z0-9]{20,}/g, /github_pat_[A-Za-z0-9_]{20,}/g, /postgres(?:ql)?:\/\/[^@\s]*:[^@\s]*@/g,
+  // Discord bot tokens (id.timestamp.hmac), and interaction tokens inside webhook/callback URLs.
+  /[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,}/g, /(?<=\/(?:webhooks|interactions)\/\d+\/)[A-Za-z0-9_.-]{20,}/g,
+];
 
 export function scrubSecrets(text: string, extra: (string | undefined)[] = []): string {
   let out = text;

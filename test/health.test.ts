@@ -15,7 +15,13 @@ test("/healthz says 200 while the database answers and 503 when it does not", as
   try {
     const ok = await fetch(`http://127.0.0.1:${app.port}/healthz`);
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toEqual({ status: "ok", database: { reachable: true, kind: "pglite" }, platforms: {}, outbox: { dead: 0 } });
+    expect(await ok.json()).toEqual({
+      status: "ok",
+      database: { reachable: true, kind: "pglite" },
+      platforms: {},
+      outbox: { dead: 0 },
+      scheduler: { leader: true, replica: expect.any(String) },
+    });
     expect((await fetch(`http://127.0.0.1:${app.port}/nowhere`)).status).toBe(404);
     await app.worker.stop();
     await app.database.close();

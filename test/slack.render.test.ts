@@ -38,3 +38,20 @@ describe("Slack text in and out", () => {
     expect(view.title.text.length).toBeLessThanOrEqual(24);
   });
 });
+
+describe("the bot's own pings", () => {
+  test("an on-call group mention renders as a real Slack group ping; a malformed id does not", () => {
+    const out = renderMessage({
+      text: "Ticket #4 has no staff answer after 8 hours <!channel>",
+      mentions: [
+        { kind: "group", id: "S0ONCALL", label: "on-call staff" },
+        { kind: "group", id: "S1> <!everyone", label: "injected" },
+      ],
+    });
+    expect(out.text.startsWith("<!subteam^S0ONCALL> ")).toBe(true);
+    const all = JSON.stringify(out);
+    expect(all.match(/<!subteam\^/g)).toHaveLength(2); // text fallback + lead block
+    expect(all).not.toContain("<!channel>");
+    expect(all).not.toContain("<!everyone");
+  });
+});

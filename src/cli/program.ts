@@ -7,6 +7,7 @@ import type { Services } from "../core/context";
 import { openDatabase, type Database } from "../db/client";
 import { createLogger } from "../log";
 import { registerDigest } from "./digest";
+import { registerDiscord } from "./discord";
 import { registerExec } from "./exec";
 import { registerExport } from "./export";
 import { registerGithub } from "./github";
@@ -86,6 +87,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   registerGithub(program, io, setCode, env);
   registerSlack(program, io, setCode, env);
   registerDigest(program, io, setCode);
+  registerDiscord(program, io, setCode, env);
 
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -72,6 +72,10 @@ export async function resolveActor(services: Services, speaker: Speaker): Promis
     const slug = created.communityId === null ? null : created.communityId === known.placeCommunityId ? known.placeSlug : (await db.community.findUnique({ where: { id: created.communityId } }))?.slug ?? null;
     person = { id: created.id, communityId: created.communityId, communitySlug: slug, role: created.role, accounts: created.accounts };
   }
+  // First seen without a name (a Slack message event): the id stood in; keep the real name once known.
+  if (known.personId !== null && speaker.displayName && known.displayName === speaker.externalId) {
+    await db.person.update({ where: { id: person.id }, data: { displayName: speaker.displayName } });
+  }
   // A steward stays steward of the community they were named for, wherever they speak.
   if (communityId && person.communityId !== communityId && person.role !== "steward") {
     await db.person.update({ where: { id: person.id }, data: { communityId } });

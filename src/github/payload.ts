@@ -7,8 +7,8 @@ interface UserLike {
   type?: string | null;
 }
 
-/** The fields Flywheel reads from an issue (an issue of a PR carries pull_request). */
-export interface IssueLike {
+/** The fields Flywheel reads from both issues and pull requests. */
+interface ItemLike {
   number: number;
   title: string;
   body?: string | null;
@@ -17,18 +17,14 @@ export interface IssueLike {
   node_id?: string;
   user?: UserLike | null;
   labels?: readonly unknown[];
+}
+
+/** An issue (an issue of a PR carries pull_request). */
+export interface IssueLike extends ItemLike {
   pull_request?: { merged_at?: string | null } | null;
 }
 
-export interface PullLike {
-  number: number;
-  title: string;
-  body?: string | null;
-  html_url: string;
-  state?: string | null;
-  node_id?: string;
-  user?: UserLike | null;
-  labels?: readonly unknown[];
+export interface PullLike extends ItemLike {
   merged?: boolean | null;
   merged_at?: string | null;
 }

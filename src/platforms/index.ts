@@ -9,4 +9,5 @@ export async function startPlatforms(app: App): Promise<void> {
   if (app.env.GITHUB_TOKEN || app.env.GITHUB_WEBHOOK_SECRET) await (await import("../github")).startGithub(app);
   // Loaded only when used: Bolt and its dependencies are ~20 MB of a bot's memory (bench/: idle RSS).
   if (app.env.SLACK_BOT_TOKEN || app.env.SLACK_APP_TOKEN || app.env.SLACK_SIGNING_SECRET) await (await import("./slack")).startSlack(app);
+  if (app.env.DISCORD_TOKEN && app.env.DISCORD_APPLICATION_ID) await (await import("./discord")).startDiscord(app);
 }

@@ -86,7 +86,8 @@ export function renderMessage(r: Reply): SlackMessage {
   if (r.title) head.push({ type: "header", text: { type: "plain_text", text: clip(plainText(r.title), HEADER_TEXT), emoji: true } });
   // With sections, the text is their plain-text rendering: only its first line leads in.
   const lead = r.sections?.length ? r.text.split("\n")[0] : r.text;
-  const leadText = `${r.error ? ":warning: " : ""}${escapeMrkdwn(lead)}`;
+  const ping = groupPings(r);
+  const leadText = `${ping}${r.error ? ":warning: " : ""}${escapeMrkdwn(lead)}`;
   if (lead.trim()) head.push(...textBlocks(leadText).slice(0, 5));
   const tail = buttonsBlock(r.buttons ?? [], next);
   const body: KnownBlock[] = [];
@@ -95,7 +96,18 @@ export function renderMessage(r: Reply): SlackMessage {
     if (head.length + body.length + blocks.length + tail.length > MAX_BLOCKS) break;
     body.push(...blocks);
   }
-  return { text: clip(`${r.error ? "⚠️ " : ""}${escapeMrkdwn(r.text)}`, MESSAGE_TEXT), blocks: [...head, ...body, ...tail] };
+  return { text: clip(`${ping}${r.error ? "⚠️ " : ""}${escapeMrkdwn(r.text)}`, MESSAGE_TEXT), blocks: [...head, ...body, ...tail] };
+}
+
+/**
+ * The only pings the bot makes: user groups it decided to alert (the on-call group). Built from
+ * the config's group id, never from text, and only when the id looks like a Slack group id.
+ */
+function groupPings(r: Reply): string {
+  return (r.mentions ?? [])
+    .filter((m) => m.kind === "group" && /^S[A-Z0-9]{2,20}$/.test(m.id))
+    .map((m) => `<!subteam^${m.id}> `)
+    .join("");
 }
 
 /** What a modal remembers between opening and submission (Slack hands it back, signed). */

@@ -12,7 +12,9 @@ export interface SlackOrigin {
 
 export function slackSpeaker(o: SlackOrigin): { speaker: Speaker; place: Place } {
   return {
-    speaker: { platform: "slack", externalId: o.user, displayName: o.name || o.user, workspace: o.team, channel: o.channel },
+    // Message events carry no name: left empty, identity uses the name the person is known by
+    // (not the raw id, which would reach members on the other platform as "U0... (staff)").
+    speaker: { platform: "slack", externalId: o.user, displayName: o.name ?? "", workspace: o.team, channel: o.channel },
     place: { platform: "slack", workspace: o.team, channel: o.channel, thread: o.thread, ...(o.channel ? {} : { user: o.user }) },
   };
 }

@@ -1,0 +1,103 @@
+import { createHash } from "node:crypto";
+import { type APIChannel, type APIMessage, DiscordAPIError, RateLimitError, type REST, type RESTPostAPIChannelMessageJSONBody, Routes } from "discord.js";
+import type { Reply } from "../../core/reply";
+import { truncate } from "../../core/text";
+import { type Delivered, type Deliverer, type Delivery, PermanentFailure, RetryLater } from "../../delivery/deliverer";
+import { renderMessage } from "./render";
+
+/** Discord error codes this deliverer acts on (https://discord.com/developers/docs/topics/opcodes-and-status-codes). */
+const UNKNOWN_CHANNEL = 10003;
+const THREAD_ALREADY_CREATED = 160004;
+
+/**
+ * Discord's nonce (at most 25 characters) derived from the outbox key. With enforce_nonce,
+ * Discord returns the message it already created for a nonce instead of posting again, so a
+ * retry after a lost response (timeout, crash before the row was marked) never posts twice.
+ */
+export const nonceOf = (key: string): string => createHash("sha256").update(key).digest("base64url").slice(0, 25);
+
+/**
+ * Sends outbox rows through discord.js REST, which queues per route and waits out short rate
+ * limits itself. Long ones (see INLINE_RATE_LIMIT_MS) come back as RetryLater; hopeless 4xx
+ * (unknown channel, missing access) as PermanentFailure; everything else is retried with backoff.
+ */
+export function discordDeliverer(rest: REST): Deliverer {
+  const dms = new Map<string, string>();
+  const dmChannel = async (user: string): Promise<string> => {
+    let id = dms.get(user);
+    if (!id) {
+      id = ((await rest.post(Routes.userChannels(), { body: { recipient_id: user } })) as APIChannel).id;
+      dms.set(user, id);
+    }
+    return id;
+  };
+
+  const deliver = async (d: Delivery): Promise<Delivered> => {
+    // Outbox messages are channel posts: "only you can see this" means nothing here.
+    const { content, embeds, components, allowed_mentions } = renderMessage(d.reply);
+    const body: RESTPostAPIChannelMessageJSONBody = { content: content ?? "", embeds, components, allowed_mentions };
+    const direct = !d.place.channel && !d.place.thread && d.place.user;
+
+    if (d.editExternalId) {
+      const where = direct ? await dmChannel(direct) : (d.place.thread ?? d.place.channel);
+      if (!where) throw new PermanentFailure("the message to edit has no Discord channel");
+      await rest.patch(Routes.channelMessage(where, d.editExternalId), { body });
+      return { externalId: d.editExternalId, thread: d.place.thread };
+    }
+
+    const post = (channel: string) =>
+      rest.post(Routes.channelMessages(channel), { body: { ...body, nonce: nonceOf(d.key), enforce_nonce: true } }) as Promise<APIMessage>;
+
+    if (direct) return { externalId: (await post(await dmChannel(direct))).id };
+    if (d.place.thread) {
+      const thread = d.place.thread;
+      try {
+        return { externalId: (await post(thread)).id, thread };
+      } catch (e) {
+        // The thread is the id of the message it grows from; it does not exist until opened.
+        if (!(e instanceof DiscordAPIError && e.code === UNKNOWN_CHANNEL && d.place.channel)) throw e;
+        await openThread(rest, d.place.channel, thread, d.reply);
+        return { externalId: (await post(thread)).id, thread };
+      }
+    }
+    if (!d.place.channel) throw new PermanentFailure("the outbox row names no Discord channel, thread or user");
+    return { externalId: (await post(d.place.channel)).id };
+  };
+
+  return {
+    platform: "discord",
+    async deliver(d) {
+      try {
+        return await deliver(d);
+      } catch (e) {
+        throw classify(e);
+      }
+    },
+  };
+}
+
+/**
+ * Opens a thread on a message the bot posted; its id is the message's id. It is named after
+ * that message (its embed title), so people see what the thread is about.
+ */
+async function openThread(rest: REST, channel: string, messageId: string, reply: Reply): Promise<void> {
+  const parent = (await rest.get(Routes.channelMessage(channel, messageId))) as APIMessage;
+  const embed = parent.embeds[0];
+  const name = truncate((embed?.title || embed?.description || parent.content || reply.title || reply.text || "Thread").split("\n")[0].trim() || "Thread", 100);
+  try {
+    await rest.post(Routes.threads(channel, messageId), { body: { name, auto_archive_duration: 10080 } });
+  } catch (e) {
+    // Another delivery opened it first: the thread is there, which is all we need.
+    if (!(e instanceof DiscordAPIError && e.code === THREAD_ALREADY_CREATED)) throw e;
+  }
+}
+
+/** Maps discord.js errors to what the outbox worker understands. */
+export function classify(e: unknown): Error {
+  if (e instanceof RateLimitError) return new RetryLater(Math.max(0, e.retryAfter), `Discord rate limit on ${e.route} (${e.retryAfter} ms)`);
+  if (e instanceof DiscordAPIError) {
+    if (e.status === 429) return new RetryLater(1000, "Discord rate limit");
+    if (e.status >= 400 && e.status < 500 && e.status !== 408) return new PermanentFailure(`Discord refused it (HTTP ${e.status}, code ${e.code}): ${e.message}`);
+  }
+  return e instanceof Error ? e : new Error(String(e));
+}
