@@ -21,10 +21,12 @@ describe.each(DB_TARGETS)("Slack over Socket Mode on %s", (target) => {
     expect(events.status).toBe(404); // no HTTP endpoint in Socket Mode
   });
 
-  test("slash commands, buttons and events arrive as envelopes; answers ride on the ack", async () => {
-    const ack = (await h.standin.sendEnvelope("slash_commands", slashCommand(ANA, "/request", "Socket-filed feature", h.standin.responseUrl("s1")))) as Record<string, unknown>;
-    expect(ack).toMatchObject({ response_type: "in_channel" });
-    const id = Number(/#(\d+)/.exec(String(ack.text))![1]);
+  test("slash commands, buttons and events arrive as envelopes; commands are acked at once and answered on the response_url", async () => {
+    const ack = await h.standin.sendEnvelope("slash_commands", slashCommand(ANA, "/request", "Socket-filed feature", h.standin.responseUrl("s1")));
+    expect(ack ?? {}).toEqual({});
+    const filed = await h.standin.waitFor(() => h.standin.responses.find((r) => r.id === "s1")?.body);
+    expect(filed).toMatchObject({ response_type: "in_channel" });
+    const id = Number(/#(\d+)/.exec(String(filed.text))![1]);
     expect(await h.app.services.db.featureRequest.count({ where: { id, title: "Socket-filed feature" } })).toBe(1);
 
     await h.standin.sendEnvelope("interactive", buttonClick(BOB, `upvote ${id}`, h.standin.responseUrl("s2")));

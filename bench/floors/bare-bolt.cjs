@@ -1,6 +1,7 @@
 // The ack floor: a bare Bolt app set up the way Flywheel sets up its own (HTTPReceiver with
 // processBeforeResponse, mounted on a plain Node HTTP server at POST /slack/events, authorize
-// without a network call) whose slash command listener acks at once and does nothing else.
+// without a network call) whose slash command listener acks at once, then posts a fixed answer to
+// the response_url with Bolt's respond(), and does nothing else.
 // Run as its own process, like the bot: SLACK_SIGNING_SECRET=... node bench/floors/bare-bolt.cjs
 const { createServer } = require("node:http");
 const { App, HTTPReceiver, LogLevel } = require("@slack/bolt");
@@ -12,8 +13,10 @@ const app = new App({
   authorize: async () => ({ botToken: process.env.SLACK_BOT_TOKEN, botId: "B0BOT", botUserId: "U0BOT" }),
   clientOptions: { slackApiUrl: process.env.SLACK_API_URL },
 });
-app.command(/^\/[a-z0-9_-]+$/i, async ({ ack }) => {
+app.command(/^\/[a-z0-9_-]+$/i, async ({ ack, respond }) => {
   await ack();
+  // Not awaited: with processBeforeResponse the HTTP answer waits for the listener, as the bot's does.
+  respond({ response_type: "ephemeral", text: "ok" }).catch((e) => process.stderr.write(`respond failed: ${e.message}\n`));
 });
 const server = createServer((req, res) => {
   if (req.method === "POST" && req.url === "/slack/events") return receiver.requestListener(req, res);

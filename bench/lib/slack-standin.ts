@@ -20,6 +20,8 @@ export class SlackStandin {
   readonly posted: Posted[] = [];
   readonly rejected: { channel: string; at: number }[] = [];
   responses = 0;
+  /** Each response_url post by its id: when it arrived (performance.now()) and its text. */
+  readonly answers = new Map<string, { at: number; text: string }>();
   private lastPost = new Map<string, number>();
   private seq = 0;
   private server: Server;
@@ -55,6 +57,13 @@ export class SlackStandin {
     const url = req.url ?? "";
     if (url.startsWith("/response/")) {
       this.responses++;
+      let text = "";
+      try {
+        text = String((JSON.parse(raw) as { text?: unknown }).text ?? "");
+      } catch {
+        text = raw;
+      }
+      this.answers.set(url.slice("/response/".length), { at: performance.now(), text });
       res.writeHead(200, { "content-type": "text/plain" }).end("ok");
       return;
     }

@@ -3,8 +3,10 @@
  * real Bolt HTTP endpoint (POST /slack/events, PostgreSQL, Slack's Web API and response_url
  * served by a local stand-in) at fixed rates, open loop (each request leaves at its scheduled
  * time whatever the earlier ones are doing; latency counts from that time, so a stall is not
- * hidden). The floor: a bare Bolt app set up the same way, in its own process, acking at once
- * (bench/floors/bare-bolt.cjs). Floor and bot alternate at each rate.
+ * hidden). Two latencies per request: the ack (the HTTP answer Slack waits at most 3 s for) and
+ * the answer the person reads (the vote's confirmation arriving on the response_url). The floor:
+ * a bare Bolt app set up the same way, in its own process, acking at once and answering a fixed
+ * text with respond() (bench/floors/bare-bolt.cjs). Floor and bot alternate at each rate.
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -30,11 +32,17 @@ const BOT_TOKEN = `xoxb-bench-${randomBytes(6).toString("hex")}`;
 
 interface LoadResult {
   sent: number;
+  /** Ack latencies (ms from the scheduled send to the HTTP answer). */
   latencies: number[];
+  /** Answer latencies (ms from the scheduled send to the response_url post arriving). */
+  answers: number[];
   errors: number;
   overLimit: number;
   firstError?: string;
 }
+
+/** How long after the last ack the answers may still arrive before they count as lost. */
+const ANSWER_GRACE_MS = 10_000;
 
 export async function runAck(ctx: BenchContext): Promise<void> {
   ensureBuilt(ctx.log);
@@ -68,21 +76,25 @@ export async function runAck(ctx: BenchContext): Promise<void> {
       const s = communitySpec(Math.floor((voter - 1) / MEMBERS));
       return slashCommand(standin, { user: `U${String(voter).padStart(8, "0")}`, team: s.slack.team, channel: s.slack.channel, text: String((p % HOT) + 1) });
     };
-    const counted = (body: string) => body.includes("Your vote for #");
+    const counted = (text: string) => text.includes("Your vote for #");
+    const run = (port: number, rate: number, s: number, ok: (text: string) => boolean) => load(standin, port, rate, s, upvote, ok);
     // Warm up both (connections, Prisma's first queries, JIT) before measuring.
-    await load(floor.port, 20, 1, upvote, () => true);
-    await load(bot.port, 20, 1, upvote, counted);
+    await run(floor.port, 20, 1, () => true);
+    await run(bot.port, 20, 1, counted);
 
     let over = { bot: 0, floor: 0 };
     for (const rate of rates) {
-      const f = await load(floor.port, rate, seconds, upvote, () => true);
-      const b = await load(bot.port, rate, seconds, upvote, counted);
+      const f = await run(floor.port, rate, seconds, () => true);
+      const b = await run(bot.port, rate, seconds, counted);
       over = { bot: over.bot + b.overLimit, floor: over.floor + f.overLimit };
       const fs = summarize(f.latencies);
       const bs = summarize(b.latencies);
-      ctx.log(`${rate}/s: bot p50 ${bs.p50.toFixed(1)} p90 ${bs.p90.toFixed(1)} p99 ${bs.p99.toFixed(1)} ms (${b.errors} errors) · floor p50 ${fs.p50.toFixed(1)} p90 ${fs.p90.toFixed(1)} p99 ${fs.p99.toFixed(1)} ms`);
+      const fa = summarize(f.answers);
+      const ba = summarize(b.answers);
+      ctx.log(`${rate}/s ack: bot p50 ${bs.p50.toFixed(1)} p90 ${bs.p90.toFixed(1)} p99 ${bs.p99.toFixed(1)} ms (${b.errors} errors) · floor p50 ${fs.p50.toFixed(1)} p90 ${fs.p90.toFixed(1)} p99 ${fs.p99.toFixed(1)} ms`);
+      ctx.log(`${rate}/s answer: bot p50 ${ba.p50.toFixed(1)} p90 ${ba.p90.toFixed(1)} p99 ${ba.p99.toFixed(1)} ms · floor p50 ${fa.p50.toFixed(1)} p90 ${fa.p90.toFixed(1)} p99 ${fa.p99.toFixed(1)} ms`);
       if (b.firstError) ctx.log(`first error: ${b.firstError}`);
-      const details = { seconds, sent: b.sent, errors: b.errors, bot: round(bs), floor: round(fs), floorErrors: f.errors };
+      const details = { seconds, sent: b.sent, errors: b.errors, bot: round(bs), floor: round(fs), botAnswer: round(ba), floorAnswer: round(fa), floorErrors: f.errors };
       ctx.report.add({ part: "ack", name: `/upvote ack p50 at ${rate}/s`, unit: "ms", value: bs.p50, floor: fs.p50, floorName: "bare Bolt ack", better: "lower", details });
       ctx.report.add({ part: "ack", name: `/upvote ack p90 at ${rate}/s`, unit: "ms", value: bs.p90, floor: fs.p90, floorName: "bare Bolt ack", better: "lower" });
       ctx.report.add({
@@ -95,7 +107,9 @@ export async function runAck(ctx: BenchContext): Promise<void> {
         better: "lower",
         target: rate === 100 ? { of: "ratio", max: 1.5, text: "≤ 1.5× floor" } : undefined,
       });
-      if (b.errors) ctx.report.notes.push(`ack at ${rate}/s: ${b.errors} of ${b.sent} /upvote requests were not answered with a counted vote (first: ${b.firstError})`);
+      ctx.report.add({ part: "ack", name: `/upvote answer on response_url p50 at ${rate}/s`, unit: "ms", value: ba.p50, floor: fa.p50, floorName: "bare Bolt respond()", better: "lower" });
+      ctx.report.add({ part: "ack", name: `/upvote answer on response_url p99 at ${rate}/s`, unit: "ms", value: ba.p99, floor: fa.p99, floorName: "bare Bolt respond()", better: "lower" });
+      if (b.errors) ctx.report.notes.push(`ack at ${rate}/s: ${b.errors} of ${b.sent} /upvote requests were not acked and answered with a counted vote (first: ${b.firstError})`);
     }
     ctx.report.add({
       part: "ack",
@@ -118,7 +132,7 @@ export async function runAck(ctx: BenchContext): Promise<void> {
 const round = (s: Summary) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, Math.round(v * 100) / 100]));
 
 /** A slash command as Slack sends it: form-encoded, signed with the app's signing secret. */
-function slashCommand(standin: SlackStandin, c: { user: string; team: string; channel: string; text: string }): { body: string; headers: Record<string, string> } {
+function slashCommand(standin: SlackStandin, c: { user: string; team: string; channel: string; text: string }): Command {
   const trigger = `${Date.now()}.${randomBytes(4).readUInt32BE()}.${randomBytes(8).toString("hex")}`;
   const body = new URLSearchParams({
     token: "legacy-verification-token",
@@ -135,27 +149,36 @@ function slashCommand(standin: SlackStandin, c: { user: string; team: string; ch
     response_url: standin.responseUrl(trigger),
     trigger_id: trigger,
   }).toString();
-  return { body, headers: { "content-type": "application/x-www-form-urlencoded", "content-length": String(Buffer.byteLength(body)) } };
+  return { id: trigger, body, headers: { "content-type": "application/x-www-form-urlencoded", "content-length": String(Buffer.byteLength(body)) } };
 }
 
-/** Sends rate × seconds requests at fixed intervals (open loop) and collects their latencies. */
-async function load(
-  port: number,
-  rate: number,
-  seconds: number,
-  make: () => { body: string; headers: Record<string, string> },
-  ok: (body: string) => boolean,
-): Promise<LoadResult> {
+/** One slash command to send; its answer comes back on the stand-in's response_url `id`. */
+interface Command {
+  id: string;
+  body: string;
+  headers: Record<string, string>;
+}
+
+/**
+ * Sends rate × seconds requests at fixed intervals (open loop), collects their ack latencies, then
+ * waits for every answer on the response_url and collects those latencies too.
+ */
+async function load(standin: SlackStandin, port: number, rate: number, seconds: number, make: () => Command, ok: (text: string) => boolean): Promise<LoadResult> {
   const n = Math.max(1, Math.round(rate * seconds));
   const agent = new Agent({ keepAlive: true, maxSockets: 1024 });
-  const result: LoadResult = { sent: n, latencies: [], errors: 0, overLimit: 0 };
+  const result: LoadResult = { sent: n, latencies: [], answers: [], errors: 0, overLimit: 0 };
+  const fail = (why: string) => {
+    result.errors++;
+    result.firstError ??= why;
+  };
   const start = performance.now() + 20;
   const inFlight: Promise<void>[] = [];
+  const acked: { id: string; at: number }[] = [];
   for (let i = 0; i < n; i++) {
     const at = start + (i * 1000) / rate;
     const wait = at - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const { body, headers } = make();
+    const { id, body, headers } = make();
     // Signed when sent, as Slack does (Bolt refuses timestamps over five minutes old).
     const ts = String(Math.floor(Date.now() / 1000));
     const signature = `v0=${createHmac("sha256", SIGNING_SECRET).update(`v0:${ts}:${body}`).digest("hex")}`;
@@ -165,21 +188,29 @@ async function load(
           const ms = res.end - at;
           result.latencies.push(ms);
           if (ms > SLACK_LIMIT_MS) result.overLimit++;
-          if (res.status !== 200 || !ok(res.body)) {
-            result.errors++;
-            result.firstError ??= `HTTP ${res.status}: ${res.body.slice(0, 200)}`;
-          }
+          if (res.status !== 200 || res.body !== "") fail(`ack HTTP ${res.status}: ${res.body.slice(0, 200)}`);
+          else acked.push({ id, at });
         },
         (e: unknown) => {
-          result.errors++;
           result.overLimit++;
-          result.firstError ??= e instanceof Error ? e.message : String(e);
+          fail(e instanceof Error ? e.message : String(e));
         },
       ),
     );
   }
   await Promise.all(inFlight);
   agent.destroy();
+  const giveUp = performance.now() + ANSWER_GRACE_MS;
+  while (acked.some((a) => !standin.answers.has(a.id)) && performance.now() < giveUp) await new Promise((r) => setTimeout(r, 20));
+  for (const a of acked) {
+    const answer = standin.answers.get(a.id);
+    if (!answer) fail(`no answer on the response_url within ${ANSWER_GRACE_MS / 1000} s of the last ack`);
+    else {
+      result.answers.push(answer.at - a.at);
+      if (!ok(answer.text)) fail(`answer: ${answer.text.slice(0, 200)}`);
+    }
+    standin.answers.delete(a.id);
+  }
   return result;
 }
 

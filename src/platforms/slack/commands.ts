@@ -16,9 +16,9 @@ export async function openModal(client: webApi.WebClient, triggerId: string, spe
 }
 
 /**
- * Every command in commands/ as a Slack slash command. The ack carries the answer when the work
- * finishes within the budget; otherwise the ack says "working on it" and the answer follows on
- * the response_url. `/request` with no text opens its form instead.
+ * Every command in commands/ as a Slack slash command: acked at once, answered on the
+ * response_url (with a "working on it" first when the work outlasts the budget). `/request` with
+ * no text opens its form instead.
  */
 export function registerSlashCommands(bolt: BoltApp, rt: SlackRuntime): void {
   bolt.command(/^\/[a-z0-9_-]+$/i, async ({ command, ack, client }) => {
@@ -54,22 +54,19 @@ export function registerSlashCommands(bolt: BoltApp, rt: SlackRuntime): void {
       return;
     }
 
-    const work = once(rt, `command:${c.trigger_id}`, () => dispatch(rt.app.services, { command: name, text, speaker, place }));
-    const first = await within(work, left());
-    if (first.done) {
-      const reply = first.value;
-      if (!reply) return ack();
-      if (reply.modal) {
-        await ack();
-        await form(reply.modal);
-        return;
-      }
-      return ack(responseBody(reply));
-    }
-    await ack(responseBody(WORKING));
-    void rt.background.run("late command answer", async () => {
+    // Acked at once, like a bare Bolt app: Slack's 3-second clock stops here however busy the
+    // database is, and the answer follows on the response_url as soon as the work is done.
+    await ack();
+    void rt.background.run("command answer", async () => {
+      // The work starts once the ack is written (Bolt answers when this listener returns).
+      await new Promise((resolve) => setImmediate(resolve));
+      const work = once(rt, `command:${c.trigger_id}`, () => dispatch(rt.app.services, { command: name, text, speaker, place }));
+      const first = await within(work, left());
+      if (!first.done) await postToResponseUrl(c.response_url, responseBody(WORKING));
       const reply = await work;
-      if (reply) await postToResponseUrl(c.response_url, { ...responseBody(reply), replace_original: false });
+      if (!reply) return;
+      if (reply.modal) return form(reply.modal);
+      await postToResponseUrl(c.response_url, { ...responseBody(reply), replace_original: false });
     });
   });
 }
