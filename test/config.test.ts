@@ -8,6 +8,13 @@ describe("environment", () => {
     const env = loadEnv({});
     expect(env).toMatchObject({ DATA_DIR: "./data", PORT: 3000, FLYWHEEL_CONFIG: "./flywheel.yml" });
     expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.SLACK_CHANNEL_PACE_MS).toBe(1000);
+  });
+
+  test("Slack's per-channel pace: a number of milliseconds, 0 turns it off, empty keeps the default", () => {
+    expect(loadEnv({ SLACK_CHANNEL_PACE_MS: "0" }).SLACK_CHANNEL_PACE_MS).toBe(0);
+    expect(loadEnv({ SLACK_CHANNEL_PACE_MS: "1200" }).SLACK_CHANNEL_PACE_MS).toBe(1200);
+    expect(loadEnv({ SLACK_CHANNEL_PACE_MS: "" }).SLACK_CHANNEL_PACE_MS).toBe(1000);
   });
 
   test.each([
@@ -17,6 +24,8 @@ describe("environment", () => {
     [{ SLACK_BOT_TOKEN: "abc" }, /^SLACK_BOT_TOKEN: expected a Slack bot token starting with xoxb-/],
     [{ GITHUB_API_URL: "not a url" }, /^GITHUB_API_URL: expected a GitHub API base URL/],
     [{ DISCORD_APPLICATION_ID: "app" }, /^DISCORD_APPLICATION_ID: expected a Discord application id/],
+    [{ SLACK_CHANNEL_PACE_MS: "fast" }, /^SLACK_CHANNEL_PACE_MS: expected milliseconds between two posts/],
+    [{ SLACK_CHANNEL_PACE_MS: "-5" }, /^SLACK_CHANNEL_PACE_MS: expected 0 \(no pacing\) or more/],
   ])("a bad value names the variable in one line: %o", (vars, message) => {
     expect(() => loadEnv(vars)).toThrow(ConfigError);
     try {

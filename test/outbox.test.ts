@@ -1,11 +1,12 @@
 import { enqueue } from "../src/core/outbox";
+import { systemClock } from "../src/core/clock";
 import type { Services } from "../src/core/context";
 import { openDatabase, type Database } from "../src/db/client";
 import { deadLetterAlert } from "../src/delivery/dead-alert";
 import { OutboxWorker, type WorkerOptions } from "../src/delivery/worker";
 import { createLogger } from "../src/log";
 import { DB_TARGETS, testServices, type TestEnv } from "./helpers/db";
-import { PlatformStandIn, seeded, standInDeliverer } from "./helpers/platform-standin";
+import { PlatformStandIn, seeded, standInDeliverer, waitFor } from "./helpers/platform-standin";
 
 const CHANNELS = ["C0ALPHA", "C0BETA", "C0GAMMA"];
 
@@ -215,6 +216,112 @@ describe.each(DB_TARGETS)("outbox delivery on %s", (target) => {
     const parent = standIn.received.find((r) => r.key === "thread:parent")!;
     const child = standIn.received.find((r) => r.key === "thread:child")!;
     expect(child.thread).toBe(parent.id);
+  });
+
+  describe("per-channel pacing (Slack: about one message a second per channel)", () => {
+    const PACE = 1000;
+    /** A worker whose platform asks for PACE between two deliveries to one channel. */
+    const paced = (opts: WorkerOptions = {}, services: Services = t.services) => {
+      const w = new OutboxWorker(services, [{ ...standInDeliverer("slack", standIn.url), channelPaceMs: PACE }], { random: () => 0.5, paceLeadMs: 0, ...opts });
+      workers.push(w);
+      return w;
+    };
+    const put = (key: string, channel: string) => enqueue(t.services.db, { key, place: { platform: "slack", workspace: "T0", channel }, reply: { text: key } });
+    /** The rows with this key prefix, oldest first. */
+    const rows = (prefix: string) => t.services.db.outboxMessage.findMany({ where: { idempotencyKey: { startsWith: prefix } }, orderBy: { id: "asc" } });
+    const deliveredOffsets = async (prefix: string, channel: string, from: Date) =>
+      (await rows(prefix)).filter((r) => r.channel === channel).map((r) => (r.deliveredAt ? r.deliveredAt.getTime() - from.getTime() : null));
+
+    beforeEach(() => t.reset());
+
+    test("a channel's messages are delivered a pace apart, in order, while other channels go in parallel", async () => {
+      for (let i = 0; i < 3; i++) for (const channel of ["C0PACE1", "C0PACE2"]) await put(`pace:${channel}:${i}`, channel);
+      const w = paced();
+      const start = t.clock.now();
+      expect(await w.tick()).toBe(2); // both channels' first messages at once
+      expect(await w.tick()).toBe(0); // neither channel's second before the pace
+      t.clock.advance(PACE - 1);
+      expect(await w.tick()).toBe(0);
+      t.clock.advance(1);
+      expect(await w.tick()).toBe(2);
+      t.clock.advance(PACE / 2);
+      expect(await w.tick()).toBe(0);
+      t.clock.advance(PACE / 2);
+      expect(await w.tick()).toBe(2);
+      for (const channel of ["C0PACE1", "C0PACE2"]) {
+        expect(await deliveredOffsets("pace:", channel, start)).toEqual([0, PACE, 2 * PACE]);
+        expect(standIn.received.filter((r) => r.channel === channel).map((r) => r.key)).toEqual([0, 1, 2].map((i) => `pace:${channel}:${i}`));
+      }
+      // A worker without pacing (another platform's) is not held back by it.
+      await put("pace:free:1", "C0FREE");
+      await put("pace:free:2", "C0FREE");
+      expect(await worker().drain()).toBe(2);
+    });
+
+    test("a 429 is still waited out on a paced channel, and the pace then counts from the delivery", async () => {
+      await put("pace429:1", "C0P429");
+      await put("pace429:2", "C0P429");
+      let refused = false;
+      standIn.behaviour = (_n, body) => (body.key === "pace429:1" && !refused ? ((refused = true), { status: 429, retryAfter: 3 }) : { status: 200 });
+      const w = paced();
+      const start = t.clock.now();
+      expect(await w.tick()).toBe(1);
+      expect((await rows("pace429:"))[0]).toMatchObject({ status: "pending", attempts: 0 });
+      expect((await rows("pace429:"))[0].nextAttemptAt.getTime() - start.getTime()).toBe(3000);
+      t.clock.advance(2999);
+      expect(await w.tick()).toBe(0);
+      t.clock.advance(1);
+      expect(await w.tick()).toBe(1);
+      expect(await w.tick()).toBe(0);
+      t.clock.advance(PACE);
+      expect(await w.tick()).toBe(1);
+      expect(await deliveredOffsets("pace429:", "C0P429", start)).toEqual([3000, 3000 + PACE]);
+      expect(standIn.countsByKey().get("pace429:1")).toBe(1);
+    });
+
+    test("every worker keeps to a channel's pace, not only the one that delivered", async () => {
+      let second: Database | undefined;
+      let otherServices = t.services;
+      if (target === "postgresql") {
+        second = await openDatabase({ url: t.url });
+        otherServices = { ...t.services, db: second.prisma };
+      }
+      try {
+        await put("pace2w:1", "C0PACE2W");
+        await put("pace2w:2", "C0PACE2W");
+        const [a, b] = [paced(), paced({}, otherServices)];
+        expect(await a.tick()).toBe(1);
+        expect(await b.tick()).toBe(0);
+        expect(await a.tick()).toBe(0);
+        t.clock.advance(PACE);
+        expect(await b.tick()).toBe(1);
+        expect((await rows("pace2w:")).map((r) => r.status)).toEqual(["delivered", "delivered"]);
+      } finally {
+        await second?.close();
+      }
+    });
+
+    test("running, the worker claims a channel's next row ahead of its turn, posts it on the turn, and wakes for it without polling", async () => {
+      const pace = 300;
+      const arrived: { channel: string; key: string; at: number }[] = [];
+      standIn.behaviour = (_n, body) => {
+        arrived.push({ channel: body.channel, key: body.key, at: Date.now() });
+        return { status: 200 };
+      };
+      for (let i = 0; i < 3; i++) for (const channel of ["C0LIVE1", "C0LIVE2"]) await put(`live:${channel}:${i}`, channel);
+      // The real clock, and a poll interval no test would wait out: only the wake-up for a
+      // channel's turn can deliver the later messages.
+      const w = new OutboxWorker({ ...t.services, clock: systemClock }, [{ ...standInDeliverer("slack", standIn.url), channelPaceMs: pace }], { pollMs: 10 * 60_000, paceLeadMs: 100 });
+      workers.push(w);
+      w.start();
+      await waitFor(async () => (await rows("live:")).every((r) => r.status === "delivered"), "every paced message delivered");
+      await w.stop();
+      for (const channel of ["C0LIVE1", "C0LIVE2"]) {
+        const times = arrived.filter((a) => a.channel === channel);
+        expect(times.map((a) => a.key)).toEqual([0, 1, 2].map((i) => `live:${channel}:${i}`));
+        for (let i = 1; i < times.length; i++) expect(times[i].at - times[i - 1].at).toBeGreaterThanOrEqual(pace);
+      }
+    });
   });
 });
 

@@ -122,3 +122,35 @@ describe.each(DB_TARGETS)("Slack outbox delivery on %s", (target) => {
     expect(r.lastError).not.toContain("xoxb-");
   });
 });
+
+describe.each(DB_TARGETS)("Slack channel pacing (the bot's default) on %s", (target) => {
+  let h: SlackHarness;
+  const put = (key: string, channel: string) => enqueue(h.app.services.db, { key, place: { platform: "slack", workspace: "T0ALPHA", channel }, reply: { text: key } });
+  const row = (id: number) => h.app.services.db.outboxMessage.findUniqueOrThrow({ where: { id } });
+  const posted = () => h.standin.callsOf("chat.postMessage").map((c) => (c.args.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key);
+
+  beforeAll(async () => {
+    h = await startSlackHarness(target, { channelPaceMs: null });
+  });
+  afterAll(() => h.close());
+
+  test("a channel's posts leave a second apart (SLACK_CHANNEL_PACE_MS), other channels' meanwhile", async () => {
+    expect(h.app.deliverers.find((d) => d.platform === "slack")?.channelPaceMs).toBe(1000);
+    const a1 = await put("pace:a1", "C0ALPHA");
+    const a2 = await put("pace:a2", "C0ALPHA");
+    const b1 = await put("pace:b1", "C0BETA");
+    h.clock.set(new Date());
+    await h.app.worker.drain();
+    expect(posted().sort()).toEqual(["pace:a1", "pace:b1"]); // the two channels in parallel
+    h.clock.advance(500);
+    await h.app.worker.drain();
+    expect(posted()).toHaveLength(2);
+    h.clock.advance(500);
+    await h.app.worker.drain();
+    expect(posted()).toHaveLength(3);
+    expect(posted()[2]).toBe("pace:a2");
+    const [r1, r2, rb] = [await row(a1), await row(a2), await row(b1)];
+    expect([r1.status, r2.status, rb.status]).toEqual(["delivered", "delivered", "delivered"]);
+    expect(r2.deliveredAt!.getTime() - r1.deliveredAt!.getTime()).toBe(1000);
+  });
+});

@@ -66,6 +66,8 @@ describe.each(DB_TARGETS)("a support ticket from Discord, triaged in Slack, thro
         SLACK_BOT_TOKEN,
         SLACK_SIGNING_SECRET: SIGNING_SECRET,
         SLACK_API_URL: slack.apiUrl,
+        // The clock moves only when the test moves it: unpaced, a channel's second post goes at once.
+        SLACK_CHANNEL_PACE_MS: "0",
         DISCORD_TOKEN: DISCORD_BOT_TOKEN,
         DISCORD_APPLICATION_ID: APP_ID,
         DISCORD_API_URL: discord.apiUrl,

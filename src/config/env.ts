@@ -25,6 +25,15 @@ export const envSchema = z.object({
   SLACK_SIGNING_SECRET: optional(z.string().min(8, { message: "expected the Slack app's signing secret" })),
   SLACK_APP_TOKEN: optional(z.string().regex(/^xapp-/, { message: "expected a Slack app-level token starting with xapp-" })),
   SLACK_API_URL: optional(url("a Slack Web API base URL")),
+  SLACK_CHANNEL_PACE_MS: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.coerce
+      .number({ message: "expected milliseconds between two posts in one Slack channel, e.g. 1000" })
+      .int({ message: "expected a whole number of milliseconds" })
+      .min(0, { message: "expected 0 (no pacing) or more milliseconds" })
+      .max(60_000, { message: "expected at most 60000 milliseconds" })
+      .default(1000),
+  ),
   DISCORD_TOKEN: optional(z.string().min(10, { message: "expected a Discord bot token" })),
   DISCORD_APPLICATION_ID: optional(z.string().regex(/^\d{5,25}$/, { message: "expected a Discord application id (digits)" })),
   DISCORD_API_URL: optional(url("a Discord REST base URL")),

@@ -27,6 +27,13 @@ export interface Delivered {
 /** Sends outbox rows to one platform. Throw RetryLater on rate limits, PermanentFailure on 4xx. */
 export interface Deliverer {
   platform: Place["platform"];
+  /**
+   * Least time (ms) between two deliveries to one channel of this platform: a per-channel rate
+   * limit the worker keeps to (Slack: about one message a second), rather than meeting it with a
+   * 429 and a Retry-After in whole seconds each time. Unset or 0: no pacing (a platform whose
+   * client paces itself, like discord.js REST from the rate-limit headers).
+   */
+  channelPaceMs?: number;
   deliver(d: Delivery): Promise<Delivered>;
 }
 

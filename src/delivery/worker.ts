@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Prisma } from "../generated/prisma/client";
 import type { Services } from "../core/context";
 import { placeOf } from "../core/outbox";
@@ -29,6 +30,11 @@ export interface WorkerOptions {
   /** How long a claimed row stays reserved for this worker; renewed while its delivery runs. */
   leaseMs?: number;
   /**
+   * How long before a paced channel's turn its next row is claimed; the delivery then waits for
+   * the turn, so claiming it is not what makes the message late.
+   */
+  paceLeadMs?: number;
+  /**
    * Only this process uses the database (embedded PGlite): leases left by an earlier run of it
    * are stale at start, so its rows resume at once instead of after the lease.
    */
@@ -54,6 +60,8 @@ type Row = {
   payload: unknown;
   attempts: number;
   inDoubt: boolean;
+  /** The channel's latest delivery (paced platforms only): its next post waits until pace after it. */
+  lastDeliveredAt: Date | null;
 };
 
 type Outcome =
@@ -76,6 +84,7 @@ const DEFAULTS = {
   pollMs: 500,
   batch: 25,
   leaseMs: 60_000,
+  paceLeadMs: 100,
   exclusive: false,
   random: Math.random,
 };
@@ -89,6 +98,10 @@ const DEFAULTS = {
  *   claimed again and flagged `inDoubt` for the deliverer.
  * - Order: only the oldest pending row of each channel is claimable, so a channel's messages
  *   arrive in the order they were enqueued, retries included.
+ * - Pacing: on a platform whose deliverer sets channelPaceMs, a channel's next post leaves no
+ *   sooner than that after its last delivery (deliveredAt, in the database, so every worker keeps
+ *   to it). The row is claimed paceLeadMs before that turn and held until it; the worker that
+ *   delivered wakes up for it then, not at the next poll. Different channels go on in parallel.
  * - Failures: 429 waits for Retry-After without counting as an attempt; other failures back off
  *   exponentially with jitter; after maxAttempts (or a PermanentFailure) the row is dead.
  */
@@ -117,6 +130,15 @@ export class OutboxWorker {
     return this.deliverers.map((d) => d.platform);
   }
 
+  private paceOf(platform: string): number {
+    return Math.max(0, this.deliverers.find((d) => d.platform === platform)?.channelPaceMs ?? 0);
+  }
+
+  /** How long before a paced channel's turn its row may be claimed (never more than the pace). */
+  private leadOf(platform: string): number {
+    return Math.min(Math.max(0, this.opts.paceLeadMs), this.paceOf(platform));
+  }
+
   private now(): Date {
     return this.services.clock.now();
   }
@@ -126,6 +148,20 @@ export class OutboxWorker {
     if (!this.platforms.length) return [];
     const now = this.now();
     const leaseEnd = new Date(now.getTime() + this.opts.leaseMs);
+    // A paced channel's row is claimable from lead before its last delivery is pace old, and
+    // posted (deliverOne) only then. deliveredAt is written after the platform answered, so the
+    // next post reaches it at least pace after the previous one did.
+    const paced = this.deliverers.filter((d) => this.paceOf(d.platform) > 0);
+    const pacing = paced.map((d) => Prisma.sql`
+          AND NOT (o.platform::text = ${d.platform} AND EXISTS (
+            SELECT 1 FROM "OutboxMessage" l
+            WHERE l.platform = o.platform AND l.workspace = o.workspace AND l.channel = o.channel
+              AND l."deliveredAt" > ${new Date(now.getTime() - this.paceOf(d.platform) + this.leadOf(d.platform))}))`);
+    const lastDelivered = paced.length
+      ? Prisma.sql`CASE WHEN m.platform::text IN (${Prisma.join(paced.map((d) => d.platform))}) THEN (
+          SELECT max(l."deliveredAt") FROM "OutboxMessage" l
+          WHERE l.platform = m.platform AND l.workspace = m.workspace AND l.channel = m.channel) END`
+      : Prisma.sql`NULL::timestamp(3)`;
     // A lockedUntil still set when the row is claimed again means the last claimer never
     // recorded an outcome: its delivery may or may not have reached the platform.
     return this.services.db.$queryRaw<Row[]>(Prisma.sql`
@@ -141,13 +177,14 @@ export class OutboxWorker {
               AND p.status = 'pending' AND p.id < o.id)
           AND (o."parentId" IS NULL OR EXISTS (SELECT 1 FROM "OutboxMessage" t WHERE t.id = o."parentId" AND t.status <> 'pending'))
           AND (o."editOfId" IS NULL OR EXISTS (SELECT 1 FROM "OutboxMessage" t WHERE t.id = o."editOfId" AND t.status <> 'pending'))
+          ${pacing.length ? Prisma.join(pacing, " ") : Prisma.empty}
         ORDER BY o.id
         LIMIT ${limit}
         FOR UPDATE OF o SKIP LOCKED)
       UPDATE "OutboxMessage" m SET "lockedUntil" = ${leaseEnd}, "lockedBy" = ${this.owner}
       FROM due WHERE m.id = due.id
       RETURNING m.id, m."idempotencyKey", m.platform::text AS platform, m.workspace, m.channel, m.thread,
-                m."parentId", m."editOfId", m.payload, m.attempts, due."inDoubt"`);
+                m."parentId", m."editOfId", m.payload, m.attempts, due."inDoubt", ${lastDelivered} AS "lastDeliveredAt"`);
   }
 
   /** Claims and delivers one batch; returns how many rows were handled. */
@@ -185,11 +222,21 @@ export class OutboxWorker {
     const stopRenewing = this.keepLease(row.id);
     let outcome: Outcome;
     try {
+      await this.turnOf(row);
       outcome = await this.attempt(row);
     } finally {
       stopRenewing();
     }
     await this.record(row, outcome);
+  }
+
+  /** Waits until a paced channel may take its next post (at most the lead it was claimed with). */
+  private async turnOf(row: Row): Promise<void> {
+    if (!row.lastDeliveredAt) return;
+    const wait = Math.min(row.lastDeliveredAt.getTime() + this.paceOf(row.platform) - this.now().getTime(), this.leadOf(row.platform));
+    // A timer may fire a millisecond before the wall clock says it is due: never post early.
+    const until = Date.now() + wait;
+    while (Date.now() < until) await sleep(until - Date.now());
   }
 
   /** One try at the platform; every failure becomes an Outcome, never an exception. */
@@ -238,10 +285,14 @@ export class OutboxWorker {
       return count > 0;
     };
     if (outcome.kind === "delivered") {
+      const deliveredAt = this.now();
       const res = await db.outboxMessage.updateMany({
         where: mine,
-        data: { ...released, status: "delivered", attempts: { increment: 1 }, externalId: outcome.externalId, thread: outcome.thread, deliveredAt: this.now(), lastError: null },
+        data: { ...released, status: "delivered", attempts: { increment: 1 }, externalId: outcome.externalId, thread: outcome.thread, deliveredAt, lastError: null },
       });
+      const pace = this.paceOf(row.platform);
+      // The channel's next row becomes claimable then: wake for it, not at the next poll.
+      if (pace > 0) this.dueAgainIn(deliveredAt.getTime() + pace - this.leadOf(row.platform) - this.now().getTime());
       if (stillMine(res.count)) this.opts.onDelivered?.(row.platform);
       return;
     }
@@ -277,7 +328,7 @@ export class OutboxWorker {
     if (stillMine(res.count)) this.opts.onRetry?.(row.platform, "error");
   }
 
-  /** Remembers when a put-off row is due, so the loop wakes for it then rather than at the next poll. */
+  /** Remembers when a put-off row or a paced channel is due, so the loop wakes for it then rather than at the next poll. */
   private dueAgainIn(ms: number): void {
     const at = Date.now() + ms;
     let i = this.dueTimes.length;
@@ -287,15 +338,18 @@ export class OutboxWorker {
 
   /**
    * How long to sleep after a round with nothing to do: the poll interval, or less when a row
-   * this worker put off is due sooner (bench/: a channel's next message leaves as soon as
-   * Slack's 1 message/s allows, not up to a poll interval later).
+   * this worker put off (or a channel it paced) is due sooner, so a channel's next message leaves
+   * as soon as its pace allows, not up to a poll interval later.
    */
   private idleDelay(): number {
-    const now = Date.now();
+    return this.dueTimes.length ? Math.max(0, Math.min(this.opts.pollMs, this.dueTimes[0] - Date.now())) : this.opts.pollMs;
+  }
+
+  /** Forgets the wake-ups due at or before `at`: a claim that began then has looked for their rows. */
+  private spendDue(at: number): void {
     let past = 0;
-    while (past < this.dueTimes.length && this.dueTimes[past] <= now) past++;
+    while (past < this.dueTimes.length && this.dueTimes[past] <= at) past++;
     this.dueTimes.splice(0, past);
-    return this.dueTimes.length ? Math.min(this.opts.pollMs, this.dueTimes[0] - now) : this.opts.pollMs;
   }
 
   /** Renews the lease while a slow delivery (a platform holding the request) is still running. */
@@ -339,11 +393,11 @@ export class OutboxWorker {
 
   private async pump(): Promise<void> {
     let claimed = 0;
-    let room = 0;
+    const room = this.opts.batch - this.inFlight.size;
+    const looked = Date.now();
     try {
       if (this.first && this.opts.exclusive) await this.releaseStaleLeases();
       this.first = false;
-      room = this.opts.batch - this.inFlight.size;
       if (room > 0) {
         const rows = await this.claim(room);
         claimed = rows.length;
@@ -361,11 +415,15 @@ export class OutboxWorker {
     } catch (e) {
       this.services.log.error({ err: e }, "outbox tick failed");
     }
+    // What was due when this round began was there for its claim to take (or the claim failed,
+    // and the poll tries again): those wake-ups are spent. One due while the claim ran is not.
+    if (room > 0) this.spendDue(looked);
     if (this.stopped) return;
     const more = this.pumpAgain || (claimed > 0 && claimed === room);
     this.pumpAgain = false;
     if (more) this.wake(0);
-    else if (!this.timer) this.wake(this.idleDelay());
+    // With every slot taken there is nothing to claim; the next delivery to finish wakes the loop.
+    else if (!this.timer && room > 0) this.wake(this.idleDelay());
   }
 
   async stop(): Promise<void> {

@@ -27,8 +27,13 @@ export interface SlackHarness {
   close(): Promise<void>;
 }
 
-/** A real Flywheel (HTTP server, Bolt, outbox) on a fresh database, talking to a local Slack stand-in. */
-export async function startSlackHarness(target: string, opts: { socket?: boolean; platforms?: boolean } = {}): Promise<SlackHarness> {
+/**
+ * A real Flywheel (HTTP server, Bolt, outbox) on a fresh database, talking to a local Slack stand-in.
+ * channelPaceMs is SLACK_CHANNEL_PACE_MS: 0 unless a test asks, since the harness clock only moves
+ * when a test moves it and a channel's second message would otherwise wait for that; null leaves
+ * the variable unset (the bot's default).
+ */
+export async function startSlackHarness(target: string, opts: { socket?: boolean; platforms?: boolean; channelPaceMs?: number | null } = {}): Promise<SlackHarness> {
   const standin = await new SlackStandin().start();
   if (opts.socket) standin.enableSocketMode();
   const db = target === "pglite" ? { url: "memory:", drop: async () => {} } : await freshDatabase(target);
@@ -38,6 +43,7 @@ export async function startSlackHarness(target: string, opts: { socket?: boolean
       SLACK_BOT_TOKEN: BOT_TOKEN,
       ...(opts.socket ? { SLACK_APP_TOKEN: "xapp-test-app-token-123" } : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
       SLACK_API_URL: standin.apiUrl,
+      ...(opts.channelPaceMs === null ? {} : { SLACK_CHANNEL_PACE_MS: String(opts.channelPaceMs ?? 0) }),
       PORT: "0",
       HOST: "127.0.0.1",
       LOG_LEVEL: "silent",

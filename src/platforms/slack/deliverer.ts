@@ -46,8 +46,8 @@ interface SlackMessageSummary {
 
 /**
  * Posts outbox rows with chat.postMessage (thread_ts for threads, a DM when the place is a user)
- * and edits with chat.update. 429s become RetryLater(Retry-After); 5xx and network errors are
- * left to the worker's backoff.
+ * and edits with chat.update, a channel's messages paced (channelPaceMs). 429s become
+ * RetryLater(Retry-After); 5xx and network errors are left to the worker's backoff.
  *
  * A message is never posted twice for one row: each post carries the row's idempotency key as
  * message metadata, and a row whose earlier attempt may have reached Slack (a 5xx, a timeout, a
@@ -55,13 +55,22 @@ interface SlackMessageSummary {
  */
 export class SlackDeliverer implements Deliverer {
   readonly platform = "slack" as const;
+  /**
+   * Slack allows chat.postMessage about once a second per channel (short bursts tolerated); the
+   * worker keeps a channel's posts this far apart instead of drawing 429s whose Retry-After,
+   * in whole seconds, would cost more than the wait.
+   */
+  readonly channelPaceMs: number;
   private dmChannels = new Map<string, string>();
 
   constructor(
     private client: WebClient,
     private db: Db,
     private log: Logger,
-  ) {}
+    opts: { channelPaceMs?: number } = {},
+  ) {
+    this.channelPaceMs = opts.channelPaceMs ?? 1000;
+  }
 
   async deliver(d: Delivery): Promise<{ externalId?: string }> {
     const channel = await this.channelOf(d.place);

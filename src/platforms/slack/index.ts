@@ -49,7 +49,7 @@ export async function startSlack(app: App, opts: SlackOptions = {}): Promise<voi
     log.error({ err: e }, "slack listener failed");
   });
 
-  app.deliverers.push(new SlackDeliverer(outboxClient, app.services.db, log));
+  app.deliverers.push(new SlackDeliverer(outboxClient, app.services.db, log, { channelPaceMs: env.SLACK_CHANNEL_PACE_MS }));
 
   let state: PlatformStatus = "connecting";
   let stopped = false;
