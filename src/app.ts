@@ -14,6 +14,7 @@ import { digestJobs } from "./jobs/digests";
 import { AdvisoryLockLeader, SoleLeader } from "./jobs/leader";
 import { Scheduler } from "./jobs/scheduler";
 import { runSupportReminders } from "./core/support/reminders";
+import { forgetOldDeliveries } from "./jobs/forget-deliveries";
 import { createLogger } from "./log";
 import { HttpServer } from "./server/http";
 import { mountHealth } from "./server/health";
@@ -99,6 +100,7 @@ export async function startApp(opts: StartOptions): Promise<App> {
     scheduler.addSource(digestJobs(services, leadership.id));
     // SLA reminders: every minute is fine-grained enough for the shortest (15-minute) threshold.
     scheduler.add({ name: "support-reminders", cron: "* * * * *", run: () => runSupportReminders(services) });
+    scheduler.add({ name: "forget-old-deliveries", cron: "23 3 * * *", run: () => forgetOldDeliveries(services) });
     const http = new HttpServer(log);
     const deliverers: Deliverer[] = [...(opts.deliverers ?? [])];
     const app: App = {

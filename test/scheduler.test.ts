@@ -54,6 +54,7 @@ describe.each(DB_TARGETS)("the digest schedule on %s", (target) => {
       ["digest:gamma", "0 9 * * 1", "UTC"],
       ["digest:catch-up", "17 * * * *", "UTC"],
       ["support-reminders", "* * * * *", "UTC"],
+      ["forget-old-deliveries", "23 3 * * *", "UTC"],
     ]);
     // node-cron's own next run for alpha is a Monday, 09:00 on Paris clocks.
     const next = scheduled[0].task.getNextRun()!;
@@ -128,7 +129,7 @@ pgOnly("several schedulers on one PostgreSQL", () => {
     const [leader] = leaders();
     const follower = apps.find((a) => a !== leader)!;
     expect(follower.scheduler.scheduled()).toEqual([]);
-    await waitFor(() => leader.scheduler.scheduled().length === 5, "the leader's jobs");
+    await waitFor(() => leader.scheduler.scheduled().length === 6, "the leader's jobs");
     const claimers = await leader.services.db.digestRun.findMany({ select: { claimedBy: true } });
     expect(claimers.map((c) => c.claimedBy)).toEqual([leader.scheduler.leadership.id, leader.scheduler.leadership.id]);
 
@@ -140,7 +141,7 @@ pgOnly("several schedulers on one PostgreSQL", () => {
     await admin.query("SELECT pg_terminate_backend($1)", [dead]).finally(() => admin.end());
     await waitFor(async () => {
       const holder = await lockHolder(store.databaseUrl!);
-      return holder !== undefined && holder !== dead && leaders().length === 1 && leaders()[0].scheduler.scheduled().length === 5;
+      return holder !== undefined && holder !== dead && leaders().length === 1 && leaders()[0].scheduler.scheduled().length === 6;
     }, "one leader on a live session");
     const now = leaders()[0];
     expect(apps.find((a) => a !== now)!.scheduler.scheduled()).toEqual([]);
@@ -154,7 +155,7 @@ pgOnly("several schedulers on one PostgreSQL", () => {
     const other = apps.find((a) => a !== now)!;
     await now.stop();
     apps.splice(apps.indexOf(now), 1);
-    await waitFor(() => other.scheduler.isLeader && other.scheduler.scheduled().length === 5, "the other replica leading");
+    await waitFor(() => other.scheduler.isLeader && other.scheduler.scheduled().length === 6, "the other replica leading");
 
     await waitFor(async () => (await other.services.db.outboxMessage.count({ where: { status: "pending" } })) === 0, "an empty outbox");
     expect(standIn.received.filter((r) => r.key.startsWith("digest:")).map((r) => r.key.split(":")[1]).sort()).toEqual(["alpha", "alpha", "beta", "gamma"]);
@@ -174,7 +175,7 @@ pgOnly("several schedulers on one PostgreSQL", () => {
       expect(follower.scheduler.isLeader).toBe(false);
     }
     await replica.kill();
-    await waitFor(() => follower.scheduler.isLeader && follower.scheduler.scheduled().length === 5, "the follower taking over");
+    await waitFor(() => follower.scheduler.isLeader && follower.scheduler.scheduled().length === 6, "the follower taking over");
     expect(await follower.services.db.digestRun.count()).toBe(3); // nothing was posted twice
   }, 120_000);
 });
