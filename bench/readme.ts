@@ -27,7 +27,9 @@ export function resultsMarkdown(r: Results): string {
   return [
     `Run of ${r.startedAt.slice(0, 16).replace("T", " ")} UTC on ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, ${m.platform}, Node ${m.node}, ` +
       `PostgreSQL ${m.versions.postgresql.split(" ")[0]}, PGlite ${m.versions["@electric-sql/pglite"]}, Prisma ${m.versions["@prisma/client"]}, Bolt ${m.versions["@slack/bolt"]}. ` +
-      `Load average (1/5/15 min) ${load(m.loadStart)} at the start, ${load(m.loadEnd)} at the end: other work shared the machine, so read the ratios first.`,
+      `Load average (1/5/15 min) ${load(m.loadStart)} at the start, ${load(m.loadEnd)} at the end` +
+      // The run itself loads the machine (bot, PostgreSQL, load generator); only the start says whether others did.
+      ((m.loadStart?.[0] ?? 0) > 1 ? ": other work shared the machine, so read the ratios first." : "."),
     "",
     table(r.figures),
     ...(r.skipped.length ? ["", ...r.skipped.map((s) => `- ${s.part} did not run: ${s.why}`)] : []),
