@@ -1,8 +1,6 @@
 import type { Command } from "commander";
 import type { Env } from "../config/env";
 import { scrubSecrets } from "../log";
-import { discordRest } from "../platforms/discord/client";
-import { registerCommands } from "../platforms/discord/register";
 import type { CliIO } from "./io";
 
 /**
@@ -29,6 +27,9 @@ export function registerDiscord(program: Command, io: CliIO, setCode: (n: number
         setCode(2);
         return;
       }
+      // discord.js is ~10 MB of heap and 300 ms to load: only this command needs it, and the
+      // bot process loads this file too (its admin endpoint runs the CLI).
+      const [{ discordRest }, { registerCommands }] = await Promise.all([import("../platforms/discord/client"), import("../platforms/discord/register")]);
       const rest = discordRest(env);
       try {
         const done = await registerCommands(rest, env.DISCORD_APPLICATION_ID, guild);

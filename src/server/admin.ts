@@ -1,5 +1,4 @@
 import type { App } from "../app";
-import { runCli } from "../cli/program";
 import { sameToken } from "../cli/local";
 import { readBody, sendJson } from "./http";
 
@@ -28,6 +27,8 @@ export function mountAdmin(app: App, token: string): void {
     }
     const out: string[] = [];
     const err: string[] = [];
+    // The CLI (commander and every subcommand) loads on the first command, not with the bot.
+    const { runCli } = await import("../cli/program");
     const code = await runCli(argv, { out: (s) => out.push(s), err: (s) => err.push(s), services: app.services, env: app.env });
     sendJson(res, 200, { code, stdout: out.join("\n"), stderr: err.join("\n") });
   });
