@@ -6,7 +6,7 @@ import { PrismaPGlite } from "pglite-prisma-adapter";
 import { Pool } from "pg";
 import type { FlywheelConfig } from "../../src/config/file";
 import { syncCommunities } from "../../src/core/communities";
-import { MIGRATIONS_DIR, openDatabase, PGLITE_SETTINGS, type Database } from "../../src/db/client";
+import { connectPrisma, MIGRATIONS_DIR, openDatabase, PGLITE_SETTINGS, type Database } from "../../src/db/client";
 import { applyMigrations } from "../../src/db/migrate";
 import { PrismaClient } from "../../src/generated/prisma/client";
 import { recreateDatabase, dropDatabase } from "./pg";
@@ -48,6 +48,7 @@ export async function freshPglite(): Promise<BenchDb> {
   const pglite = new PGlite(join(dir, "pglite"), { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
   await applyMigrations({ exec: (s) => pglite.exec(s), query: (s, p) => pglite.query(s, p) }, MIGRATIONS_DIR, () => {});
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  await connectPrisma(prisma);
   const database: Database = {
     prisma,
     kind: "pglite",
