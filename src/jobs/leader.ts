@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
-import { Client } from "pg";
+import type { Client } from "pg";
 import type { Logger } from "pino";
 
 export interface LeadershipHandlers {
@@ -110,6 +110,8 @@ export class AdvisoryLockLeader implements Leadership {
   }
 
   private async connect(): Promise<Client> {
+    // Loaded here: the embedded database (SoleLeader) never needs the pg driver.
+    const { Client } = await import("pg");
     const client = new Client({ connectionString: this.url, keepAlive: true, connectionTimeoutMillis: 10_000, application_name: "flywheel-scheduler" });
     // A broken session means the lock is gone: step down at once rather than at the next check.
     const broken = () => {
