@@ -106,6 +106,8 @@ export async function openDatabase(
   const pglite = new PGlite(dir, { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
   if (opts.migrate) await applyMigrations({ exec: (s) => pglite.exec(s), query: (s, p) => pglite.query(s, p) }, MIGRATIONS_DIR, log);
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  // PGlite's own module must be compiled before connectPrisma narrows V8 to its baseline compiler.
+  await pglite.waitReady;
   await connectPrisma(prisma);
   return {
     prisma,
