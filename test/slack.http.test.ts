@@ -197,6 +197,24 @@ describe.each(DB_TARGETS)("Slack over HTTP (Bolt receiver) on %s", (target) => {
     expect(res.json).toEqual({ challenge: "c-123" });
   });
 
+  test("someone who only ever mentions the bot is known by their Slack name (users.info), not their id", async () => {
+    h.standin.people.set("U0KAI", { name: "kai", real_name: "Kai Lee", display_name: "Kai" });
+    const mention = eventCallback("T0ALPHA", {
+      type: "app_mention",
+      user: "U0KAI",
+      text: "<@U0BOT> request Named by the directory",
+      ts: "1764400300.000100",
+      channel: "C0ALPHA",
+      event_ts: "1764400300.000100",
+    });
+    expect((await postEvent(h.url, mention)).status).toBe(200);
+    const reply = await h.standin.waitFor(() => h.standin.callsOf("chat.postMessage").find((c) => c.args.thread_ts === "1764400300.000100"));
+    expect(String(reply.args.text)).toContain("Named by the directory");
+    const filed = await h.app.services.db.featureRequest.findFirstOrThrow({ where: { title: "Named by the directory" }, include: { author: true } });
+    expect(filed.author.displayName).toBe("Kai");
+    expect(h.standin.callsOf("users.info").filter((c) => c.args.user === "U0KAI")).toHaveLength(1);
+  });
+
   test("Slack retries never apply a command twice: a replayed slash command, a retried mention event", async () => {
     const c = slashCommand(ANA, "/request", "Retry-safe audit exports", rurl());
     await postCommand(h.url, c);

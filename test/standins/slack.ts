@@ -43,6 +43,8 @@ export class SlackStandin extends EventEmitter {
   readonly messages: StoredMessage[] = [];
   readonly botUserId = "U0BOT";
   readonly botId = "B0BOT";
+  /** The workspace's people as users.info tells of them, by user id. */
+  readonly people = new Map<string, { name: string; real_name?: string; display_name?: string }>();
   private failures = new Map<string, Failure[]>();
   private server: Server;
   private wss?: WebSocketServer;
@@ -168,6 +170,11 @@ export class SlackStandin extends EventEmitter {
           (m) => m.channel === a.channel && (inThread ? m.thread_ts === a.ts || m.ts === a.ts : !m.thread_ts) && (!a.oldest || Number(m.ts) >= Number(a.oldest)),
         );
         return { ok: true, messages: list.map((m) => ({ type: "message", ...m })), has_more: false, response_metadata: { next_cursor: "" } };
+      }
+      case "users.info": {
+        const p = this.people.get(String(a.user));
+        if (!p) throw new Error("user_not_found");
+        return { ok: true, user: { id: a.user, name: p.name, real_name: p.real_name, profile: { display_name: p.display_name ?? "", real_name: p.real_name ?? "" } } };
       }
       case "apps.connections.open":
         return { ok: true, url: `ws://127.0.0.1:${this.port}/socket` };

@@ -43,8 +43,9 @@ export function registerEvents(bolt: BoltApp, rt: SlackRuntime): void {
     if (event.bot_id || !isSlackId(user) || !isSlackId(team) || !isSlackId(event.channel) || !isDeliveryId(body.event_id)) return;
     const line = fromSlackText(event.text.replace(context.botUserId ? new RegExp(`<@${context.botUserId}(\\|[^>]*)?>`, "g") : /^\s*<@[^>]+>/, ""));
     const thread = event.thread_ts ?? event.ts;
-    const { speaker, place } = slackSpeaker({ user, name: event.user_profile?.display_name || event.user_profile?.real_name, team, channel: event.channel, thread });
     const done = rt.background.run("mention", async () => {
+      const name = event.user_profile?.display_name || event.user_profile?.real_name || (await rt.names.nameOf(user));
+      const { speaker, place } = slackSpeaker({ user, name, team, channel: event.channel, thread });
       const reply = await once(rt, `event:${body.event_id}`, () => dispatchLine(rt.app.services, line, speaker, place));
       if (reply) await answer(reply, { client, user, channel: event.channel, thread });
     });
@@ -62,9 +63,10 @@ export function registerEvents(bolt: BoltApp, rt: SlackRuntime): void {
     const author = m.user ?? m.botId;
     const team = m.team ?? body.team_id;
     if (!isSlackId(author) || !isSlackId(team) || !isDeliveryId(body.event_id)) return;
-    const { speaker, place } = slackSpeaker({ user: author, name: m.name, team, channel: m.channel, thread: m.thread });
     const done = rt.background.run("thread message", async () => {
       if (!(await firstTimeSeen(rt.app.services.db, `event:${body.event_id}`, "slack"))) return;
+      const name = m.name ?? (m.user && !m.botId ? await rt.names.nameOf(m.user) : undefined);
+      const { speaker, place } = slackSpeaker({ user: author, name, team, channel: m.channel, thread: m.thread });
       await publishThreadMessage(rt.app, {
         speaker,
         place: m.dm ? { ...place, user: author } : place,

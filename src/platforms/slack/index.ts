@@ -8,6 +8,7 @@ import { SlackDeliverer } from "./deliverer";
 import { registerEvents } from "./events";
 import { SLACK_EVENTS_PATH } from "./ids";
 import { registerInteractions } from "./interactions";
+import { SlackNames } from "./names";
 import type { SlackRuntime } from "./runtime";
 
 export interface SlackOptions {
@@ -41,7 +42,7 @@ export async function startSlack(app: App, opts: SlackOptions = {}): Promise<voi
   const identity = cachedIdentity(outboxClient, token);
 
   const { bolt, http, socket } = createBolt({ botToken: token, signingSecret: env.SLACK_SIGNING_SECRET, appToken: env.SLACK_APP_TOKEN, clientOptions, identity, log });
-  const rt: SlackRuntime = { app, log, background: new Background(log), ackBudgetMs: opts.ackBudgetMs ?? 2000 };
+  const rt: SlackRuntime = { app, log, background: new Background(log), ackBudgetMs: opts.ackBudgetMs ?? 2000, names: new SlackNames(outboxClient, log) };
   registerSlashCommands(bolt, rt);
   registerInteractions(bolt, rt);
   registerEvents(bolt, rt);

@@ -13,6 +13,7 @@ export const BOT_SCOPES = [
   "groups:history", // the same in private channels
   "im:history", // DMs to the bot
   "mpim:history", // group DMs
+  "users:read", // names of people who only reply in threads (users.info)
 ];
 
 export const BOT_EVENTS = ["app_mention", "message.channels", "message.groups", "message.im", "message.mpim"];

@@ -3,6 +3,7 @@ import type { App } from "../../app";
 import { firstTimeSeen } from "../../core/dedupe";
 import { errorReply, type Reply } from "../../core/reply";
 import type { Background } from "./budget";
+import type { SlackNames } from "./names";
 
 /** What every Slack listener needs. */
 export interface SlackRuntime {
@@ -11,6 +12,8 @@ export interface SlackRuntime {
   background: Background;
   /** How long a listener may work before it must answer Slack (which gives up after 3 s). */
   ackBudgetMs: number;
+  /** Names for events that carry only a user id. */
+  names: SlackNames;
 }
 
 /**
