@@ -144,6 +144,47 @@ describe.each(DB_TARGETS)("support reminders on %s", (target) => {
     expect(await t.services.db.supportTicket.findUniqueOrThrow({ where: { id: urgent } })).toMatchObject({ reminderLevel: 2, lastReminderAt: new Date(start.getTime() + 30 * MIN) });
   });
 
+  test("a reopened ticket waits anew: its reminders count from the reopening and stop once staff answer", async () => {
+    const ana = as(t.services, "ana", "alpha");
+    const carol = as(t.services, "carol");
+    const start = t.clock.now();
+    const minute = (m: number) => t.clock.set(new Date(start.getTime() + m * MIN));
+    const at = (m: number) => {
+      minute(m);
+      return runSupportReminders(t.services);
+    };
+    const id = idOf(await ana("/support Exports time out again"));
+    await carol(`/ticket priority ${id} urgent`);
+    minute(5);
+    await carol(`/ticket reply ${id} Fixed the export worker`);
+    minute(10);
+    await carol(`/ticket resolve ${id}`);
+    expect(await at(40)).toEqual({ reminded: [], escalated: [] });
+
+    minute(60);
+    await carol(`/ticket reopen ${id}`);
+    expect(await at(74)).toEqual({ reminded: [], escalated: [] });
+    expect(await at(75)).toEqual({ reminded: [id], escalated: [] });
+    const [first] = await reminders(id);
+    expect(first.idempotencyKey).toBe(`ticket:${id}:reminder:1:reopen1`);
+    expect((first.payload as unknown as Reply).text).toContain("has waited 15m without a staff response since it was reopened");
+    minute(80);
+    await carol(`/ticket reply ${id} Looking again`);
+    expect(await at(200)).toEqual({ reminded: [], escalated: [] });
+
+    // Reopened a second time and left alone: straight to the on-call group, as a message of its own.
+    minute(210);
+    await carol(`/ticket resolve ${id}`);
+    minute(220);
+    await carol(`/ticket reopen ${id}`);
+    expect(await at(251)).toEqual({ reminded: [], escalated: [id] });
+    expect((await reminders(id)).map((r) => r.idempotencyKey)).toEqual([`ticket:${id}:reminder:1:reopen1`, `ticket:${id}:reminder:2:reopen2`]);
+    // The first response is still the first one: reopening does not rewrite what was measured.
+    const row = await t.services.db.supportTicket.findUniqueOrThrow({ where: { id } });
+    expect(row.firstResponseAt).toEqual(new Date(start.getTime() + 5 * MIN));
+    expect(row).toMatchObject({ reopenCount: 2, reminderLevel: 2, awaitingStaffSince: new Date(start.getTime() + 220 * MIN) });
+  });
+
   test("without an on-call group for the staff platform, the escalation says so and pings nobody", async () => {
     const saved = t.services.config.onCall;
     t.services.config.onCall = { discord: "500000000000000001" };

@@ -115,11 +115,12 @@ export async function recordTicketMessage(services: Services, m: TicketMessageIn
         outcome.relayedTo.push("staff");
       }
 
-      const changes: { firstResponseAt?: Date; status?: "open" } = {};
+      const changes: { firstResponseAt?: Date; awaitingStaffSince?: null; status?: "open" } = {};
       if (side === "staff" && !t.firstResponseAt) {
         changes.firstResponseAt = now;
         outcome.firstResponse = true;
       }
+      if (side === "staff" && t.awaitingStaffSince) changes.awaitingStaffSince = null;
       if (side === "member" && t.status === "waiting_on_member") changes.status = "open";
       if (Object.keys(changes).length) {
         await tx.supportTicket.update({ where: { id: t.id }, data: changes });

@@ -1,6 +1,7 @@
-// SLA reminders: an open ticket nobody on staff has answered gets a reminder in its staff thread
-// after its priority's threshold (config supportReminders, minutes), then at twice the threshold
-// an escalation that pings the on-call staff group (config onCall) — the one ping the bot makes.
+// SLA reminders: an open ticket staff have not answered (since it was opened, or since it was
+// reopened) gets a reminder in its staff thread after its priority's threshold (config
+// supportReminders, minutes), then at twice the threshold an escalation that pings the on-call
+// staff group (config onCall) — the one ping the bot makes.
 import type { Services } from "../context";
 import type { Mention, Reply } from "../reply";
 import { formatDuration } from "../text";
@@ -16,8 +17,9 @@ export interface ReminderRun {
 const thresholdMs = (services: Services, t: { priority: FullTicket["priority"] }) => services.config.supportReminders[t.priority] * 60_000;
 
 /** The level a ticket has reached: 0 none, 1 reminder, 2 on-call escalation. */
-export function dueLevel(services: Services, t: Pick<FullTicket, "priority" | "createdAt">, now: Date): 0 | 1 | 2 {
-  const age = now.getTime() - t.createdAt.getTime();
+export function dueLevel(services: Services, t: Pick<FullTicket, "priority" | "awaitingStaffSince">, now: Date): 0 | 1 | 2 {
+  if (!t.awaitingStaffSince) return 0;
+  const age = now.getTime() - t.awaitingStaffSince.getTime();
   const limit = thresholdMs(services, t);
   return age >= 2 * limit ? 2 : age >= limit ? 1 : 0;
 }
@@ -27,10 +29,10 @@ function onCallMention(services: Services, platform: string): Mention | undefine
   return id ? { kind: "group", id: String(id), label: "on-call staff" } : undefined;
 }
 
-function reminderReply(services: Services, t: FullTicket, level: 1 | 2, now: Date, platform: string): Reply {
-  const waited = formatDuration(now.getTime() - t.createdAt.getTime());
+function reminderReply(services: Services, t: FullTicket, since: Date, level: 1 | 2, now: Date, platform: string): Reply {
+  const waited = formatDuration(now.getTime() - since.getTime());
   const limit = formatDuration(thresholdMs(services, t));
-  const what = `Ticket #${t.id} (${t.priority} priority, ${t.community.name}) has waited ${waited} without a staff response`;
+  const what = `Ticket #${t.id} (${t.priority} priority, ${t.community.name}) has waited ${waited} without a staff response${t.reopenCount ? " since it was reopened" : ""}`;
   const claim = [{ label: "Claim", command: `ticket claim ${t.id}`, style: "primary" as const }];
   if (level === 1) return { text: `⏰ ${what} (reminder after ${limit}). Claim it or reply in this thread.`, buttons: claim };
   const mention = onCallMention(services, platform);
@@ -52,23 +54,26 @@ export async function runSupportReminders(services: Services, now: Date = servic
   const run: ReminderRun = { reminded: [], escalated: [] };
   const shortest = Math.min(...Object.values(services.config.supportReminders)) * 60_000;
   const candidates = await services.db.supportTicket.findMany({
-    where: { status: "open", firstResponseAt: null, reminderLevel: { lt: 2 }, createdAt: { lte: new Date(now.getTime() - shortest) } },
+    where: { status: "open", reminderLevel: { lt: 2 }, awaitingStaffSince: { lte: new Date(now.getTime() - shortest) } },
     include: ticketInclude,
     orderBy: { id: "asc" },
   });
   for (const t of candidates) {
+    const since = t.awaitingStaffSince;
     const level = dueLevel(services, t, now);
     const staff = staffTarget(t);
-    if (level <= t.reminderLevel || level === 0 || !staff) continue;
+    if (!since || level <= t.reminderLevel || level === 0 || !staff) continue;
     const posted = await services.db.$transaction(async (tx) => {
+      // Only if staff have not answered (nor the ticket been reopened) since it was read.
       const moved = await tx.supportTicket.updateMany({
-        where: { id: t.id, status: "open", firstResponseAt: null, reminderLevel: { lt: level } },
+        where: { id: t.id, status: "open", awaitingStaffSince: since, reminderLevel: { lt: level } },
         data: { reminderLevel: level, lastReminderAt: now },
       });
       if (!moved.count) return false;
-      const reply = reminderReply(services, t, level, now, staff.place.platform);
+      const reply = reminderReply(services, t, since, level, now, staff.place.platform);
       await tx.ticketMessage.create({ data: { ticketId: t.id, side: "bot", internal: true, body: reply.text, platform: staff.place.platform, createdAt: now } });
-      await post(tx, services, `ticket:${t.id}:reminder:${level}`, staff, reply);
+      // Each reopening waits anew, so its reminders are messages of their own.
+      await post(tx, services, `ticket:${t.id}:reminder:${level}${t.reopenCount ? `:reopen${t.reopenCount}` : ""}`, staff, reply);
       return true;
     });
     if (posted) (level === 2 ? run.escalated : run.reminded).push(t.id);

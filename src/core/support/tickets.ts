@@ -57,6 +57,7 @@ export async function openTicket(services: Services, actor: Actor, input: OpenTi
         details: input.details ?? "",
         memberPlace: member as unknown as Prisma.InputJsonValue,
         createdAt: now,
+        awaitingStaffSince: now,
       },
     });
     await tx.ticketMessage.create({
@@ -198,10 +199,12 @@ export async function resolveTicket(services: Services, actor: Actor, id: number
 
 export async function reopenTicket(services: Services, actor: Actor, id: number): Promise<ActionResult> {
   requireStaff(actor);
+  const now = services.clock.now();
   return applyAction(services, actor, id, (t) => {
     if (t.status !== "resolved") return `#${id} is not resolved, so there is nothing to reopen.`;
     return {
-      data: { status: "open", resolvedAt: null, reopenCount: { increment: 1 } },
+      // It needs more work: the SLA reminders start again from now, until staff answer.
+      data: { status: "open", resolvedAt: null, reopenCount: { increment: 1 }, awaitingStaffSince: now, reminderLevel: 0, lastReminderAt: null },
       event: `${actor.displayName} reopened #${id}.`,
       toStaff: { text: `🔁 ${actor.displayName} reopened #${id}.` },
       toMember: { text: `🔁 Staff reopened ticket #${id} (${defuseMentions(truncate(t.summary, 100))}). Replies continue ${whereToReply(t)}.` },
