@@ -197,6 +197,20 @@ describe.each(DB_TARGETS)("Slack over HTTP (Bolt receiver) on %s", (target) => {
     expect(res.json).toEqual({ challenge: "c-123" });
   });
 
+  test("an answer Slack refuses on the response_url (expired, used up) reaches the channel instead", async () => {
+    const expired = (id: string) => {
+      h.standin.expiredResponseUrls.add(id);
+      return h.standin.responseUrl(id);
+    };
+    expect((await slash(ANA, "/upvote", "999999", expired("gone-1"))).status).toBe(200);
+    const privately = await h.standin.waitFor(() => h.standin.callsOf("chat.postEphemeral").find((c) => String(c.args.text).includes("999999")));
+    expect(privately.args).toMatchObject({ channel: "C0ALPHA", user: "U0ANA" });
+    expect((await slash(ANA, "/request", "Answers that survive expired URLs", expired("gone-2"))).status).toBe(200);
+    const publicly = await h.standin.waitFor(() => h.standin.callsOf("chat.postMessage").find((c) => String(c.args.text).includes("Answers that survive expired URLs")));
+    expect(publicly.args.channel).toBe("C0ALPHA");
+    expect(h.standin.responses.filter((r) => r.id.startsWith("gone-"))).toEqual([]);
+  });
+
   test("someone who only ever mentions the bot is known by their Slack name (users.info), not their id", async () => {
     h.standin.people.set("U0KAI", { name: "kai", real_name: "Kai Lee", display_name: "Kai" });
     const mention = eventCallback("T0ALPHA", {

@@ -44,6 +44,8 @@ export class SlackStandin extends EventEmitter {
   readonly botUserId = "U0BOT";
   readonly botId = "B0BOT";
   /** The workspace's people as users.info tells of them, by user id. */
+  /** response_url ids Slack no longer accepts. */
+  readonly expiredResponseUrls = new Set<string>();
   readonly people = new Map<string, { name: string; real_name?: string; display_name?: string }>();
   private failures = new Map<string, Failure[]>();
   private server: Server;
@@ -112,6 +114,8 @@ export class SlackStandin extends EventEmitter {
       res.end(JSON.stringify(body));
     };
     if (url.pathname.startsWith("/response/")) {
+      // Slack answers 404 for a response_url that expired (30 minutes) or was used 5 times.
+      if (this.expiredResponseUrls.has(url.pathname.slice("/response/".length))) return send(404, { ok: false, error: "expired_url" });
       this.responses.push({ id: url.pathname.slice("/response/".length), body: JSON.parse(raw) as Record<string, unknown> });
       send(200, { ok: true });
       this.emit("record");

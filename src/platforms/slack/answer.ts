@@ -33,16 +33,33 @@ export async function postToResponseUrl(url: string, body: object): Promise<void
     bodyTimeout: 10_000,
   });
   await res.body.dump();
-  if (res.statusCode < 200 || res.statusCode > 299) throw new Error(`response_url answered ${res.statusCode}`);
+  if (res.statusCode < 200 || res.statusCode > 299) throw new ResponseUrlRefused(res.statusCode);
 }
 
-/** Answers the person who clicked, submitted or mentioned: ephemeral replies stay theirs alone. */
+/** Slack answered, and said no (an expired or used-up response_url): nothing was posted. */
+export class ResponseUrlRefused extends Error {
+  constructor(readonly status: number) {
+    super(`response_url answered ${status}`);
+  }
+}
+
+/**
+ * Answers the person who typed, clicked, submitted or mentioned: ephemeral replies stay theirs
+ * alone. A response_url Slack refuses (expired, used up) falls back to the channel, so the answer
+ * is not lost; one that may have been posted (a timeout) is not repeated.
+ */
 export async function answer(reply: Reply, to: AnswerTarget): Promise<void> {
   const message = renderMessage(reply);
   const thread = to.thread ? { thread_ts: to.thread } : {};
   if (to.responseUrl) {
-    await postToResponseUrl(to.responseUrl, { ...responseBody(reply), replace_original: false, ...thread });
-  } else if (to.channel && reply.ephemeral) {
+    try {
+      await postToResponseUrl(to.responseUrl, { ...responseBody(reply), replace_original: false, ...thread });
+      return;
+    } catch (e) {
+      if (!(e instanceof ResponseUrlRefused)) throw e;
+    }
+  }
+  if (to.channel && reply.ephemeral) {
     await to.client.chat.postEphemeral({ channel: to.channel, user: to.user, ...message, ...thread });
   } else if (to.channel) {
     await to.client.chat.postMessage({ channel: to.channel, ...message, ...thread });

@@ -3,7 +3,7 @@ import { dispatch } from "../../commands/dispatch";
 import { usageOf } from "../../commands/define";
 import { loadCommands } from "../../commands/registry";
 import { errorReply, type ModalSpec } from "../../core/reply";
-import { postToResponseUrl, responseBody } from "./answer";
+import { answer, responseBody } from "./answer";
 import { deadline, within } from "./budget";
 import { renderModal, type ModalState } from "./render";
 import { isDeliveryId, once, WORKING, type SlackRuntime } from "./runtime";
@@ -33,6 +33,7 @@ export function registerSlashCommands(bolt: BoltApp, rt: SlackRuntime): void {
     const channel = isSlackId(c.channel_id) ? c.channel_id : undefined;
     const { speaker, place } = slackSpeaker({ user: c.user_id, name: c.user_name, team: c.team_id, channel });
     const modalState = { ws: c.team_id, ch: channel, r: c.response_url };
+    const to = { client, user: c.user_id, responseUrl: c.response_url, channel };
 
     const def = loadCommands().get(name);
     /** Opens a form; if Slack refuses (an expired trigger), says how to type the command instead. */
@@ -42,7 +43,7 @@ export function registerSlashCommands(bolt: BoltApp, rt: SlackRuntime): void {
           openModal(client, c.trigger_id, spec, modalState).catch(async (e: unknown) => {
             rt.log.warn({ err: e }, "slack views.open failed");
             const usage = def ? ` ${usageOf(def)}` : "";
-            await postToResponseUrl(c.response_url, responseBody(errorReply(`I couldn't open the form just now. You can type it instead: /${name}${usage}`)));
+            await answer(errorReply(`I couldn't open the form just now. You can type it instead: /${name}${usage}`), to);
           }),
         ),
         left(),
@@ -62,11 +63,11 @@ export function registerSlashCommands(bolt: BoltApp, rt: SlackRuntime): void {
       await new Promise((resolve) => setImmediate(resolve));
       const work = once(rt, `command:${c.trigger_id}`, () => dispatch(rt.app.services, { command: name, text, speaker, place }));
       const first = await within(work, left());
-      if (!first.done) await postToResponseUrl(c.response_url, responseBody(WORKING));
+      if (!first.done) await answer(WORKING, to);
       const reply = await work;
       if (!reply) return;
       if (reply.modal) return form(reply.modal);
-      await postToResponseUrl(c.response_url, { ...responseBody(reply), replace_original: false });
+      await answer(reply, to);
     });
   });
 }
