@@ -36,6 +36,16 @@ describe("Slack names for events that carry only a user id", () => {
     expect(asked()).toEqual(["U0KAI", "U0LEE", "U0KAI", "U0MO"]);
   });
 
+  test("an app installed without users:read asks once, then shows ids without asking again", async () => {
+    standin.people.set("U0KAI", { name: "kai" });
+    standin.failNext("users.info", { status: 200, error: "missing_scope" });
+    expect(await names.nameOf("U0KAI")).toBeUndefined();
+    now += 60 * 60_000;
+    expect(await names.nameOf("U0KAI")).toBeUndefined();
+    expect(await names.nameOf("U0LEE")).toBeUndefined();
+    expect(asked()).toEqual(["U0KAI"]);
+  });
+
   test("a failure gives no name and is not asked again for a while; the oldest are forgotten past the limit", async () => {
     expect(await names.nameOf("U0GONE")).toBeUndefined();
     expect(await names.nameOf("U0GONE")).toBeUndefined();

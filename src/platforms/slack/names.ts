@@ -1,4 +1,4 @@
-import type { webApi } from "@slack/bolt";
+import { webApi } from "@slack/bolt";
 import type { Logger } from "pino";
 
 interface Known {
@@ -17,6 +17,8 @@ const HOUR = 60 * 60 * 1000;
  */
 export class SlackNames {
   private known = new Map<string, Known>();
+  /** Set when the app lacks users:read: asking again cannot work until it is reinstalled. */
+  private withoutScope = false;
 
   constructor(
     private client: webApi.WebClient,
@@ -28,6 +30,7 @@ export class SlackNames {
     const now = (this.opts.now ?? Date.now)();
     const hit = this.known.get(user);
     if (hit && hit.until > now) return hit.name;
+    if (this.withoutScope) return Promise.resolve(undefined);
     const entry: Known = { name: Promise.resolve(undefined), until: now + (this.opts.ttlMs ?? 6 * HOUR) };
     entry.name = this.client.users.info({ user }).then(
       (r) => {
@@ -36,7 +39,12 @@ export class SlackNames {
       },
       (e: unknown) => {
         entry.until = now + (this.opts.failureTtlMs ?? 10 * 60 * 1000);
-        this.log.warn({ err: e, user }, "slack users.info failed; the person is shown by the name already known");
+        if (e instanceof webApi.WebAPIPlatformError && e.data.error === "missing_scope") {
+          this.withoutScope = true;
+          this.log.warn("the Slack app lacks the users:read scope, so people who only reply in threads are shown by their id: reinstall it from `npm run slack:manifest`");
+        } else {
+          this.log.warn({ err: e, user }, "slack users.info failed; the person is shown by the name already known");
+        }
         return undefined;
       },
     );
