@@ -1,13 +1,6 @@
 /** Small, dependency-free statistics for benchmark samples (milliseconds unless told). */
 
-/** The q-th quantile (0..1) by linear interpolation between closest ranks. */
-export function quantile(sorted: number[], q: number): number {
-  if (!sorted.length) return NaN;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
-}
+import { percentile as quantile } from "../../src/core/support/stats";
 
 export interface Summary {
   n: number;
