@@ -24,6 +24,15 @@ describe.each(DB_TARGETS)("outbox delivery on %s", (target) => {
       for (const channel of CHANNELS)
         await enqueue(t.services.db, { key: `${prefix}:${channel}:${i}`, place: { platform: "slack", workspace: "T0", channel }, reply: { text: `${channel} message ${i}` } });
   };
+  /**
+   * Services for a second replica: on PostgreSQL its own connection pool on the same database;
+   * the embedded database has one connection, so there it shares this one.
+   */
+  const secondReplica = async (): Promise<{ otherServices: Services; close(): Promise<void> }> => {
+    if (target !== "postgresql") return { otherServices: t.services, close: async () => {} };
+    const second: Database = await openDatabase({ url: t.url });
+    return { otherServices: { ...t.services, db: second.prisma }, close: () => second.close() };
+  };
   /** Runs workers until nothing is pending, moving the fake clock past every backoff and Retry-After. */
   const deliverAll = async (ws: OutboxWorker[], rounds = 200) => {
     for (let i = 0; i < rounds; i++) {
@@ -76,19 +85,13 @@ describe.each(DB_TARGETS)("outbox delivery on %s", (target) => {
   test("two workers (two replicas) draining together deliver each message once, in order", async () => {
     const rnd = seeded(7);
     standIn.behaviour = () => (rnd() < 0.5 ? { status: 500 } : { status: 200 });
-    let second: Database | undefined;
-    let otherServices = t.services;
-    if (target === "postgresql") {
-      // A second replica: its own connection pool on the same database.
-      second = await openDatabase({ url: t.url });
-      otherServices = { ...t.services, db: second.prisma };
-    }
+    const { otherServices, close } = await secondReplica();
     try {
       await enqueueMany("pair", 8);
       await deliverAll([worker(), worker({}, otherServices)]);
       expectInOrderOnce("pair", 8);
     } finally {
-      await second?.close();
+      await close();
     }
   });
 
@@ -280,12 +283,7 @@ describe.each(DB_TARGETS)("outbox delivery on %s", (target) => {
     });
 
     test("every worker keeps to a channel's pace, not only the one that delivered", async () => {
-      let second: Database | undefined;
-      let otherServices = t.services;
-      if (target === "postgresql") {
-        second = await openDatabase({ url: t.url });
-        otherServices = { ...t.services, db: second.prisma };
-      }
+      const { otherServices, close } = await secondReplica();
       try {
         await put("pace2w:1", "C0PACE2W");
         await put("pace2w:2", "C0PACE2W");
@@ -297,7 +295,7 @@ describe.each(DB_TARGETS)("outbox delivery on %s", (target) => {
         expect(await b.tick()).toBe(1);
         expect((await rows("pace2w:")).map((r) => r.status)).toEqual(["delivered", "delivered"]);
       } finally {
-        await second?.close();
+        await close();
       }
     });
 
