@@ -14,7 +14,7 @@
  */
 import { SingleBar, Presets } from "cli-progress";
 import { Pool, type PoolClient } from "pg";
-import { syncCommunities } from "../src/core/communities";
+import { syncCommunities } from "../src/core/people/communities";
 import { openDatabase } from "../src/db/client";
 import { recreateDatabase } from "./lib/pg";
 import { benchConfig, communitySpec } from "./lib/world";

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { defineCommand } from "../src/commands/define";
-import { tokenize } from "../src/commands/parse";
-import { creditsReport, findCreditTarget, parseSince } from "../src/core/credits-report";
+import { defineCommand } from "../src/command-kit/define";
+import { tokenize } from "../src/command-kit/parse";
+import { creditsReport, findCreditTarget, parseSince } from "../src/core/credit/report";
 import type { Reply } from "../src/core/reply";
 
 const DATE = /^\d{4}-\d{1,2}-\d{1,2}$/;

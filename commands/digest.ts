@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { defineCommand, type OptionSpec } from "../src/commands/define";
-import { parseOptions, tokenize } from "../src/commands/parse";
-import { buildDigest, communityBySlug, describeOutcome, postDigest } from "../src/core/digest";
-import { hasRole, refusal } from "../src/core/permissions";
+import { defineCommand, type OptionSpec } from "../src/command-kit/define";
+import { parseOptions, tokenize } from "../src/command-kit/parse";
+import { buildDigest, communityBySlug, describeOutcome, postDigest } from "../src/core/digest/digest";
+import { hasRole, refusal } from "../src/core/people/permissions";
 import { errorReply, type Reply } from "../src/core/reply";
 import { formatWeekRange, parseWeek, weekContaining } from "../src/core/weeks";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { defineCommand } from "../src/commands/define";
-import { DETAILS_MAX, getRequest, TITLE_MAX, TITLE_MIN } from "../src/core/requests";
+import { defineCommand } from "../src/command-kit/define";
+import { DETAILS_MAX, getRequest, TITLE_MAX, TITLE_MIN } from "../src/core/requests/requests";
 import { requestNumber } from "../src/core/schemas";
 
 export default defineCommand({

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { defineCommand } from "../src/commands/define";
-import { requestButtons } from "../src/core/cards";
-import { itemKey } from "../src/core/github-refs";
-import { linkRequest, openIssueForRequest, type LinkOutcome } from "../src/core/github-link";
+import { defineCommand } from "../src/command-kit/define";
+import { requestButtons } from "../src/core/requests/cards";
+import { itemKey } from "../src/core/github/refs";
+import { linkRequest, openIssueForRequest, type LinkOutcome } from "../src/core/github/link";
 import type { Reply } from "../src/core/reply";
 import { requestNumber } from "../src/core/schemas";
 import { truncate } from "../src/core/text";

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { defineCommand, usageOf } from "../src/commands/define";
-import { commandList } from "../src/commands/registry";
-import { hasRole } from "../src/core/permissions";
+import { defineCommand, usageOf } from "../src/command-kit/define";
+import { commandList } from "../src/command-kit/registry";
+import { hasRole } from "../src/core/people/permissions";
 
 export default defineCommand({
   name: "help",

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { defineCommand } from "../src/commands/define";
-import { createLinkCode, redeemLinkCode } from "../src/core/link";
+import { defineCommand } from "../src/command-kit/define";
+import { createLinkCode, redeemLinkCode } from "../src/core/people/link";
 import { plural } from "../src/core/text";
 
 export default defineCommand({

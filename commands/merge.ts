@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { defineCommand } from "../src/commands/define";
-import { parseOptions } from "../src/commands/parse";
-import { mergeRequests } from "../src/core/merge";
+import { defineCommand } from "../src/command-kit/define";
+import { parseOptions } from "../src/command-kit/parse";
+import { mergeRequests } from "../src/core/requests/merge";
 import { requestNumber } from "../src/core/schemas";
 import { plural } from "../src/core/text";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { defineCommand } from "../src/commands/define";
-import { pledge } from "../src/core/pledges";
+import { defineCommand } from "../src/command-kit/define";
+import { pledge } from "../src/core/requests/pledges";
 import { requestNumber } from "../src/core/schemas";
 
 export default defineCommand({

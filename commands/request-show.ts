@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { defineCommand } from "../src/commands/define";
-import { requestButtons } from "../src/core/cards";
-import { requestDetails } from "../src/core/requestDetails";
-import { STATUS_LABEL } from "../src/core/requests";
+import { defineCommand } from "../src/command-kit/define";
+import { requestButtons } from "../src/core/requests/cards";
+import { requestDetails } from "../src/core/requests/details";
+import { STATUS_LABEL } from "../src/core/requests/requests";
 import type { Section } from "../src/core/reply";
 import { requestNumber } from "../src/core/schemas";
 import { plural, truncate } from "../src/core/text";

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { defineCommand } from "../src/commands/define";
-import { splitAtBar } from "../src/commands/parse";
-import { requestButtons } from "../src/core/cards";
-import { createRequest, DETAILS_MAX, findSimilar, TITLE_MAX, TITLE_MIN } from "../src/core/requests";
+import { defineCommand } from "../src/command-kit/define";
+import { splitAtBar } from "../src/command-kit/parse";
+import { requestButtons } from "../src/core/requests/cards";
+import { createRequest, DETAILS_MAX, findSimilar, TITLE_MAX, TITLE_MIN } from "../src/core/requests/requests";
 import type { Reply } from "../src/core/reply";
 
 const options = [

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { defineCommand } from "../src/commands/define";
-import { rankedLine, requestButtons } from "../src/core/cards";
-import { LISTABLE_STATUSES, rankRequests } from "../src/core/requests";
+import { defineCommand } from "../src/command-kit/define";
+import { rankedLine, requestButtons } from "../src/core/requests/cards";
+import { LISTABLE_STATUSES, rankRequests } from "../src/core/requests/requests";
 import type { Reply } from "../src/core/reply";
 
 export default defineCommand({

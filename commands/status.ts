@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { defineCommand } from "../src/commands/define";
-import { STATUS_LABEL } from "../src/core/requests";
+import { defineCommand } from "../src/command-kit/define";
+import { STATUS_LABEL } from "../src/core/requests/requests";
 import { requestNumber } from "../src/core/schemas";
-import { changeStatus } from "../src/core/status";
+import { changeStatus } from "../src/core/requests/lifecycle";
 
 const STATUSES = ["open", "planned", "in_progress", "shipped", "declined"] as const;
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { defineCommand } from "../src/commands/define";
+import { defineCommand } from "../src/command-kit/define";
 import { UserError } from "../src/core/errors";
-import { findPerson } from "../src/core/people";
+import { findPerson } from "../src/core/people/find";
 
 export default defineCommand({
   name: "steward",

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { defineCommand } from "../src/commands/define";
-import { tokenize } from "../src/commands/parse";
+import { defineCommand } from "../src/command-kit/define";
+import { tokenize } from "../src/command-kit/parse";
 import { UserError } from "../src/core/errors";
 import type { Reply, Section } from "../src/core/reply";
 import { type Distribution, looksLikeSince, parseSince, type StatsRow, supportStats } from "../src/core/support/stats";

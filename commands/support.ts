@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { defineCommand } from "../src/commands/define";
-import { splitAtBar } from "../src/commands/parse";
+import { defineCommand } from "../src/command-kit/define";
+import { splitAtBar } from "../src/command-kit/parse";
 import { DETAILS_MAX, SUMMARY_MAX, SUMMARY_MIN } from "../src/core/support/model";
 import { openTicket } from "../src/core/support/tickets";
 import type { Reply } from "../src/core/reply";

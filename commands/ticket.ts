@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineCommand } from "../src/commands/define";
+import { defineCommand } from "../src/command-kit/define";
 import { UserError } from "../src/core/errors";
 import type { Reply } from "../src/core/reply";
 import { ticketNumber } from "../src/core/schemas";

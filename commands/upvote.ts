@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { defineCommand } from "../src/commands/define";
-import { requestButtons } from "../src/core/cards";
-import { upvote } from "../src/core/requests";
+import { defineCommand } from "../src/command-kit/define";
+import { requestButtons } from "../src/core/requests/cards";
+import { upvote } from "../src/core/requests/requests";
 import { requestNumber } from "../src/core/schemas";
 
 export default defineCommand({

@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import { type Env } from "./config/env";
 import { type FlywheelConfig, loadConfigFile } from "./config/file";
 import { type Clock, systemClock } from "./core/clock";
-import { syncCommunities } from "./core/communities";
+import { syncCommunities } from "./core/people/communities";
 import type { Services } from "./core/context";
 import type { ThreadMessageHandler } from "./core/inbound";
 import { subscribeSupport } from "./core/support/relay";

@@ -1,11 +1,11 @@
 import { Prisma } from "../src/generated/prisma/client";
 import { parseConfig } from "../src/config/file";
-import { syncCommunities } from "../src/core/communities";
+import { syncCommunities } from "../src/core/people/communities";
 import type { Services } from "../src/core/context";
-import { resolveActor } from "../src/core/identity";
-import { createLinkCode, redeemLinkCode } from "../src/core/link";
-import { mergeRequests } from "../src/core/merge";
-import { LISTABLE_STATUSES, rankRequests, unvote, upvote, type ListQuery } from "../src/core/requests";
+import { resolveActor } from "../src/core/people/identity";
+import { createLinkCode, redeemLinkCode } from "../src/core/people/link";
+import { mergeRequests } from "../src/core/requests/merge";
+import { LISTABLE_STATUSES, rankRequests, unvote, upvote, type ListQuery } from "../src/core/requests/requests";
 import { as } from "./helpers/actors";
 import { DB_TARGETS, TEST_CONFIG_YAML, testServices, type TestEnv } from "./helpers/db";
 

@@ -1,6 +1,6 @@
 import { ConfigError, loadEnv } from "../src/config/env";
 import { DEFAULT_CONFIG_YAML, parseConfig } from "../src/config/file";
-import { syncCommunities } from "../src/core/communities";
+import { syncCommunities } from "../src/core/people/communities";
 import { DB_TARGETS, testServices, type TestEnv } from "./helpers/db";
 
 describe("environment", () => {

@@ -1,7 +1,7 @@
 import { runCli } from "../src/cli/program";
 import { loadEnv } from "../src/config/env";
 import { parseConfig } from "../src/config/file";
-import { buildDigest, communityBySlug, postDigest } from "../src/core/digest";
+import { buildDigest, communityBySlug, postDigest } from "../src/core/digest/digest";
 import { formatWeekRange, parseWeek, weekContaining } from "../src/core/weeks";
 import { openDatabase } from "../src/db/client";
 import { OutboxWorker } from "../src/delivery/worker";

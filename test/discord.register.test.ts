@@ -1,7 +1,7 @@
 import { ApplicationCommandOptionType, ApplicationCommandType } from "discord.js";
 import { runCli } from "../src/cli/program";
 import { loadEnv } from "../src/config/env";
-import { commandList } from "../src/commands/registry";
+import { commandList } from "../src/command-kit/registry";
 import { applicationCommands } from "../src/platforms/discord/register";
 import { APP_ID, BOT_TOKEN, DiscordStandIn } from "./standins/discord";
 

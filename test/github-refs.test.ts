@@ -1,4 +1,4 @@
-import { allItemRefs, closingRefs, coAuthors, isBotLogin, parseItemRef, requestMentions } from "../src/core/github-refs";
+import { allItemRefs, closingRefs, coAuthors, isBotLogin, parseItemRef, requestMentions } from "../src/core/github/refs";
 
 describe("reading GitHub references", () => {
   test("issue and pull request references as people type them", () => {

@@ -15,11 +15,11 @@ import type {
   ReleasePublishedEvent,
 } from "@octokit/webhooks-types";
 import { startApp, type App } from "../src/app";
-import { dispatch } from "../src/commands/dispatch";
+import { dispatch } from "../src/command-kit/dispatch";
 import { loadEnv } from "../src/config/env";
 import { parseConfig } from "../src/config/file";
 import { ManualClock } from "../src/core/clock";
-import { resolveActor, type Speaker } from "../src/core/identity";
+import { resolveActor, type Speaker } from "../src/core/people/identity";
 import type { Place, Reply } from "../src/core/reply";
 import { as } from "./helpers/actors";
 import { DB_TARGETS, freshDatabase, TEST_CONFIG_YAML } from "./helpers/db";

@@ -1,7 +1,7 @@
 import { as } from "./helpers/actors";
 import { DB_TARGETS, testServices, type TestEnv } from "./helpers/db";
-import { resolveActor } from "../src/core/identity";
-import { rankRequests } from "../src/core/requests";
+import { resolveActor } from "../src/core/people/identity";
+import { rankRequests } from "../src/core/requests/requests";
 
 const num = (text: string) => Number(/#(\d+)/.exec(text)![1]);
 
@@ -199,7 +199,7 @@ describe.each(DB_TARGETS)("requests & votes on %s", (target) => {
   test("/link joins two accounts into one person; overlapping votes count once; codes expire", async () => {
     const slack = { platform: "slack" as const, externalId: "U0ANA", displayName: "ana", workspace: "T0ALPHA", channel: "C0ALPHA" };
     const discord = { platform: "discord" as const, externalId: "300000000000000001", displayName: "ana_d", workspace: "100000000000000001", channel: "100000000000000002" };
-    const { dispatchLine } = await import("../src/commands/dispatch");
+    const { dispatchLine } = await import("../src/command-kit/dispatch");
     const onSlack = (line: string) => dispatchLine(t.services, line, slack, { platform: "slack", workspace: "T0ALPHA", channel: "C0ALPHA" });
     const onDiscord = (line: string) => dispatchLine(t.services, line, discord, { platform: "discord", workspace: slack.workspace, channel: discord.channel });
     const b1 = as(t.services, "b1", "beta");

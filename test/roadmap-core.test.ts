@@ -6,7 +6,7 @@ import {
   roadmapOverview,
   statusFeed,
   type PublicRequest,
-} from "../src/core/roadmap";
+} from "../src/core/roadmap/roadmap";
 import { DB_TARGETS, testServices, type TestEnv } from "./helpers/db";
 import { PRIVATE_WORDS, ROADMAP_CONFIG_YAML, seedRoadmap, XSS_TITLE, type Seeded } from "./helpers/roadmap-seed";
 

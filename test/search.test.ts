@@ -1,4 +1,4 @@
-import { resolveActor } from "../src/core/identity";
+import { resolveActor } from "../src/core/people/identity";
 import { suggestCommunities, suggestRequests, suggestTickets } from "../src/core/search";
 import { as } from "./helpers/actors";
 import { DB_TARGETS, testServices, type TestEnv } from "./helpers/db";

@@ -1,7 +1,7 @@
 import { parse } from "yaml";
 import { runCli } from "../src/cli/program";
 import { loadEnv } from "../src/config/env";
-import { commandList } from "../src/commands/registry";
+import { commandList } from "../src/command-kit/registry";
 
 async function cli(argv: string[], env: Record<string, string> = {}) {
   const out: string[] = [];

@@ -1,8 +1,8 @@
 // A ticket opened on one platform, triaged in the shared thread on the other, answered back:
 // through startApp (relay subscribed like in production), with Slack and Discord places.
 import { publishThreadMessage } from "../src/app";
-import { dispatch, dispatchLine } from "../src/commands/dispatch";
-import type { Speaker } from "../src/core/identity";
+import { dispatch, dispatchLine } from "../src/command-kit/dispatch";
+import type { Speaker } from "../src/core/people/identity";
 import type { ThreadMessage } from "../src/core/inbound";
 import type { Place } from "../src/core/reply";
 import { DB_TARGETS } from "./helpers/db";

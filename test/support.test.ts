@@ -1,8 +1,8 @@
 // Support tickets driven as people drive them (slash commands and buttons run through the
 // dispatcher), checked in the database and in the outbox rows the platforms would deliver.
-import { dispatchLine } from "../src/commands/dispatch";
+import { dispatchLine } from "../src/command-kit/dispatch";
 import type { GithubGateway } from "../src/core/context";
-import type { Speaker } from "../src/core/identity";
+import type { Speaker } from "../src/core/people/identity";
 import type { Place, Reply } from "../src/core/reply";
 import { handleThreadMessage } from "../src/core/support/relay";
 import { OutboxWorker } from "../src/delivery/worker";

@@ -5,7 +5,7 @@ import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { Pool } from "pg";
 import type { FlywheelConfig } from "../../src/config/file";
-import { syncCommunities } from "../../src/core/communities";
+import { syncCommunities } from "../../src/core/people/communities";
 import { connectPrisma, MIGRATIONS_DIR, openDatabase, PGLITE_SETTINGS, type Database } from "../../src/db/client";
 import { applyMigrations } from "../../src/db/migrate";
 import { PrismaClient } from "../../src/generated/prisma/client";

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Pool } from "pg";
 import { stringify } from "yaml";
-import { postDigest } from "../../src/core/digest";
+import { postDigest } from "../../src/core/digest/digest";
 import { lastCompleteWeek, previousWeek, type Week } from "../../src/core/weeks";
 import { openDatabase } from "../../src/db/client";
 import type { BenchContext } from "../lib/context";

@@ -6,10 +6,10 @@
  * same commands' cheapest counterpart on the same data: resolve who is asking, then read an
  * unranked page of 11 requests, or one request by id. Growth between scales is reported as an exponent: 1 = linear.
  */
-import { dispatch } from "../../src/commands/dispatch";
+import { dispatch } from "../../src/command-kit/dispatch";
 import type { Services } from "../../src/core/context";
-import { buildDigest, buildDigests, type Digest } from "../../src/core/digest";
-import { resolveActor } from "../../src/core/identity";
+import { buildDigest, buildDigests, type Digest } from "../../src/core/digest/digest";
+import { resolveActor } from "../../src/core/people/identity";
 import { lastCompleteWeek } from "../../src/core/weeks";
 import type { Prisma } from "../../src/generated/prisma/client";
 import { openDatabase, type Database } from "../../src/db/client";

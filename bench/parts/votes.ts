@@ -4,10 +4,10 @@
  * `INSERT ... ON CONFLICT DO NOTHING` through the driver (pg, or PGlite's own query), with the
  * same concurrency and pool. Floor and subject alternate in rounds so load spikes hit both.
  */
-import { dispatch } from "../../src/commands/dispatch";
+import { dispatch } from "../../src/command-kit/dispatch";
 import type { Actor } from "../../src/core/context";
 import type { Place } from "../../src/core/reply";
-import { upvote } from "../../src/core/requests";
+import { upvote } from "../../src/core/requests/requests";
 import { freshPglite, freshPostgres, smallWorld, type BenchDb } from "../lib/db";
 import type { BenchContext } from "../lib/context";
 import { median, runConcurrent } from "../lib/stats";

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { isUserError } from "../core/errors";
-import { buildDigest, communityBySlug, describeOutcome, postDigest } from "../core/digest";
+import { buildDigest, communityBySlug, describeOutcome, postDigest } from "../core/digest/digest";
 import { parseWeek } from "../core/weeks";
 import { OutboxWorker } from "../delivery/worker";
 import { renderText } from "../platforms/shell/render";

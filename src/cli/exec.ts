@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { dispatchLine } from "../commands/dispatch";
+import { dispatchLine } from "../command-kit/dispatch";
 import { OutboxWorker } from "../delivery/worker";
 import { renderText } from "../platforms/shell/render";
 import { shellDeliverer } from "../platforms/shell/deliverer";

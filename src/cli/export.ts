@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { rankRequests } from "../core/requests";
+import { rankRequests } from "../core/requests/requests";
 import type { CliIO } from "./io";
 
 const csvCell = (v: unknown): string => {

@@ -1,10 +1,10 @@
 import type { Command } from "commander";
 import type { Env } from "../config/env";
-import { isRepoName, normalizeRepo } from "../core/github-refs";
-import { repoFollowed } from "../core/github-sync";
+import { isRepoName, normalizeRepo } from "../core/github/refs";
+import { repoFollowed } from "../core/github/sync";
 import { isUserError } from "../core/errors";
-import { parseSince } from "../core/credits-report";
-import { STATUS_LABEL } from "../core/requests";
+import { parseSince } from "../core/credit/report";
+import { STATUS_LABEL } from "../core/requests/requests";
 import { plural } from "../core/text";
 import type { CliIO } from "./io";
 

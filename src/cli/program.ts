@@ -2,7 +2,7 @@ import { Command, CommanderError } from "commander";
 import { ConfigError, loadEnv, type Env } from "../config/env";
 import { loadConfigFile } from "../config/file";
 import { systemClock } from "../core/clock";
-import { syncCommunities } from "../core/communities";
+import { syncCommunities } from "../core/people/communities";
 import type { Services } from "../core/context";
 import { openDatabase, type Database } from "../db/client";
 import { createLogger } from "../log";

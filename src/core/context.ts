@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { FlywheelConfig } from "../config/file";
 import type { Db } from "../db/client";
 import type { Clock } from "./clock";
-import type { GhItem, PullExtras } from "./github-refs";
+import type { GhItem, PullExtras } from "./github/refs";
 import type { Place } from "./reply";
 
 export type RoleName = "member" | "steward" | "staff";

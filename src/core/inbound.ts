@@ -1,4 +1,4 @@
-import type { Speaker } from "./identity";
+import type { Speaker } from "./people/identity";
 import type { Place } from "./reply";
 
 /**

@@ -1,8 +1,8 @@
 import { SingleBar } from "cli-progress";
 import type { Services } from "../core/context";
-import { itemKey, normalizeRepo } from "../core/github-refs";
-import { creditClosedIssue, creditMergedPull } from "../core/github-credit";
-import { recordItem } from "../core/github-sync";
+import { itemKey, normalizeRepo } from "../core/github/refs";
+import { creditClosedIssue, creditMergedPull } from "../core/github/credit";
+import { recordItem } from "../core/github/sync";
 import type { Prisma } from "../generated/prisma/client";
 import type { Octokit } from "./client";
 import { githubErrorMessage, rateLimitReset } from "./errors";

@@ -1,5 +1,5 @@
 import type { GithubGateway } from "../core/context";
-import type { PullExtras } from "../core/github-refs";
+import type { PullExtras } from "../core/github/refs";
 import type { Octokit } from "./client";
 import { explained } from "./errors";
 import { issueItem } from "./payload";

@@ -1,6 +1,6 @@
 // GitHub's issue and pull request objects (webhook payloads and REST answers alike) turned into
 // the plain GhItem core works with.
-import type { GhItem, GhUser } from "../core/github-refs";
+import type { GhItem, GhUser } from "../core/github/refs";
 
 interface UserLike {
   login: string;

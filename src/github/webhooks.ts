@@ -2,7 +2,7 @@ import { Webhooks } from "@octokit/webhooks";
 import type { App } from "../app";
 import type { Services } from "../core/context";
 import { firstTimeSeen } from "../core/dedupe";
-import { repoFollowed } from "../core/github-sync";
+import { repoFollowed } from "../core/github/sync";
 import type { Prisma } from "../generated/prisma/client";
 import { readBody, sendJson } from "../server/http";
 import { onIssueComment } from "./events/issue-comment";

@@ -1,5 +1,5 @@
 import type { Services } from "../core/context";
-import { buildDigests, DEFAULT_DIGEST_CRON, dueWeek, postDigest, type Digest, type PostOutcome } from "../core/digest";
+import { buildDigests, DEFAULT_DIGEST_CRON, dueWeek, postDigest, type Digest, type PostOutcome } from "../core/digest/digest";
 import type { Week } from "../core/weeks";
 import type { Community } from "../generated/prisma/client";
 import { firstFireBetween } from "./cron";

@@ -1,5 +1,5 @@
-import type { FeedEntry, PublicRequest, PublicRequestDetail, RoadmapPage } from "../core/roadmap";
-import { STATUS_LABEL } from "../core/requests";
+import type { FeedEntry, PublicRequest, PublicRequestDetail, RoadmapPage } from "../core/roadmap/roadmap";
+import { STATUS_LABEL } from "../core/requests/requests";
 import { escapeXml } from "./html";
 import type { ApiFilters } from "./query";
 

@@ -1,5 +1,5 @@
-import type { PublicCommunity, PublicRequest, PublicRequestDetail, RoadmapGroup, RoadmapPage } from "../core/roadmap";
-import { LISTABLE_STATUSES, STATUS_LABEL } from "../core/requests";
+import type { PublicCommunity, PublicRequest, PublicRequestDetail, RoadmapGroup, RoadmapPage } from "../core/roadmap/roadmap";
+import { LISTABLE_STATUSES, STATUS_LABEL } from "../core/requests/requests";
 import { plural } from "../core/text";
 import { formatNumber, html, type Html, layout, safeHref, timeTag } from "./html";
 import { roadmapHref, type PageFilters } from "./query";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LISTABLE_STATUSES, type ListableStatus } from "../core/requests";
+import { LISTABLE_STATUSES, type ListableStatus } from "../core/requests/requests";
 import { UserError } from "../core/errors";
 
 /** The form sends "" for "All": that means no filter, not a bad value. */

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { App } from "../app";
 import { isUserError } from "../core/errors";
-import { filterableCommunities, getPublicRequest, listRoadmap, roadmapOverview, statusFeed } from "../core/roadmap";
+import { filterableCommunities, getPublicRequest, listRoadmap, roadmapOverview, statusFeed } from "../core/roadmap/roadmap";
 import type { Handler } from "../server/http";
 import { atomFeed, requestDetailJson, requestListJson } from "./api";
 import { ROADMAP_CSS } from "./css";

@@ -1,4 +1,4 @@
-import { dispatchLine } from "../../src/commands/dispatch";
+import { dispatchLine } from "../../src/command-kit/dispatch";
 import type { Services } from "../../src/core/context";
 import { shellSpeaker } from "../../src/platforms/shell/speaker";
 

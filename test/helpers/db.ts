@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Client } from "pg";
 import { parseConfig, type FlywheelConfig } from "../../src/config/file";
 import { ManualClock } from "../../src/core/clock";
-import { syncCommunities } from "../../src/core/communities";
+import { syncCommunities } from "../../src/core/people/communities";
 import type { Services } from "../../src/core/context";
 import { openDatabase, type Database } from "../../src/db/client";
 import { createLogger } from "../../src/log";

@@ -5,7 +5,7 @@ import { startApp, type App } from "../../src/app";
 import { loadEnv } from "../../src/config/env";
 import { parseConfig } from "../../src/config/file";
 import type { Clock } from "../../src/core/clock";
-import { syncCommunities } from "../../src/core/communities";
+import { syncCommunities } from "../../src/core/people/communities";
 import { openDatabase } from "../../src/db/client";
 import type { Db } from "../../src/db/client";
 import type { Deliverer } from "../../src/delivery/deliverer";

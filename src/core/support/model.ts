@@ -5,7 +5,7 @@ import type { Prisma, TicketPriority, TicketStatus } from "../../generated/prism
 import type { Actor, Services } from "../context";
 import { UserError } from "../errors";
 import { enqueue } from "../outbox";
-import { refusal } from "../permissions";
+import { refusal } from "../people/permissions";
 import type { Place, Reply } from "../reply";
 
 export type Tx = Prisma.TransactionClient;

@@ -3,9 +3,9 @@
 // (or a helper from another community) says reaches the member, what the member says reaches
 // staff, each prefixed with who said it. "!note ..." in the staff thread stays there.
 import type { Services, Actor, PlatformName } from "../context";
-import { addCredits } from "../credit";
+import { addCredits } from "../credit/ledger";
 import { isUserError, UserError } from "../errors";
-import { resolveActor } from "../identity";
+import { resolveActor } from "../people/identity";
 import type { ThreadMessage, ThreadMessageHandler } from "../inbound";
 import type { Reply } from "../reply";
 import { defuseMentions, truncate } from "../text";

@@ -1,7 +1,7 @@
 import type { StaffEntry } from "../../config/file";
 import type { PlatformName, Services } from "../context";
 import { UserError } from "../errors";
-import { resolveActor } from "../identity";
+import { resolveActor } from "../people/identity";
 
 const CHAT_PLATFORMS = ["slack", "discord", "shell", "github"] as const satisfies readonly PlatformName[];
 

@@ -7,7 +7,7 @@ import type { Actor, Services } from "../context";
 import { UserError } from "../errors";
 import { scrubSecrets } from "../../log";
 import type { Place, Reply } from "../reply";
-import { needCommunity } from "../requests";
+import { needCommunity } from "../requests/requests";
 import { defuseMentions, truncate } from "../text";
 import { memberRoot, memberView, resolvedForMember, staffCard } from "./cards";
 import {

@@ -1,5 +1,5 @@
 import type { Webhooks } from "@octokit/webhooks";
-import { commentPosted } from "../../core/github-sync";
+import { commentPosted } from "../../core/github/sync";
 import { issueItem } from "../payload";
 import type { EventDeps } from "../webhooks";
 

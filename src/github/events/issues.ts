@@ -1,5 +1,5 @@
 import type { Webhooks } from "@octokit/webhooks";
-import { issueClosed, issueReopened, itemLabeled, itemMilestoned, itemOpenedOrEdited } from "../../core/github-sync";
+import { issueClosed, issueReopened, itemLabeled, itemMilestoned, itemOpenedOrEdited } from "../../core/github/sync";
 import { issueItem } from "../payload";
 import type { EventDeps } from "../webhooks";
 

@@ -1,5 +1,5 @@
 import type { Webhooks } from "@octokit/webhooks";
-import { projectStatusChanged } from "../../core/github-sync";
+import { projectStatusChanged } from "../../core/github/sync";
 import type { EventDeps } from "../webhooks";
 
 /** The option a single-select change moved to ({id, name} in current payloads). */

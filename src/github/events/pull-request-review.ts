@@ -1,5 +1,5 @@
 import type { Webhooks } from "@octokit/webhooks";
-import { recordReview } from "../../core/github-credit";
+import { recordReview } from "../../core/github/credit";
 import { pullItem } from "../payload";
 import type { EventDeps } from "../webhooks";
 

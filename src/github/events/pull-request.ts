@@ -1,6 +1,6 @@
 import type { Webhooks } from "@octokit/webhooks";
-import type { PullExtras } from "../../core/github-refs";
-import { itemLabeled, itemOpenedOrEdited, pullClosedUnmerged, pullMerged } from "../../core/github-sync";
+import type { PullExtras } from "../../core/github/refs";
+import { itemLabeled, itemOpenedOrEdited, pullClosedUnmerged, pullMerged } from "../../core/github/sync";
 import { pullItem } from "../payload";
 import type { EventDeps } from "../webhooks";
 

@@ -1,5 +1,5 @@
 import type { Webhooks } from "@octokit/webhooks";
-import { releasePublished } from "../../core/github-sync";
+import { releasePublished } from "../../core/github/sync";
 import type { EventDeps } from "../webhooks";
 
 /** release.published: requests its notes name ship, or are announced as released. */

@@ -11,13 +11,13 @@ import {
   type StringSelectMenuInteraction,
 } from "discord.js";
 import type { Logger } from "pino";
-import type { CommandDef, OptionSpec } from "../../commands/define";
-import { dispatch, dispatchLine, splitCommandLine } from "../../commands/dispatch";
-import { loadCommands } from "../../commands/registry";
+import type { CommandDef, OptionSpec } from "../../command-kit/define";
+import { dispatch, dispatchLine, splitCommandLine } from "../../command-kit/dispatch";
+import { loadCommands } from "../../command-kit/registry";
 import type { Services } from "../../core/context";
 import { firstTimeSeen } from "../../core/dedupe";
-import { resolveActor, type Speaker } from "../../core/identity";
-import { hasRole, refusal } from "../../core/permissions";
+import { resolveActor, type Speaker } from "../../core/people/identity";
+import { hasRole, refusal } from "../../core/people/permissions";
 import { errorReply, type Reply } from "../../core/reply";
 import { type Suggestion, suggestCommunities, suggestRequests, suggestTickets } from "../../core/search";
 import { commandLineOf, type DiscordMessage, NO_MENTIONS, parseModalId, renderMessage, renderModal } from "./render";

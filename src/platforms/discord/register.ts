@@ -7,8 +7,8 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
   Routes,
 } from "discord.js";
-import type { CommandDef, OptionSpec } from "../../commands/define";
-import { commandList } from "../../commands/registry";
+import type { CommandDef, OptionSpec } from "../../command-kit/define";
+import { commandList } from "../../command-kit/registry";
 import { truncate } from "../../core/text";
 
 /** Discord's rules for command and option names: lowercase letters, digits, - and _, 1–32 long. */

@@ -1,5 +1,5 @@
 import type { BaseInteraction, Channel, GuildMember, Message, User } from "discord.js";
-import type { Speaker } from "../../core/identity";
+import type { Speaker } from "../../core/people/identity";
 import type { Place } from "../../core/reply";
 
 type MemberLike = GuildMember | { nick?: string | null } | null | undefined;

@@ -1,6 +1,6 @@
 import { createInterface } from "node:readline";
 import type { Services } from "../../core/context";
-import { dispatchLine } from "../../commands/dispatch";
+import { dispatchLine } from "../../command-kit/dispatch";
 import { renderText } from "./render";
 import { shellSpeaker } from "./speaker";
 

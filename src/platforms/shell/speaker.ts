@@ -1,4 +1,4 @@
-import type { Speaker } from "../../core/identity";
+import type { Speaker } from "../../core/people/identity";
 import type { Place } from "../../core/reply";
 
 /** The terminal user: a shell account named by --as (or $USER), in the chosen community. */

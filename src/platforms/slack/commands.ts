@@ -1,7 +1,7 @@
 import type { App as BoltApp, SlashCommand, webApi } from "@slack/bolt";
-import { dispatch } from "../../commands/dispatch";
-import { usageOf } from "../../commands/define";
-import { loadCommands } from "../../commands/registry";
+import { dispatch } from "../../command-kit/dispatch";
+import { usageOf } from "../../command-kit/define";
+import { loadCommands } from "../../command-kit/registry";
 import { errorReply, type ModalSpec } from "../../core/reply";
 import { answer, responseBody } from "./answer";
 import { deadline, within } from "./budget";

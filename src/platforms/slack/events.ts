@@ -1,6 +1,6 @@
 import type { App as BoltApp, types } from "@slack/bolt";
 import { publishThreadMessage } from "../../app";
-import { dispatchLine } from "../../commands/dispatch";
+import { dispatchLine } from "../../command-kit/dispatch";
 import { firstTimeSeen } from "../../core/dedupe";
 import { answer } from "./answer";
 import { deadline, within } from "./budget";

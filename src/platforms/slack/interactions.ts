@@ -1,6 +1,6 @@
 import type { App as BoltApp, BlockAction, ButtonAction, MessageShortcut, ViewSubmitAction } from "@slack/bolt";
-import { dispatch, dispatchLine } from "../../commands/dispatch";
-import { loadCommands } from "../../commands/registry";
+import { dispatch, dispatchLine } from "../../command-kit/dispatch";
+import { loadCommands } from "../../command-kit/registry";
 import type { ModalSpec, Reply } from "../../core/reply";
 import { answer } from "./answer";
 import { deadline, within } from "./budget";

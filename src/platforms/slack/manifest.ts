@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
-import { usageOf } from "../../commands/define";
-import { commandList } from "../../commands/registry";
+import { usageOf } from "../../command-kit/define";
+import { commandList } from "../../command-kit/registry";
 import { REQUEST_SHORTCUT, SLACK_EVENTS_PATH } from "./ids";
 
 /** Bot scopes, each for something the bot does. */

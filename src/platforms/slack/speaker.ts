@@ -1,4 +1,4 @@
-import type { Speaker } from "../../core/identity";
+import type { Speaker } from "../../core/people/identity";
 import type { Place } from "../../core/reply";
 
 /** Who is speaking and where, as Slack says it. The team picks the community (or the channel, in a shared workspace). */

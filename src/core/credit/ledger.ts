@@ -1,5 +1,5 @@
-import type { Db } from "../db/client";
-import type { Prisma } from "../generated/prisma/client";
+import type { Db } from "../../db/client";
+import type { Prisma } from "../../generated/prisma/client";
 
 type Tx = Db | Prisma.TransactionClient;
 

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
-import type { Db } from "../db/client";
-import type { Prisma, RequestStatus } from "../generated/prisma/client";
-import { TIER_LABEL } from "./communities";
-import { enqueue } from "./outbox";
-import type { Place, Reply } from "./reply";
+import type { Db } from "../../db/client";
+import type { Prisma, RequestStatus } from "../../generated/prisma/client";
+import { TIER_LABEL } from "../people/communities";
+import { enqueue } from "../outbox";
+import type { Place, Reply } from "../reply";
 import { STATUS_LABEL } from "./requests";
-import { truncate } from "./text";
+import { truncate } from "../text";
 
 type Tx = Db | Prisma.TransactionClient;
 

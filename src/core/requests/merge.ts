@@ -1,5 +1,5 @@
-import type { Services } from "./context";
-import { UserError } from "./errors";
+import type { Services } from "../context";
+import { UserError } from "../errors";
 import { notifyFollowers } from "./notify";
 import { getRequest } from "./requests";
 

@@ -1,6 +1,6 @@
-import { Prisma } from "../generated/prisma/client";
-import type { Actor, Services } from "./context";
-import { UserError } from "./errors";
+import { Prisma } from "../../generated/prisma/client";
+import type { Actor, Services } from "../context";
+import { UserError } from "../errors";
 import { followMerges, STATUS_LABEL } from "./requests";
 
 /**

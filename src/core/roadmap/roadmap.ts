@@ -1,8 +1,8 @@
-import { Prisma, type Community, type RequestStatus, type Tier } from "../generated/prisma/client";
-import { TIER_LABEL } from "./communities";
-import type { Services } from "./context";
-import { UserError } from "./errors";
-import { LISTABLE_STATUSES, rankRequests, type ListableStatus, type RankedRequest } from "./requests";
+import { Prisma, type Community, type RequestStatus, type Tier } from "../../generated/prisma/client";
+import { TIER_LABEL } from "../people/communities";
+import type { Services } from "../context";
+import { UserError } from "../errors";
+import { LISTABLE_STATUSES, rankRequests, type ListableStatus, type RankedRequest } from "../requests/requests";
 
 /**
  * The public roadmap's data: what the web page, the JSON API and the Atom feed show. Private

@@ -1,9 +1,9 @@
-import type { Prisma, RequestStatus } from "../generated/prisma/client";
-import type { Services } from "./context";
-import { UserError } from "./errors";
+import type { Prisma, RequestStatus } from "../../generated/prisma/client";
+import type { Services } from "../context";
+import { UserError } from "../errors";
 import { notifyFollowers } from "./notify";
 import { STATUS_LABEL } from "./requests";
-import { truncate } from "./text";
+import { truncate } from "../text";
 
 export interface StatusChangeInput {
   requestId: number;

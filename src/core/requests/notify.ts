@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import type { Db } from "../db/client";
-import type { Prisma } from "../generated/prisma/client";
-import { enqueue } from "./outbox";
-import type { Place, Reply } from "./reply";
+import type { Db } from "../../db/client";
+import type { Prisma } from "../../generated/prisma/client";
+import { enqueue } from "../outbox";
+import type { Place, Reply } from "../reply";
 
 type Tx = Db | Prisma.TransactionClient;
 

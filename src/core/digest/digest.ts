@@ -1,13 +1,13 @@
-import type { Community, Prisma, RequestStatus, Tier } from "../generated/prisma/client";
-import { rankedLine } from "./cards";
-import { TIER_LABEL } from "./communities";
-import type { Services } from "./context";
-import { UserError } from "./errors";
-import { enqueue } from "./outbox";
-import type { Place, Reply, Section } from "./reply";
-import { rankRequests, STATUS_LABEL } from "./requests";
-import { plural, truncate } from "./text";
-import { formatWeekRange, lastCompleteWeek, type Week } from "./weeks";
+import type { Community, Prisma, RequestStatus, Tier } from "../../generated/prisma/client";
+import { rankedLine } from "../requests/cards";
+import { TIER_LABEL } from "../people/communities";
+import type { Services } from "../context";
+import { UserError } from "../errors";
+import { enqueue } from "../outbox";
+import type { Place, Reply, Section } from "../reply";
+import { rankRequests, STATUS_LABEL } from "../requests/requests";
+import { plural, truncate } from "../text";
+import { formatWeekRange, lastCompleteWeek, type Week } from "../weeks";
 
 /** Monday 09:00 in the community's time zone, unless its `digest` setting says otherwise. */
 export const DEFAULT_DIGEST_CRON = "0 9 * * 1";

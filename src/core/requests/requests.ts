@@ -1,7 +1,7 @@
-import { Prisma, type RequestStatus } from "../generated/prisma/client";
-import type { Actor, Services } from "./context";
-import { UserError } from "./errors";
-import type { Place } from "./reply";
+import { Prisma, type RequestStatus } from "../../generated/prisma/client";
+import type { Actor, Services } from "../context";
+import { UserError } from "../errors";
+import type { Place } from "../reply";
 
 export const TITLE_MIN = 3;
 export const TITLE_MAX = 120;

@@ -2,16 +2,16 @@
 // belongs to and what its state means for the request's status (credit rules: github-credit.ts).
 // Callers (src/github: webhooks and backfill) hand over plain data; no Octokit types here.
 
-import type { FlywheelConfig } from "../config/file";
-import type { Prisma, RequestStatus } from "../generated/prisma/client";
-import { announceStatusChange, announceToChannels, listNames, requestAudience } from "./announce";
-import type { Services } from "./context";
-import { type BuiltBy, builtByLedger, builtLine, creditClosedIssue, creditMergedPull, type MergedPull, shippedCredits } from "./github-credit";
-import { allItemRefs, type GhItem, itemKey, normalizeRepo, requestMentions, type ItemRef, type PullExtras } from "./github-refs";
-import { notifyFollowers } from "./notify";
-import { changeStatus } from "./status";
-import { STATUS_LABEL } from "./requests";
-import { truncate } from "./text";
+import type { FlywheelConfig } from "../../config/file";
+import type { Prisma, RequestStatus } from "../../generated/prisma/client";
+import { announceStatusChange, announceToChannels, listNames, requestAudience } from "../requests/announce";
+import type { Services } from "../context";
+import { type BuiltBy, builtByLedger, builtLine, creditClosedIssue, creditMergedPull, type MergedPull, shippedCredits } from "./credit";
+import { allItemRefs, type GhItem, itemKey, normalizeRepo, requestMentions, type ItemRef, type PullExtras } from "./refs";
+import { notifyFollowers } from "../requests/notify";
+import { changeStatus } from "../requests/lifecycle";
+import { STATUS_LABEL } from "../requests/requests";
+import { truncate } from "../text";
 
 type Tx = Prisma.TransactionClient;
 

@@ -1,9 +1,9 @@
 // Reading the credit ledger: who did what (all-contributors' kinds), per person or community.
-import type { Prisma } from "../generated/prisma/client";
-import { publicCommunityName } from "./announce";
-import type { Actor, Services } from "./context";
-import { UserError } from "./errors";
-import { truncate } from "./text";
+import type { Prisma } from "../../generated/prisma/client";
+import { publicCommunityName } from "../requests/announce";
+import type { Actor, Services } from "../context";
+import { UserError } from "../errors";
+import { truncate } from "../text";
 
 export type CreditTarget =
   | { kind: "person"; personId: number; name: string; logins: string[] }

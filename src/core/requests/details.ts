@@ -1,4 +1,4 @@
-import type { Services } from "./context";
+import type { Services } from "../context";
 import { getRequest } from "./requests";
 
 export interface CommunityBreadth {

@@ -1,4 +1,4 @@
-import type { RoleName } from "./context";
+import type { RoleName } from "../context";
 
 const RANK: Record<RoleName, number> = { member: 0, steward: 1, staff: 2 };
 

@@ -1,6 +1,6 @@
 import { type RankedRequest, STATUS_LABEL } from "./requests";
-import type { Button, Section } from "./reply";
-import { plural, truncate } from "./text";
+import type { Button, Section } from "../reply";
+import { plural, truncate } from "../text";
 
 /** The buttons every request card carries. */
 export const requestButtons = (id: number): Button[] => [

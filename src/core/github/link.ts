@@ -1,11 +1,11 @@
 // Staff actions that tie a request to GitHub: link an existing issue or PR, or open an issue.
-import { listNames, requestAudience } from "./announce";
-import type { Actor, Services } from "./context";
-import { UserError } from "./errors";
-import { type GhItem, isRepoName, itemKey, normalizeRepo, parseItemRef } from "./github-refs";
-import { afterLink, linkItem, repoFollowed } from "./github-sync";
-import { followMerges, STATUS_LABEL } from "./requests";
-import { plural, truncate } from "./text";
+import { listNames, requestAudience } from "../requests/announce";
+import type { Actor, Services } from "../context";
+import { UserError } from "../errors";
+import { type GhItem, isRepoName, itemKey, normalizeRepo, parseItemRef } from "./refs";
+import { afterLink, linkItem, repoFollowed } from "./sync";
+import { followMerges, STATUS_LABEL } from "../requests/requests";
+import { plural, truncate } from "../text";
 
 const notFollowed = (repo: string) =>
   new UserError(`${repo} is not one of the repositories Flywheel follows (github.repos in flywheel.yml), so its events would be ignored.`);

@@ -1,6 +1,6 @@
-import type { FlywheelConfig } from "../config/file";
-import type { Db } from "../db/client";
-import type { Platform, Prisma } from "../generated/prisma/client";
+import type { FlywheelConfig } from "../../config/file";
+import type { Db } from "../../db/client";
+import type { Platform, Prisma } from "../../generated/prisma/client";
 
 type Tx = Db | Prisma.TransactionClient;
 

@@ -1,12 +1,12 @@
 // Who earns credit for GitHub work (all-contributors' kinds): merged pull requests (code,
 // review), bug reports closed as completed (bug), shipped requests (ideas, financial).
-import type { Prisma } from "../generated/prisma/client";
-import { listNames } from "./announce";
-import type { Services } from "./context";
-import { addCredits, type Credit } from "./credit";
-import { closingRefs, type CoAuthor, coAuthors, type GhItem, type GhUser, isBotLogin, itemKey, normalizeRepo, type PullExtras } from "./github-refs";
-import { personForGithubLogin } from "./github-identity";
-import { truncate } from "./text";
+import type { Prisma } from "../../generated/prisma/client";
+import { listNames } from "../requests/announce";
+import type { Services } from "../context";
+import { addCredits, type Credit } from "../credit/ledger";
+import { closingRefs, type CoAuthor, coAuthors, type GhItem, type GhUser, isBotLogin, itemKey, normalizeRepo, type PullExtras } from "./refs";
+import { personForGithubLogin } from "./identity";
+import { truncate } from "../text";
 
 type Tx = Prisma.TransactionClient;
 

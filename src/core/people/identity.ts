@@ -1,6 +1,6 @@
-import type { CommunityConfig, FlywheelConfig } from "../config/file";
-import { Prisma } from "../generated/prisma/client";
-import type { Actor, PlatformName, RoleName, Services } from "./context";
+import type { CommunityConfig, FlywheelConfig } from "../../config/file";
+import { Prisma } from "../../generated/prisma/client";
+import type { Actor, PlatformName, RoleName, Services } from "../context";
 
 /** What an adapter knows about who is speaking and where. */
 export interface Speaker {

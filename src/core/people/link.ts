@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
-import type { Prisma } from "../generated/prisma/client";
-import type { Actor, Services } from "./context";
-import { UserError } from "./errors";
+import type { Prisma } from "../../generated/prisma/client";
+import type { Actor, Services } from "../context";
+import { UserError } from "../errors";
 
 export const LINK_CODE_TTL_MS = 15 * 60 * 1000;
 // No 0/O/1/I: codes are read from one screen and typed on another.

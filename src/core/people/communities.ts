@@ -1,6 +1,6 @@
-import type { FlywheelConfig } from "../config/file";
-import type { Db } from "../db/client";
-import type { Platform } from "../generated/prisma/client";
+import type { FlywheelConfig } from "../../config/file";
+import type { Db } from "../../db/client";
+import type { Platform } from "../../generated/prisma/client";
 
 export interface SyncSummary {
   added: string[];

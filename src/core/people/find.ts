@@ -1,5 +1,5 @@
-import type { Services } from "./context";
-import { UserError } from "./errors";
+import type { Services } from "../context";
+import { UserError } from "../errors";
 
 /**
  * Finds a person from what someone typed: a Slack mention <@U123|name>, a Discord mention
