@@ -1,6 +1,7 @@
 import { userInfo } from "node:os";
 import { ConfigError, loadEnv, type Env } from "./config/env";
 import { startApp } from "./app";
+import { databaseTarget } from "./db/target";
 import { releaseLock, writeLock } from "./cli/local";
 import { createLogger } from "./log";
 import { shellDeliverer } from "./platforms/shell/deliverer";
@@ -13,11 +14,13 @@ export async function startBot(env: Env, opts: { shell?: boolean } = {}): Promis
   const chat = Boolean(env.SLACK_BOT_TOKEN || env.DISCORD_TOKEN);
   const wantShell = opts.shell ?? (!chat && process.stdin.isTTY === true);
   const embedded = !env.DATABASE_URL;
+  const database = databaseTarget(env);
   let lock: ReturnType<typeof writeLock> | undefined;
-  if (embedded) {
-    try {
-      lock = writeLock(env.DATA_DIR);
-    } catch (e) {
+  try {
+    lock = writeLock(env.DATA_DIR, { database });
+  } catch (e) {
+    // Replicas of one PostgreSQL bot may share a folder; an embedded database has one owner.
+    if (embedded) {
       process.stderr.write(`flywheel: ${(e as Error).message}; use \`flywheel exec\` to talk to it, or stop it first.\n`);
       return 1;
     }
@@ -37,9 +40,9 @@ export async function startBot(env: Env, opts: { shell?: boolean } = {}): Promis
   if (lock) {
     const held = lock;
     releaseLock(env.DATA_DIR, held);
-    lock = writeLock(env.DATA_DIR, app.port);
-    mountAdmin(app, lock.token);
+    lock = writeLock(env.DATA_DIR, { port: app.port, database });
   }
+  mountAdmin(app, { token: lock?.token, database });
   log.info({ port: app.port, database: app.database.kind, platforms: [...app.platforms.keys()] }, "Flywheel is running");
   process.stdout.write(`Flywheel is running on http://127.0.0.1:${app.port} (health: /healthz, database: ${app.database.kind}).${wantShell ? "" : " Ctrl-C stops it."}\n`);
 

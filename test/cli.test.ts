@@ -92,10 +92,12 @@ test("a bad environment value stops start-up with one line naming it", () => {
   const r = run(["exec", "--as", "x", "/help"], { PORT: "eighty" });
   expect(r.status).toBe(2);
   expect(r.stderr.trim()).toBe("flywheel: PORT: expected a port number");
-  const y = run(["exec", "--as", "x", "/help"], { FLYWHEEL_CONFIG: join(dir, "bad.yml") });
+  // A config file named on purpose but missing (a forgotten mount) is refused, not replaced by the built-in default.
+  const missing = run(["exec", "--as", "x", "/help"], { FLYWHEEL_CONFIG: join(dir, "bad.yml") });
+  expect(missing.status).toBe(2);
+  expect(missing.stderr.trim()).toBe(`flywheel: FLYWHEEL_CONFIG: no file at ${join(dir, "bad.yml")} (mount or copy your flywheel.yml there, or unset FLYWHEEL_CONFIG for the built-in \`local\` community)`);
   writeFileSync(join(dir, "bad.yml"), "communities:\n  - { slug: a, name: A, tier: platinum }\n");
   const bad = run(["exec", "--as", "x", "/help"], { FLYWHEEL_CONFIG: join(dir, "bad.yml") });
-  expect(y.status).toBe(0); // a missing file means the built-in default
   expect(bad.status).toBe(2);
   expect(bad.stderr).toMatch(/bad\.yml: communities\[0\]\.tier: /);
 });

@@ -12,9 +12,11 @@ export function registerExec(program: Command, io: CliIO, setCode: (n: number) =
     .description('run one slash command and print the reply, e.g. flywheel exec --as ana --community alpha "/upvote 12"')
     .requiredOption("--as <name>", "who types it (a terminal user name)")
     .option("--community <slug>", "the community they speak for")
+    .option("--verbose", "also name the database the command used (on stderr)")
     .argument("<line...>", "the command line, e.g. /request Faster image builds")
-    .action(async (line: string[], o: { as: string; community?: string }) => {
+    .action(async (line: string[], o: { as: string; community?: string; verbose?: boolean }) => {
       const services = await io.services();
+      if (o.verbose) io.err(`flywheel: database: ${io.database}`);
       const { speaker, place } = shellSpeaker(o.as, o.community);
       const reply = await dispatchLine(services, line.join(" "), speaker, place);
       if (reply.error) {

@@ -5,6 +5,7 @@ import { systemClock } from "../core/clock";
 import { syncCommunities } from "../core/people/communities";
 import type { Services } from "../core/context";
 import { openDatabase, type Database } from "../db/client";
+import { databaseTarget } from "../db/target";
 import { createLogger } from "../log";
 import { registerDigest } from "./digest";
 import { registerDiscord } from "./discord";
@@ -12,7 +13,7 @@ import { registerExec } from "./exec";
 import { registerExport } from "./export";
 import { registerGithub } from "./github";
 import type { CliIO } from "./io";
-import { readLock } from "./local";
+import { findRunningBot, otherDatabase } from "./running-bot";
 import { registerSlack } from "./slack";
 
 /** Subcommands that touch the database: forwarded to a running bot that holds the embedded one. */
@@ -45,12 +46,21 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     throw e;
   }
 
-  if (!ctx.services && DB_COMMANDS.has(argv[0] ?? "") && !env.DATABASE_URL) {
-    const lock = readLock(env.DATA_DIR);
-    if (lock?.port) return forward(lock.port, lock.token, argv, ctx);
-    if (lock) {
-      ctx.err(`flywheel: a Flywheel process (pid ${lock.pid}) is using ${env.DATA_DIR} and takes no commands; stop it first.`);
-      return 1;
+  // One database, always: a command never writes to another database than the running bot's.
+  const database = databaseTarget(env);
+  if (!ctx.services && DB_COMMANDS.has(argv[0] ?? "")) {
+    const bot = await findRunningBot(env);
+    if (bot) {
+      const refusal = otherDatabase(bot, database);
+      if (refusal) {
+        ctx.err(refusal);
+        return 1;
+      }
+      if (bot.port && bot.token) return forward(bot.port, bot.token, argv, ctx);
+      if (!env.DATABASE_URL) {
+        ctx.err(`flywheel: a Flywheel process (pid ${bot.pid}) is using ${env.DATA_DIR} and takes no commands; stop it first.`);
+        return 1;
+      }
     }
   }
 
@@ -59,6 +69,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     out: ctx.out,
     err: ctx.err,
     progress: ctx.progress ?? (ctx.services ? undefined : process.stderr),
+    database: ctx.services ? `${database.label} (through the running bot, pid ${process.pid})` : database.label,
     async services() {
       if (ctx.services) return ctx.services;
       const { config } = loadConfigFile(env.FLYWHEEL_CONFIG);

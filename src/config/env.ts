@@ -5,6 +5,9 @@ const url = (what: string) => z.string().url({ message: `expected ${what}, e.g. 
 const optional = <T extends z.ZodTypeAny>(s: T) =>
   z.preprocess((v) => (v === "" ? undefined : v), s.optional());
 
+/** Where the config file is looked for when FLYWHEEL_CONFIG is unset; only there may it be missing. */
+export const DEFAULT_CONFIG_PATH = "./flywheel.yml";
+
 /** Every environment variable Flywheel reads. .env.example documents each one. */
 export const envSchema = z.object({
   DATABASE_URL: optional(
@@ -18,7 +21,7 @@ export const envSchema = z.object({
     .max(65535, { message: "expected a port number from 0 to 65535" })
     .default(3000),
   HOST: z.string().min(1).default("0.0.0.0"),
-  FLYWHEEL_CONFIG: z.string().min(1).default("./flywheel.yml"),
+  FLYWHEEL_CONFIG: z.string().min(1).default(DEFAULT_CONFIG_PATH),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   PUBLIC_URL: optional(url("the bot's public base URL")),
   SLACK_BOT_TOKEN: optional(z.string().regex(/^xox[bp]-/, { message: "expected a Slack bot token starting with xoxb-" })),

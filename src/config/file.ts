@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import nodeCron from "node-cron";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { ConfigError } from "./env";
+import { ConfigError, DEFAULT_CONFIG_PATH } from "./env";
 
 const id = z.union([z.string().min(1), z.number().transform(String)]);
 const slackSpace = z.object({ team: id, channel: id }).strict();
@@ -130,6 +130,11 @@ export function parseConfig(yamlText: string, source = "flywheel.yml"): Flywheel
 }
 
 export function loadConfigFile(path: string): { config: FlywheelConfig; fromFile: boolean } {
-  if (!existsSync(path)) return { config: parseConfig(DEFAULT_CONFIG_YAML, "(built-in default)"), fromFile: false };
+  if (!existsSync(path)) {
+    // A file named on purpose (FLYWHEEL_CONFIG, e.g. a container's mount) that is not there is a
+    // mistake: running with the built-in `local` community instead would hide it.
+    if (path !== DEFAULT_CONFIG_PATH) throw new ConfigError(`FLYWHEEL_CONFIG: no file at ${path} (mount or copy your flywheel.yml there, or unset FLYWHEEL_CONFIG for the built-in \`local\` community)`);
+    return { config: parseConfig(DEFAULT_CONFIG_YAML, "(built-in default)"), fromFile: false };
+  }
   return { config: parseConfig(readFileSync(path, "utf8"), path), fromFile: true };
 }

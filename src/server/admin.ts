@@ -1,16 +1,32 @@
+import type { IncomingMessage } from "node:http";
 import type { App } from "../app";
+import type { DatabaseTarget } from "../db/target";
 import { sameToken } from "../cli/local";
 import { readBody, sendJson } from "./http";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
+const fromLoopback = (req: IncomingMessage) => LOOPBACK.has(req.socket.remoteAddress ?? "");
+
 /**
+ * GET /admin/database: which database this bot writes to (named without its password), so a CLI
+ * that finds the bot on its port can refuse to write to another one. Loopback only.
+ *
  * POST /admin/cli: the CLI's commands, run inside this process so they share its embedded
  * database. Loopback only, and only with the secret from the lock file in DATA_DIR.
  */
-export function mountAdmin(app: App, token: string): void {
+export function mountAdmin(app: App, opts: { token?: string; database: DatabaseTarget }): void {
+  app.http.route("GET", "/admin/database", async (req, res) => {
+    if (!fromLoopback(req)) {
+      sendJson(res, 403, { error: "forbidden" });
+      return;
+    }
+    sendJson(res, 200, { flywheel: true, pid: process.pid, database: opts.database });
+  });
+  const token = opts.token;
+  if (!token) return;
   app.http.route("POST", "/admin/cli", async (req, res) => {
-    if (!LOOPBACK.has(req.socket.remoteAddress ?? "") || !sameToken(String(req.headers["x-flywheel-admin"] ?? ""), token)) {
+    if (!fromLoopback(req) || !sameToken(String(req.headers["x-flywheel-admin"] ?? ""), token)) {
       sendJson(res, 403, { error: "forbidden" });
       return;
     }
