@@ -1,7 +1,8 @@
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { watch } from "./helpers/program";
 
 // Drives the BUILT program (npm test builds it first), as a newcomer would.
 const BIN = join(__dirname, "..", "bin", "flywheel.js");
@@ -28,35 +29,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const run = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
   spawnSync(process.execPath, [BIN, ...args], { cwd: dir, env: { ...env, ...extra }, encoding: "utf8", timeout: 60_000 });
-
-/** Collects a child's stdout and waits for text to appear in it. */
-function watch(child: ChildProcessWithoutNullStreams) {
-  let out = "";
-  const waiters: { re: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
-  child.stdout.on("data", (b: Buffer) => {
-    out += b.toString();
-    for (const w of [...waiters]) {
-      const m = out.match(w.re);
-      if (m) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(m);
-      }
-    }
-  });
-  return {
-    get text() {
-      return out;
-    },
-    waitFor(re: RegExp, ms = 30_000): Promise<RegExpMatchArray> {
-      const m = out.match(re);
-      if (m) return Promise.resolve(m);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${re}; output so far:\n${out}`)), ms);
-        waiters.push({ re, resolve: (x) => (clearTimeout(timer), resolve(x)) });
-      });
-    },
-  };
-}
 
 test("flywheel exec files a request as one person and upvotes it as another", () => {
   const filed = run(["exec", "--as", "ana", "--community", "alpha", "/request Faster image builds | CI takes 20 minutes"]);

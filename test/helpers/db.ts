@@ -16,6 +16,20 @@ export async function freshDatabase(target: string): Promise<{ database: Databas
     const database = await openDatabase({ url: "memory:" }, { migrate: true });
     return { database, url: "memory:", drop: () => database.close() };
   }
+  const empty = await emptyPostgresDatabase();
+  const database = await openDatabase({ url: empty.url }, { migrate: true });
+  return {
+    database,
+    url: empty.url,
+    async drop() {
+      await database.close();
+      await empty.drop();
+    },
+  };
+}
+
+/** A new, empty database on the TEST_DATABASE_URL server (for programs that migrate it themselves). */
+export async function emptyPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const admin = process.env.TEST_DATABASE_URL!;
   const name = `flywheel_test_${randomBytes(6).toString("hex")}`;
   const c = new Client({ connectionString: admin });
@@ -24,13 +38,9 @@ export async function freshDatabase(target: string): Promise<{ database: Databas
   await c.end();
   const u = new URL(admin);
   u.pathname = `/${name}`;
-  const url = u.toString();
-  const database = await openDatabase({ url }, { migrate: true });
   return {
-    database,
-    url,
+    url: u.toString(),
     async drop() {
-      await database.close();
       const d = new Client({ connectionString: admin });
       await d.connect();
       await d.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
