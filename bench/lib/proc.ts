@@ -83,7 +83,7 @@ function status(port: number, path: string): Promise<number | undefined> {
 }
 
 /** SIGTERM (the bot shuts down cleanly on it), SIGKILL if it lingers. Only ever our own child. */
-async function stop(child: ChildProcess): Promise<void> {
+export async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   child.kill("SIGTERM");

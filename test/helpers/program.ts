@@ -47,12 +47,5 @@ export function watch(child: ChildProcessWithoutNullStreams) {
   };
 }
 
-/** Stops a spawned bot the way a terminal or a container does (SIGTERM) and waits for it to exit. */
-export async function stopChild(child: ChildProcessWithoutNullStreams): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
-  await exited;
-  clearTimeout(timer);
-}
+/** Stops a spawned bot the way a terminal or a container does (SIGTERM), SIGKILL if it lingers. */
+export { stop as stopChild } from "../../bench/lib/proc";
