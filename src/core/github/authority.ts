@@ -10,7 +10,8 @@ type Tx = Prisma.TransactionClient;
  * The author_association values of people with a standing in the repository: its owner, members
  * of the owning organization, and collaborators invited to it. CONTRIBUTOR, FIRST_TIMER,
  * FIRST_TIME_CONTRIBUTOR, MANNEQUIN and NONE are everyone else.
- * Source: https://docs.github.com/en/graphql/reference/enums#commentauthorassociation
+ * Source: the `author-association` schema of GitHub's REST OpenAPI description (github/rest-api-description),
+ * the same enum as https://docs.github.com/en/graphql/reference/enums#commentauthorassociation
  */
 const MAINTAINER_ASSOCIATIONS = new Set(["OWNER", "MEMBER", "COLLABORATOR"]);
 
