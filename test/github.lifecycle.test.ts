@@ -1,33 +1,19 @@
 // Who may move the roadmap from GitHub (#16), one effect per event whatever the delivery (#16.2),
 // and one lifecycle for every source of a status change (#14.1): real signed payloads from
 // @octokit/webhooks-examples through POST /github/webhooks, commands through the registry.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { startApp, type App } from "../src/app";
-import { loadEnv } from "../src/config/env";
-import { parseConfig } from "../src/config/file";
-import { ManualClock } from "../src/core/clock";
+import type { App } from "../src/app";
 import { resolveActor } from "../src/core/people/identity";
 import type { Reply } from "../src/core/reply";
 import { as } from "./helpers/actors";
-import { DB_TARGETS, freshDatabase, TEST_CONFIG_YAML } from "./helpers/db";
-import { deliver, issueEvent, issueUrl, KEY, pullMerged, pullOpened, pullUrl, REPO } from "./helpers/github";
-import { GithubStandin } from "./standins/github";
+import { DB_TARGETS } from "./helpers/db";
+import { deliver, issueEvent, issueUrl, KEY, pullMerged, pullOpened, pullUrl, REPO, type GithubApp, startGithubApp } from "./helpers/github";
+import type { GithubStandin } from "./standins/github";
 
 const SECRET = "webhook-secret-for-tests";
-const YAML = `${TEST_CONFIG_YAML}
-roadmap:
-  slack: { team: T0STAFF, channel: C0ROADMAP }
-github:
-  repos: [${REPO}]
-  defaultRepo: ${REPO}
-`;
 
 describe.each(DB_TARGETS)("GitHub authority and the request lifecycle on %s", (target) => {
   let app: App;
   let standin: GithubStandin;
-  let drop: () => Promise<void> = async () => {};
   let port: number;
   const post = (event: string, payload: unknown, opts?: Parameters<typeof deliver>[4]) => deliver(port, SECRET, event, payload, opts);
   const db = () => app.services.db;
@@ -51,33 +37,15 @@ describe.each(DB_TARGETS)("GitHub authority and the request lifecycle on %s", (t
     return id;
   }
 
+  let gh: GithubApp | undefined;
   beforeAll(async () => {
-    standin = new GithubStandin();
-    await standin.start();
-    standin.repo(REPO);
-    let databaseUrl = "memory:";
-    if (target === "postgresql") {
-      const fresh = await freshDatabase(target);
-      databaseUrl = fresh.url;
-      drop = fresh.drop;
-    }
-    const env = loadEnv({
-      PORT: "0",
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "silent",
-      DATA_DIR: mkdtempSync(join(tmpdir(), "flywheel-gh-life-")),
-      GITHUB_WEBHOOK_SECRET: SECRET,
-      GITHUB_TOKEN: `ghp_${"L".repeat(36)}`,
-      GITHUB_API_URL: standin.url,
-    });
-    app = await startApp({ env, config: parseConfig(YAML), databaseUrl, clock: new ManualClock(), worker: { autostart: false } });
+    gh = await startGithubApp(target, { secret: SECRET, token: `ghp_${"L".repeat(36)}` });
+    ({ app, standin } = gh);
     port = app.port;
   });
 
   afterAll(async () => {
-    await app?.stop();
-    await drop();
-    await standin?.close();
+    await gh?.close();
   });
 
   test("a stranger's issue moves nothing, closed either way: staff see a suggestion with a Confirm button", async () => {

@@ -1,6 +1,3 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type {
   IssueCommentCreatedEvent,
   ProjectsV2ItemEditedEvent,
@@ -8,32 +5,22 @@ import type {
   PullRequestReviewSubmittedEvent,
   ReleasePublishedEvent,
 } from "@octokit/webhooks-types";
-import { startApp, type App } from "../src/app";
+import type { App } from "../src/app";
 import { dispatch } from "../src/command-kit/dispatch";
-import { loadEnv } from "../src/config/env";
-import { parseConfig } from "../src/config/file";
 import { ManualClock } from "../src/core/clock";
 import { resolveActor, type Speaker } from "../src/core/people/identity";
 import type { Place, Reply } from "../src/core/reply";
 import { as } from "./helpers/actors";
-import { DB_TARGETS, freshDatabase, TEST_CONFIG_YAML } from "./helpers/db";
-import { deliver, example, issueEvent, issueUrl, KEY, nodeIdOf, pullMerged, pullOpened, pullUrl, REPO, sign, asIssue } from "./helpers/github";
-import { GithubStandin } from "./standins/github";
+import { DB_TARGETS } from "./helpers/db";
+import { deliver, example, issueEvent, issueUrl, KEY, nodeIdOf, pullMerged, pullOpened, pullUrl, REPO, sign, asIssue, type GithubApp, startGithubApp } from "./helpers/github";
+import type { GithubStandin } from "./standins/github";
 
 const SECRET = "webhook-secret-for-tests";
 const TOKEN = `ghp_${"T".repeat(36)}`;
-const YAML = `${TEST_CONFIG_YAML}
-roadmap:
-  slack: { team: T0STAFF, channel: C0ROADMAP }
-github:
-  repos: [${REPO}]
-  defaultRepo: ${REPO}
-`;
 
 describe.each(DB_TARGETS)("GitHub webhooks and commands on %s", (target) => {
   let app: App;
   let standin: GithubStandin;
-  let drop: () => Promise<void> = async () => {};
   let port: number;
   const clock = new ManualClock();
   const post = (event: string, payload: unknown, opts?: Parameters<typeof deliver>[4]) => deliver(port, SECRET, event, payload, opts);
@@ -61,33 +48,15 @@ describe.each(DB_TARGETS)("GitHub webhooks and commands on %s", (target) => {
   let A = 0;
   let B = 0;
 
+  let gh: GithubApp | undefined;
   beforeAll(async () => {
-    standin = new GithubStandin();
-    await standin.start();
-    standin.repo(REPO);
-    let databaseUrl = "memory:";
-    if (target === "postgresql") {
-      const fresh = await freshDatabase(target);
-      databaseUrl = fresh.url;
-      drop = fresh.drop;
-    }
-    const env = loadEnv({
-      PORT: "0",
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "silent",
-      DATA_DIR: mkdtempSync(join(tmpdir(), "flywheel-gh-")),
-      GITHUB_WEBHOOK_SECRET: SECRET,
-      GITHUB_TOKEN: TOKEN,
-      GITHUB_API_URL: standin.url,
-    });
-    app = await startApp({ env, config: parseConfig(YAML), databaseUrl, clock, worker: { autostart: false } });
+    gh = await startGithubApp(target, { secret: SECRET, token: TOKEN, clock });
+    ({ app, standin } = gh);
     port = app.port;
   });
 
   afterAll(async () => {
-    await app?.stop();
-    await drop();
-    await standin?.close();
+    await gh?.close();
   });
 
   test("health shows GitHub; signatures are checked on the raw body and a refused delivery changes nothing", async () => {

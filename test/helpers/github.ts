@@ -1,4 +1,7 @@
 import { createHmac, randomUUID } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import definitions from "@octokit/webhooks-examples";
 import type {
   IssuesClosedEvent,
@@ -11,6 +14,12 @@ import type {
   WebhookEventMap,
   WebhookEventName,
 } from "@octokit/webhooks-types";
+import { startApp, type App } from "../../src/app";
+import { loadEnv } from "../../src/config/env";
+import { parseConfig } from "../../src/config/file";
+import { ManualClock } from "../../src/core/clock";
+import { type DB_TARGETS, freshDatabase, TEST_CONFIG_YAML } from "./db";
+import { GithubStandin } from "../standins/github";
 
 /** A recorded example payload from @octokit/webhooks-examples (a fresh copy to edit). */
 export function example<N extends WebhookEventName>(name: N, action: string, pick: (p: WebhookEventMap[N]) => boolean = () => true): WebhookEventMap[N] {
@@ -144,4 +153,52 @@ export function pullMerged(n: number, body: string, login = "Codertocat", s: Pul
     withSender(p, s.mergedBy);
   }
   return p;
+}
+
+/** The test config, following the examples' repository, with a roadmap channel. */
+export const GITHUB_YAML = `${TEST_CONFIG_YAML}
+roadmap:
+  slack: { team: T0STAFF, channel: C0ROADMAP }
+github:
+  repos: [${REPO}]
+  defaultRepo: ${REPO}
+`;
+
+export interface GithubApp {
+  app: App;
+  standin: GithubStandin;
+  close(): Promise<void>;
+}
+
+/** The whole app on a fresh database, its webhooks signed with secret, its Octokit on a GitHub stand-in. */
+export async function startGithubApp(target: (typeof DB_TARGETS)[number], o: { secret: string; token: string; clock?: ManualClock }): Promise<GithubApp> {
+  const standin = new GithubStandin();
+  await standin.start();
+  standin.repo(REPO);
+  let databaseUrl = "memory:";
+  let drop = async () => {};
+  if (target === "postgresql") {
+    const fresh = await freshDatabase(target);
+    databaseUrl = fresh.url;
+    drop = fresh.drop;
+  }
+  const env = loadEnv({
+    PORT: "0",
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "silent",
+    DATA_DIR: mkdtempSync(join(tmpdir(), "flywheel-gh-")),
+    GITHUB_WEBHOOK_SECRET: o.secret,
+    GITHUB_TOKEN: o.token,
+    GITHUB_API_URL: standin.url,
+  });
+  const app = await startApp({ env, config: parseConfig(GITHUB_YAML), databaseUrl, clock: o.clock ?? new ManualClock(), worker: { autostart: false } });
+  return {
+    app,
+    standin,
+    async close() {
+      await app.stop();
+      await drop();
+      await standin.close();
+    },
+  };
 }
