@@ -55,8 +55,7 @@ export default defineCommand({
       sections.push({ title: "Suggested GitHub links", text: g.join("\n") });
     }
     if (d.mergedFrom.length) lines.push(`Merged here: ${d.mergedFrom.map((m) => `#${m.id}`).join(", ")}`);
-    // A message holds few buttons (Discord: five in a row): the first suggestions get one, /github confirm takes any.
-    const confirm = actor.role === "staff" ? d.suggested.slice(0, 3).map((x) => ({ label: `Confirm ${x.repo}#${x.number}`, command: `github confirm ${r.id} ${x.repo}#${x.number}` })) : [];
+    const confirm = actor.role === "staff" ? d.suggested.map((x) => ({ label: `Confirm ${x.repo}#${x.number}`, command: `github confirm ${r.id} ${x.repo}#${x.number}` })) : [];
     return { text: lines.join("\n"), title: `#${r.id} ${r.title}`, sections, buttons: [...requestButtons(r.id).slice(0, 2), ...confirm], ephemeral: true };
   },
 });
