@@ -29,7 +29,9 @@ describe.each(DB_TARGETS)("GitHub authority and the request lifecycle on %s", (t
 
   /** A request ana files, bob votes for and beta pledges to: the same audience every time. */
   async function request(title: string): Promise<number> {
-    const id = Number(/#(\d+)/.exec((await ana(`/request ${title}`)).text)![1]);
+    const filed = await ana(`/request ${title}`);
+    expect(filed.text).toContain(title);
+    const id = Number(/#(\d+)/.exec(filed.text)![1]);
     await bob(`/upvote ${id}`);
     const bobActor = await resolveActor(app.services, { platform: "shell", externalId: "bob", displayName: "bob", communitySlug: "beta" });
     const beta = await db().community.findUniqueOrThrow({ where: { slug: "beta" } });
@@ -169,10 +171,10 @@ describe.each(DB_TARGETS)("GitHub authority and the request lifecycle on %s", (t
     for (const t of titles) ids.push(await request(t));
     const [L1, L2, L3, L4] = ids;
 
-    expect((await carol(`/status ${L1} shipped`)).error).toBeFalsy();
+    expect((await carol(`/status ${L1} shipped`)).text).toContain(`#${L1} is now shipped`);
 
     standin.addIssue(REPO, { number: 40, title: "Air-gapped installer", body: "", state: "open", user: { login: "maint" }, created_at: "2026-11-01T00:00:00Z", updated_at: "2026-11-01T00:00:00Z" });
-    expect((await carol(`/github link ${L2} ${REPO}#40`)).error).toBeFalsy();
+    expect((await carol(`/github link ${L2} ${REPO}#40`)).text).toContain(`Linked #${L2}`);
     await post("issues", issueEvent.closed(40, "completed", { login: "maint", sender: "maint" }));
 
     await post("pull_request", pullMerged(41, `Flywheel #${L3}`));

@@ -4,6 +4,7 @@ import type { Actor, Services } from "../context";
 import { UserError } from "../errors";
 import { type GhItem, isRepoName, itemKey, normalizeRepo, parseItemRef } from "./refs";
 import { afterLink, applyItemState, linkItem, repoFollowed } from "./sync";
+import { STATUS_CHANGE_TX } from "../requests/lifecycle";
 import { followMerges, STATUS_LABEL } from "../requests/requests";
 import { plural, truncate } from "../text";
 
@@ -53,7 +54,7 @@ export async function linkRequest(services: Services, requestId: number, refText
     const out = await linkItem(tx, { ...item, repo: ref.repo }, r.id);
     await afterLink(services, tx, item, r.id);
     return out;
-  });
+  }, STATUS_CHANGE_TX);
   const now = await services.db.featureRequest.findUniqueOrThrow({ where: { id: r.id }, select: { status: true } });
   return { requestId: r.id, title: r.title, item, previous, status: STATUS_LABEL[now.status] };
 }
@@ -115,7 +116,7 @@ export async function confirmSuggestion(services: Services, actor: Actor, reques
     await linkItem(tx, item, r.id);
     await tx.contribution.updateMany({ where: { source: `github:pr:${key}`, requestId: null }, data: { requestId: r.id } });
     await applyItemState(services, tx, item, r.id, actor.personId);
-  });
+  }, STATUS_CHANGE_TX);
   services.log.info({ request: r.id, item: key, by: actor.personId }, "suggested GitHub link confirmed");
   const now = await services.db.featureRequest.findUniqueOrThrow({ where: { id: r.id }, select: { status: true } });
   return { requestId: r.id, title: r.title, item, previous: null, status: STATUS_LABEL[now.status] };

@@ -55,6 +55,12 @@ export async function shippedCredits(tx: Tx, requestId: number, at: Date): Promi
   return addCredits(tx, credits);
 }
 
+/**
+ * A status change writes its history, a row per follower place and channel, and credits in one
+ * transaction; on a busy embedded PGlite (one query at a time) Prisma's default 5 s can run out.
+ */
+export const STATUS_CHANGE_TX = { timeout: 60_000, maxWait: 30_000 };
+
 const knows = (b?: BuiltBy): b is BuiltBy => Boolean(b && (b.built.length || b.reviewed.length));
 
 /**
@@ -96,5 +102,5 @@ export async function changeStatus(services: Services, input: StatusChangeInput,
     services.log.info({ request: r.id, from: r.status, to: input.to, source: input.source, ref: input.sourceRef }, "request status changed");
     return { changed: true, from: r.status, to: input.to, changeId: change.id };
   };
-  return tx ? run(tx) : services.db.$transaction(run);
+  return tx ? run(tx) : services.db.$transaction(run, STATUS_CHANGE_TX);
 }
