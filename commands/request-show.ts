@@ -16,7 +16,7 @@ export default defineCommand({
   communityOptional: true,
   options: [{ name: "number", type: "integer", description: "Request number, e.g. 12", required: true, min: 1, autocomplete: "request" }],
   schema: z.object({ number: requestNumber }),
-  async run({ options, services }) {
+  async run({ options, services, actor }) {
     const d = await requestDetails(services, options.number);
     const r = d.request;
     const unit = services.config.pledgeUnit;
@@ -49,7 +49,13 @@ export default defineCommand({
       lines.push(`GitHub: ${g.join(", ")}`);
       sections.push({ title: "GitHub", text: g.join("\n") });
     }
+    if (d.suggested.length) {
+      const g = d.suggested.map((x) => `${x.repo}#${x.number}${x.suggestedBy ? ` by ${x.suggestedBy}` : ""} ${x.url}`);
+      lines.push(`Suggested GitHub links (move nothing until staff confirm): ${g.join(", ")}`);
+      sections.push({ title: "Suggested GitHub links", text: g.join("\n") });
+    }
     if (d.mergedFrom.length) lines.push(`Merged here: ${d.mergedFrom.map((m) => `#${m.id}`).join(", ")}`);
-    return { text: lines.join("\n"), title: `#${r.id} ${r.title}`, sections, buttons: requestButtons(r.id).slice(0, 2), ephemeral: true };
+    const confirm = actor.role === "staff" ? d.suggested.map((x) => ({ label: `Confirm ${x.repo}#${x.number}`, command: `github confirm ${r.id} ${x.repo}#${x.number}` })) : [];
+    return { text: lines.join("\n"), title: `#${r.id} ${r.title}`, sections, buttons: [...requestButtons(r.id).slice(0, 2), ...confirm], ephemeral: true };
   },
 });

@@ -67,11 +67,12 @@ describe.each(DB_TARGETS)("flywheel github backfill on %s", (target) => {
     }));
     standin.addPull(REPO, pull(5, "alice-dev"));
     standin.addPull(REPO, pull(6, "mallory", { merged_at: null }));
-    const issue = (n: number, login: string, reason: "completed" | "not_planned", body = "", type: "User" | "Bot" = "User") =>
-      standin.addIssue(REPO, { number: n, title: `Issue ${n}`, body, state: "closed", state_reason: reason, user: { login, type }, created_at: day(n - 9), updated_at: day(n - 9), closed_at: day(n - 9) });
+    const issue = (n: number, login: string, reason: "completed" | "not_planned", body = "", type: "User" | "Bot" = "User", author_association?: string) =>
+      standin.addIssue(REPO, { number: n, title: `Issue ${n}`, body, state: "closed", state_reason: reason, user: { login, type }, author_association, created_at: day(n - 9), updated_at: day(n - 9), closed_at: day(n - 9) });
     issue(10, "reporter1", "completed");
     issue(11, "reporter2", "not_planned");
-    issue(12, "reporter3", "completed", `Asked for in Flywheel #${R2}`);
+    // A collaborator's mention links (a stranger's would only be suggested: test/github.authority.test.ts).
+    issue(12, "reporter3", "completed", `Asked for in Flywheel #${R2}`, "User", "COLLABORATOR");
     issue(13, "renovate[bot]", "completed", "", "Bot");
   });
 

@@ -1,109 +1,26 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type {
   IssueCommentCreatedEvent,
-  IssuesClosedEvent,
-  IssuesLabeledEvent,
-  IssuesMilestonedEvent,
-  IssuesOpenedEvent,
-  IssuesReopenedEvent,
   ProjectsV2ItemEditedEvent,
   PullRequestClosedEvent,
-  PullRequestOpenedEvent,
   PullRequestReviewSubmittedEvent,
   ReleasePublishedEvent,
 } from "@octokit/webhooks-types";
-import { startApp, type App } from "../src/app";
+import type { App } from "../src/app";
 import { dispatch } from "../src/command-kit/dispatch";
-import { loadEnv } from "../src/config/env";
-import { parseConfig } from "../src/config/file";
 import { ManualClock } from "../src/core/clock";
 import { resolveActor, type Speaker } from "../src/core/people/identity";
 import type { Place, Reply } from "../src/core/reply";
 import { as } from "./helpers/actors";
-import { DB_TARGETS, freshDatabase, TEST_CONFIG_YAML } from "./helpers/db";
-import { deliver, example, sign } from "./helpers/github";
-import { GithubStandin } from "./standins/github";
+import { DB_TARGETS } from "./helpers/db";
+import { deliver, example, issueEvent, issueUrl, KEY, nodeIdOf, pullMerged, pullOpened, pullUrl, REPO, sign, asIssue, type GithubApp, startGithubApp } from "./helpers/github";
+import type { GithubStandin } from "./standins/github";
 
 const SECRET = "webhook-secret-for-tests";
 const TOKEN = `ghp_${"T".repeat(36)}`;
-const REPO = "Codertocat/Hello-World";
-const KEY = "codertocat/hello-world";
-const YAML = `${TEST_CONFIG_YAML}
-roadmap:
-  slack: { team: T0STAFF, channel: C0ROADMAP }
-github:
-  repos: [${REPO}]
-  defaultRepo: ${REPO}
-`;
-
-const issueUrl = (n: number) => `https://github.com/${REPO}/issues/${n}`;
-const pullUrl = (n: number) => `https://github.com/${REPO}/pull/${n}`;
-const nodeIdOf = (n: number) => `I_${REPO.replace("/", "_")}_${n}`;
-
-interface IssueShape {
-  title?: string;
-  body?: string | null;
-  labels?: string[];
-  login?: string;
-  type?: "User" | "Bot";
-}
-
-/** Puts one of our issues into a recorded issue payload. */
-function asIssue<T extends { issue: object; repository: { full_name: string } }>(p: T, n: number, s: IssueShape = {}): T {
-  const issue = p.issue as Record<string, unknown> & { user: { login: string; type: string } };
-  Object.assign(issue, {
-    number: n,
-    html_url: issueUrl(n),
-    node_id: nodeIdOf(n),
-    title: s.title ?? `Issue ${n}`,
-    body: s.body === undefined ? "" : s.body,
-    labels: (s.labels ?? []).map((name, i) => ({ id: i + 1, node_id: `L${i}`, url: "", name, color: "ededed", default: false, description: null })),
-  });
-  delete issue.pull_request;
-  if (s.login) issue.user = { ...issue.user, login: s.login, type: s.type ?? "User" };
-  return p;
-}
-
-const issueEvent = {
-  opened: (n: number, s?: IssueShape) => asIssue(example("issues", "opened") as IssuesOpenedEvent, n, s),
-  labeled: (n: number, label: string, s?: IssueShape) => {
-    const p = asIssue(example("issues", "labeled") as IssuesLabeledEvent, n, { ...s, labels: [...(s?.labels ?? []), label] });
-    p.label = { ...p.label!, name: label };
-    return p;
-  },
-  milestoned: (n: number, s?: IssueShape) => asIssue(example("issues", "milestoned") as IssuesMilestonedEvent, n, s),
-  reopened: (n: number, s?: IssueShape) => asIssue(example("issues", "reopened") as IssuesReopenedEvent, n, s),
-  /** The examples have no closed issue: a reopened one, closed. */
-  closed: (n: number, reason: "completed" | "not_planned" | "duplicate", s?: IssueShape) => {
-    const p = asIssue(example("issues", "reopened") as unknown as IssuesClosedEvent, n, s);
-    p.action = "closed";
-    Object.assign(p.issue, { state: "closed", state_reason: reason, closed_at: "2026-11-20T12:00:00Z" });
-    return p;
-  },
-};
-
-function pullOpened(n: number, body: string): PullRequestOpenedEvent {
-  const p = example("pull_request", "opened") as PullRequestOpenedEvent;
-  Object.assign(p.pull_request, { number: n, html_url: pullUrl(n), node_id: `PR_${n}`, title: `Pull ${n}`, body });
-  p.number = n;
-  return p;
-}
-
-/** The examples have no merged PR: the closed one, merged. */
-function pullMerged(n: number, body: string, login = "Codertocat"): PullRequestClosedEvent {
-  const p = example("pull_request", "closed") as PullRequestClosedEvent;
-  Object.assign(p.pull_request, { number: n, html_url: pullUrl(n), node_id: `PR_${n}`, title: `Pull ${n}`, body, merged: true, merged_at: "2026-11-20T11:00:00Z" });
-  p.pull_request.user = { ...p.pull_request.user, login };
-  p.number = n;
-  return p;
-}
 
 describe.each(DB_TARGETS)("GitHub webhooks and commands on %s", (target) => {
   let app: App;
   let standin: GithubStandin;
-  let drop: () => Promise<void> = async () => {};
   let port: number;
   const clock = new ManualClock();
   const post = (event: string, payload: unknown, opts?: Parameters<typeof deliver>[4]) => deliver(port, SECRET, event, payload, opts);
@@ -131,33 +48,15 @@ describe.each(DB_TARGETS)("GitHub webhooks and commands on %s", (target) => {
   let A = 0;
   let B = 0;
 
+  let gh: GithubApp | undefined;
   beforeAll(async () => {
-    standin = new GithubStandin();
-    await standin.start();
-    standin.repo(REPO);
-    let databaseUrl = "memory:";
-    if (target === "postgresql") {
-      const fresh = await freshDatabase(target);
-      databaseUrl = fresh.url;
-      drop = fresh.drop;
-    }
-    const env = loadEnv({
-      PORT: "0",
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "silent",
-      DATA_DIR: mkdtempSync(join(tmpdir(), "flywheel-gh-")),
-      GITHUB_WEBHOOK_SECRET: SECRET,
-      GITHUB_TOKEN: TOKEN,
-      GITHUB_API_URL: standin.url,
-    });
-    app = await startApp({ env, config: parseConfig(YAML), databaseUrl, clock, worker: { autostart: false } });
+    gh = await startGithubApp(target, { secret: SECRET, token: TOKEN, clock });
+    ({ app, standin } = gh);
     port = app.port;
   });
 
   afterAll(async () => {
-    await app?.stop();
-    await drop();
-    await standin?.close();
+    await gh?.close();
   });
 
   test("health shows GitHub; signatures are checked on the raw body and a refused delivery changes nothing", async () => {

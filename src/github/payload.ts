@@ -17,6 +17,8 @@ interface ItemLike {
   node_id?: string;
   user?: UserLike | null;
   labels?: readonly unknown[];
+  author_association?: string;
+  state_reason?: string | null;
 }
 
 /** An issue (an issue of a PR carries pull_request). */
@@ -34,7 +36,7 @@ export const labelNames = (labels: readonly unknown[] = []): string[] =>
     .map((l) => (typeof l === "string" ? l : l && typeof l === "object" && typeof (l as { name?: unknown }).name === "string" ? (l as { name: string }).name : ""))
     .filter(Boolean);
 
-const user = (u: UserLike | null | undefined): GhUser | null => (u ? { login: u.login, type: u.type ?? null } : null);
+export const user = (u: UserLike | null | undefined, association?: string): GhUser | null => (u ? { login: u.login, type: u.type ?? null, association: association ?? null } : null);
 
 export function issueItem(repo: string, i: IssueLike): GhItem {
   const pr = Boolean(i.pull_request);
@@ -46,8 +48,9 @@ export function issueItem(repo: string, i: IssueLike): GhItem {
     title: i.title,
     body: i.body ?? "",
     state: i.state === "closed" ? (pr && i.pull_request?.merged_at ? "merged" : "closed") : "open",
+    stateReason: i.state === "closed" ? (i.state_reason ?? null) : null,
     nodeId: i.node_id ?? null,
-    author: user(i.user),
+    author: user(i.user, i.author_association),
     labels: labelNames(i.labels),
   };
 }
@@ -62,7 +65,7 @@ export function pullItem(repo: string, p: PullLike): GhItem {
     body: p.body ?? "",
     state: p.merged || p.merged_at ? "merged" : p.state === "closed" ? "closed" : "open",
     nodeId: p.node_id ?? null,
-    author: user(p.user),
+    author: user(p.user, p.author_association),
     labels: labelNames(p.labels),
   };
 }

@@ -17,13 +17,14 @@ export const WEBHOOK_PATH = "/github/webhooks";
 export type Outcome = "handled" | "duplicate" | "ignored";
 
 /**
- * Runs one delivery's effects at most once: events from repos we do not follow are ignored;
- * prepare (GitHub API calls) runs outside the transaction; the delivery id is recorded in the
- * same transaction as the effects, so a redelivery changes nothing and a failed handling
- * (rolled back) can be redelivered.
+ * Runs one event's effects at most once: events from repos we do not follow are ignored;
+ * prepare (GitHub API calls) runs outside the transaction; the delivery id and what happened
+ * (the same under every delivery: a repository hook and an organization hook both deliver one
+ * event) are recorded in the same transaction as the effects, so a redelivery or a second hook
+ * changes nothing and a failed handling (rolled back) can be redelivered.
  */
 export type Run = <T = undefined>(
-  event: { id: string; name: string; payload: unknown },
+  event: { id: string; name: string; payload: unknown; happened: string },
   repo: string | null | undefined,
   effect: (tx: Prisma.TransactionClient, prepared: T) => Promise<void>,
   prepare?: () => Promise<T>,
@@ -56,6 +57,7 @@ export function createWebhooks(services: Services, secret: string, outcomes: Map
     const fresh = await services.db.$transaction(
       async (tx) => {
         if (!(await firstTimeSeen(tx, event.id, "github", name))) return false;
+        if (!(await firstTimeSeen(tx, event.happened, "github-event", name))) return false;
         await effect(tx, prepared);
         return true;
       },

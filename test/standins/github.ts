@@ -16,6 +16,8 @@ export interface StandinIssue {
   state: "open" | "closed";
   state_reason?: "completed" | "not_planned" | "duplicate" | "reopened" | null;
   user: StandinUser;
+  /** GitHub's author_association; by default OWNER for the repository owner, NONE for anyone else. */
+  author_association?: string;
   labels?: string[];
   created_at: string;
   updated_at: string;
@@ -29,6 +31,7 @@ export interface StandinPull {
   state: "open" | "closed";
   merged_at: string | null;
   user: StandinUser;
+  author_association?: string;
   created_at: string;
   updated_at: string;
   closed_at?: string | null;
@@ -51,6 +54,8 @@ interface Repo {
   pulls: StandinPull[];
 }
 
+const association = (fullName: string, i: { user: StandinUser; author_association?: string }) =>
+  i.author_association ?? (fullName.split("/")[0].toLowerCase() === i.user.login.toLowerCase() ? "OWNER" : "NONE");
 const user = (u: StandinUser) => ({ login: u.login, id: u.login.length * 1000 + 7, node_id: `U_${u.login}`, type: u.type ?? "User", site_admin: false });
 
 export class GithubStandin {
@@ -119,6 +124,7 @@ export class GithubStandin {
       html_url: this.htmlUrl(fullName, "issues", i.number),
       url: `${this.url}/repos/${fullName}/issues/${i.number}`,
       user: user(i.user),
+      author_association: association(fullName, i),
       labels: (i.labels ?? []).map((name, k) => ({ id: k + 1, name, color: "ededed", default: false, description: null })),
       created_at: i.created_at,
       updated_at: i.updated_at,
@@ -147,6 +153,7 @@ export class GithubStandin {
       html_url: this.htmlUrl(fullName, "pull", p.number),
       url: `${this.url}/repos/${fullName}/pulls/${p.number}`,
       user: user(p.user),
+      author_association: association(fullName, p),
       labels: [],
       created_at: p.created_at,
       updated_at: p.updated_at,

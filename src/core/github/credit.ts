@@ -1,7 +1,7 @@
 // Who earns credit for GitHub work (all-contributors' kinds): merged pull requests (code,
 // review), bug reports closed as completed (bug), shipped requests (ideas, financial).
 import type { Prisma } from "../../generated/prisma/client";
-import { listNames } from "../requests/announce";
+import type { BuiltBy } from "../requests/announce";
 import type { Services } from "../context";
 import { addCredits, type Credit } from "../credit/ledger";
 import { closingRefs, type CoAuthor, coAuthors, type GhItem, type GhUser, isBotLogin, itemKey, normalizeRepo, type PullExtras } from "./refs";
@@ -9,42 +9,6 @@ import { personForGithubLogin } from "./identity";
 import { truncate } from "../text";
 
 type Tx = Prisma.TransactionClient;
-
-export interface BuiltBy {
-  built: string[];
-  reviewed: string[];
-}
-
-/** Who built a request: everyone credited code or review for work linked to it. */
-export async function builtByLedger(tx: Tx, requestId: number): Promise<BuiltBy> {
-  const rows = await tx.contribution.findMany({
-    where: { requestId, kind: { in: ["code", "review"] } },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    select: { kind: true, githubLogin: true, person: { select: { displayName: true } } },
-  });
-  const names = (kind: string) => [...new Set(rows.filter((r) => r.kind === kind).map((r) => r.person?.displayName ?? r.githubLogin ?? ""))].filter(Boolean);
-  const built = names("code");
-  return { built, reviewed: names("review").filter((n) => !built.includes(n)) };
-}
-
-export const builtLine = (b: BuiltBy): string =>
-  [b.built.length ? `Built by ${listNames(b.built)}` : "", b.reviewed.length ? `reviewed by ${listNames(b.reviewed)}` : ""].filter(Boolean).join("; ");
-
-/** Ideas for the requester, financial for every pledging community: earned when a request ships. */
-export async function shippedCredits(tx: Tx, requestId: number, at: Date): Promise<number> {
-  const r = await tx.featureRequest.findUnique({
-    where: { id: requestId },
-    select: { id: true, title: true, authorId: true, communityId: true, pledges: { select: { communityId: true } } },
-  });
-  if (!r) return 0;
-  const source = `request:${r.id}:shipped`;
-  const note = `#${r.id} ${truncate(r.title, 200)}`;
-  const credits: Credit[] = [
-    { kind: "ideas", source, personId: r.authorId, communityId: r.communityId, requestId: r.id, note, at },
-    ...r.pledges.map((p) => ({ kind: "financial" as const, source, communityId: p.communityId, requestId: r.id, note, at })),
-  ];
-  return addCredits(tx, credits);
-}
 
 interface Resolved {
   credit: Credit;

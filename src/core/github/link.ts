@@ -3,7 +3,8 @@ import { listNames, requestAudience } from "../requests/announce";
 import type { Actor, Services } from "../context";
 import { UserError } from "../errors";
 import { type GhItem, isRepoName, itemKey, normalizeRepo, parseItemRef } from "./refs";
-import { afterLink, linkItem, repoFollowed } from "./sync";
+import { afterLink, applyItemState, linkItem, repoFollowed } from "./sync";
+import { STATUS_CHANGE_TX } from "../requests/lifecycle";
 import { followMerges, STATUS_LABEL } from "../requests/requests";
 import { plural, truncate } from "../text";
 
@@ -12,6 +13,14 @@ const notFollowed = (repo: string) =>
 
 /** GitHub notifies whoever an @name in an issue names: user text must not ping anyone there. */
 export const defuseMentions = (text: string): string => text.replace(/@(?=[A-Za-z0-9_-])/g, "@\u200b");
+
+/** owner/repo#12, a URL, or #12 in the default repository; a friendly error otherwise. */
+function readRef(services: Services, refText: string) {
+  const gh = services.config.github;
+  const ref = parseItemRef(refText, gh.defaultRepo ?? (gh.repos.length === 1 ? gh.repos[0] : undefined));
+  if (!ref) throw new UserError(`I can't read "${truncate(refText, 80)}" as a GitHub issue or pull request. Use owner/repo#12 or its URL.`);
+  return ref;
+}
 
 export interface LinkOutcome {
   requestId: number;
@@ -27,9 +36,7 @@ export interface LinkOutcome {
  * (or a PR's being open) move the request forward at once.
  */
 export async function linkRequest(services: Services, requestId: number, refText: string): Promise<LinkOutcome> {
-  const gh = services.config.github;
-  const ref = parseItemRef(refText, gh.defaultRepo ?? (gh.repos.length === 1 ? gh.repos[0] : undefined));
-  if (!ref) throw new UserError(`I can't read "${truncate(refText, 80)}" as a GitHub issue or pull request. Use owner/repo#12 or its URL.`);
+  const ref = readRef(services, refText);
   if (!repoFollowed(services.config, ref.repo)) throw notFollowed(ref.repo);
   const r = await followMerges(services, requestId);
   const typedUrl = /^https?:\/\//i.test(refText.trim()) ? refText.trim().replace(/[?#].*$/, "") : undefined;
@@ -47,7 +54,7 @@ export async function linkRequest(services: Services, requestId: number, refText
     const out = await linkItem(tx, { ...item, repo: ref.repo }, r.id);
     await afterLink(services, tx, item, r.id);
     return out;
-  });
+  }, STATUS_CHANGE_TX);
   const now = await services.db.featureRequest.findUniqueOrThrow({ where: { id: r.id }, select: { status: true } });
   return { requestId: r.id, title: r.title, item, previous, status: STATUS_LABEL[now.status] };
 }
@@ -87,4 +94,30 @@ export async function openIssueForRequest(services: Services, actor: Actor, requ
   const { previous } = await services.db.$transaction((tx) => linkItem(tx, item, r.id));
   services.log.info({ request: r.id, issue: itemKey(item), by: actor.personId }, "GitHub issue opened for a request");
   return { requestId: r.id, title: r.title, item, previous, status: STATUS_LABEL[r.status] };
+}
+
+/**
+ * Staff confirm a suggested link (a mention by someone without authority over the roadmap): the
+ * item is linked from now on, credits for its merged work count towards the request, and its
+ * current state applies through the one status change, as if a maintainer had linked it.
+ */
+export async function confirmSuggestion(services: Services, actor: Actor, requestId: number, refText: string): Promise<LinkOutcome> {
+  const ref = readRef(services, refText);
+  const key = itemKey(ref);
+  const r = await followMerges(services, requestId);
+  const row = await services.db.githubItem.findUnique({ where: { repo_number: { repo: ref.repo, number: ref.number } } });
+  if (row?.requestId === r.id) throw new UserError(`${key} is already linked to #${r.id}.`);
+  if (!row?.suggestedRequestId || (row.suggestedRequestId !== requestId && row.suggestedRequestId !== r.id))
+    throw new UserError(`${key} suggests no link to #${r.id}. /request-show ${r.id} lists the links waiting for confirmation.`);
+  const kind = row.kind === "pr" ? "pr" : "issue";
+  const state = row.state === "merged" || row.state === "closed" ? row.state : "open";
+  const item: GhItem = { repo: row.repo, number: row.number, kind, url: row.url, title: row.title, state, stateReason: row.stateReason, nodeId: row.nodeId };
+  await services.db.$transaction(async (tx) => {
+    await linkItem(tx, item, r.id);
+    await tx.contribution.updateMany({ where: { source: `github:pr:${key}`, requestId: null }, data: { requestId: r.id } });
+    await applyItemState(services, tx, item, r.id, actor.personId);
+  }, STATUS_CHANGE_TX);
+  services.log.info({ request: r.id, item: key, by: actor.personId }, "suggested GitHub link confirmed");
+  const now = await services.db.featureRequest.findUniqueOrThrow({ where: { id: r.id }, select: { status: true } });
+  return { requestId: r.id, title: r.title, item, previous: null, status: STATUS_LABEL[now.status] };
 }

@@ -13,6 +13,8 @@ export interface GhUser {
   login: string;
   /** "User" | "Bot" | "Organization" as GitHub says. */
   type?: string | null;
+  /** Their author_association with the repository (OWNER, MEMBER, COLLABORATOR, CONTRIBUTOR, NONE...), when the payload says. */
+  association?: string | null;
 }
 
 /** What Flywheel needs to know about a GitHub issue or pull request. */
@@ -24,6 +26,8 @@ export interface GhItem {
   title: string;
   body?: string | null;
   state: "open" | "closed" | "merged";
+  /** Why a closed issue closed: completed | not_planned | duplicate. */
+  stateReason?: string | null;
   nodeId?: string | null;
   author?: GhUser | null;
   labels?: string[];

@@ -4,18 +4,20 @@
 
 import type { FlywheelConfig } from "../../config/file";
 import type { Prisma, RequestStatus } from "../../generated/prisma/client";
-import { announceStatusChange, announceToChannels, listNames, requestAudience } from "../requests/announce";
+import { announceToChannels, type BuiltBy, builtLine, postToSpace } from "../requests/announce";
 import type { Services } from "../context";
-import { type BuiltBy, builtByLedger, builtLine, creditClosedIssue, creditMergedPull, type MergedPull, shippedCredits } from "./credit";
-import { allItemRefs, type GhItem, itemKey, normalizeRepo, requestMentions, type ItemRef, type PullExtras } from "./refs";
-import { notifyFollowers } from "../requests/notify";
+import type { Reply } from "../reply";
+import { isMaintainer } from "./authority";
+import { creditClosedIssue, creditMergedPull, type MergedPull } from "./credit";
+import { allItemRefs, type GhItem, type GhUser, itemKey, normalizeRepo, requestMentions, type ItemRef, type PullExtras } from "./refs";
+import { forFollowers, notifyFollowers } from "../requests/notify";
 import { changeStatus } from "../requests/lifecycle";
 import { STATUS_LABEL } from "../requests/requests";
 import { truncate } from "../text";
 
 type Tx = Prisma.TransactionClient;
 
-type Linked = { id: number; requestId: number | null; state: string; url: string; kind: string };
+type Linked = { id: number; requestId: number | null; suggestedRequestId: number | null; state: string; url: string; kind: string };
 
 /** Events from repos outside config.github.repos (when it lists any) are none of our business. */
 export function repoFollowed(config: FlywheelConfig, repo: string): boolean {
@@ -55,6 +57,7 @@ const itemFields = (item: GhItem) => ({
   url: item.url,
   title: truncate(item.title, 300),
   state: item.state,
+  stateReason: item.state === "closed" ? (item.stateReason ?? null) : null,
   ...(item.nodeId ? { nodeId: item.nodeId } : {}),
 });
 
@@ -65,29 +68,76 @@ export async function linkItem(tx: Tx, item: GhItem, requestId: number): Promise
   await tx.githubItem.upsert({
     where,
     create: { repo: normalizeRepo(item.repo), number: item.number, ...itemFields(item), requestId },
-    update: { ...itemFields(item), requestId },
+    update: { ...itemFields(item), requestId, suggestedRequestId: null, suggestedBy: null },
   });
   return { previous: before?.requestId ?? null };
 }
 
+/** Text naming requests, and who wrote it (an item's author for its body, a commenter for a comment). */
+export interface Mention {
+  text: string;
+  by: GhUser | null | undefined;
+}
+
 /**
- * Keeps a known item's title/state current and links an unlinked one to the first existing
- * request its text names ("Flywheel #12" or a roadmap URL). Unknown, unmentioning items leave
- * no trace. Returns the row (linked or not) and whether this call linked it.
+ * Keeps a mention without authority as a suggestion, and shows it once to staff in the staff
+ * space with a Confirm button. It moves nothing until confirmed (/github confirm).
  */
-export async function recordItem(services: Services, tx: Tx, item: GhItem, extraText = ""): Promise<{ row: Linked | null; newlyLinked: boolean }> {
+async function suggestLink(tx: Tx, item: GhItem, request: { id: number; title: string }, by: GhUser | null | undefined): Promise<void> {
+  const repo = normalizeRepo(item.repo);
+  const key = itemKey(item);
+  const suggested = { suggestedRequestId: request.id, suggestedBy: by?.login ?? null };
+  await tx.githubItem.upsert({
+    where: { repo_number: { repo, number: item.number } },
+    create: { repo, number: item.number, ...itemFields(item), ...suggested },
+    update: { ...itemFields(item), ...suggested },
+  });
+  const reply: Reply = {
+    text: `Suggested GitHub link: ${key}${item.title ? ` (${truncate(item.title, 120)})` : ""}${by ? ` by ${by.login}` : ""} mentions #${request.id} ${request.title}. It moves nothing until staff confirm it.\n${item.url}`,
+    title: `Suggested link for #${request.id}`,
+    buttons: [
+      { label: "Confirm", command: `github confirm ${request.id} ${key}`, style: "primary" },
+      { label: "Details", command: `request-show ${request.id}` },
+    ],
+  };
+  const staff = await tx.space.findMany({ where: { purpose: "support" }, orderBy: { id: "asc" } });
+  for (const s of staff) await postToSpace(tx, s, `suggest:${key}:${request.id}`, reply);
+}
+
+/**
+ * Keeps a known item's title/state current, and for an unlinked one reads the first existing
+ * request the text names ("Flywheel #12" or a roadmap URL): a maintainer's mention links it, anyone
+ * else's is a suggestion for staff. Unknown, unmentioning items leave no trace. Returns the row
+ * (linked or not) and whether this call linked it.
+ */
+export async function recordItem(services: Services, tx: Tx, item: GhItem, mention: Mention = { text: item.body ?? "", by: item.author }): Promise<{ row: Linked | null; newlyLinked: boolean }> {
   const where = { repo_number: { repo: normalizeRepo(item.repo), number: item.number } };
-  const row = await tx.githubItem.findUnique({ where });
+  let row = await tx.githubItem.findUnique({ where });
   if (!row?.requestId) {
-    for (const id of requestMentions(`${item.body ?? ""}\n${extraText}`, services.publicUrl)) {
-      const live = await liveRequest(tx, id);
-      if (!live) continue;
-      await linkItem(tx, item, live.id);
+    let named: { id: number; title: string } | null = null;
+    for (const id of requestMentions(mention.text, services.publicUrl)) if ((named = await liveRequest(tx, id))) break;
+    if (named && (await isMaintainer(tx, services.config, mention.by))) {
+      await linkItem(tx, item, named.id);
       return { row: await tx.githubItem.findUnique({ where }), newlyLinked: true };
+    }
+    if (named && row?.suggestedRequestId !== named.id) {
+      await suggestLink(tx, item, named, mention.by);
+      row = await tx.githubItem.findUnique({ where });
     }
   }
   if (!row) return { row: null, newlyLinked: false };
   return { row: await tx.githubItem.update({ where: { id: row.id }, data: itemFields(item) }), newlyLinked: false };
+}
+
+/**
+ * The request a closed or merged item moves: the one it is linked to, or the one it suggests when
+ * whoever closed or merged it has authority (which links it from then on).
+ */
+async function requestMovedBy(services: Services, tx: Tx, item: GhItem, row: Linked | null, closedBy: GhUser | null | undefined): Promise<number | null> {
+  if (row?.requestId) return row.requestId;
+  if (!row?.suggestedRequestId || !(await isMaintainer(tx, services.config, closedBy))) return null;
+  await linkItem(tx, item, row.suggestedRequestId);
+  return row.suggestedRequestId;
 }
 
 interface Why {
@@ -95,47 +145,46 @@ interface Why {
   sourceRef: string;
   /** Names for a shipped announcement when the caller knows them (a merged PR). */
   builtBy?: BuiltBy;
-}
-
-/** The lines every follower and channel reads under a status change. */
-async function statusExtra(tx: Tx, requestId: number, to: RequestStatus, builtBy?: BuiltBy): Promise<string> {
-  const a = await requestAudience(tx, requestId);
-  if (to !== "shipped") return a.votedBy.length ? `Wanted by ${listNames(a.votedBy)}.` : "";
-  const built = builtLine(builtBy && (builtBy.built.length || builtBy.reviewed.length) ? builtBy : await builtByLedger(tx, requestId));
-  const who = [`Asked by ${listNames(a.askedBy)}`, a.votedBy.length ? `voted for by ${listNames(a.votedBy)}` : "", a.pledgedBy.length ? `pledged by ${listNames(a.pledgedBy)}` : ""]
-    .filter(Boolean)
-    .join(" · ");
-  return [built ? `${built}.` : "", `${who}.`].filter(Boolean).join("\n");
+  /** The staff person who caused it (confirming a suggested link). */
+  actorId?: number;
 }
 
 export type MoveOutcome = "changed" | "same" | "none";
 
-/**
- * Moves a request because of something on GitHub: history with its GitHub source, followers
- * told where they asked (changeStatus), the communities' and the roadmap channels told, and on
- * shipping the requester and pledgers credited.
- */
+/** Moves a request because of something on GitHub: the lifecycle's one status change, with source github. */
 export async function moveRequest(services: Services, tx: Tx, requestId: number, to: RequestStatus, why: Why): Promise<MoveOutcome> {
   const live = await liveRequest(tx, requestId);
   if (!live) return "none";
   if (live.status === to) return "same";
-  const extra = await statusExtra(tx, live.id, to, why.builtBy);
-  const res = await changeStatus(services, { requestId: live.id, to, reason: why.reason, source: "github", sourceRef: why.sourceRef, extra: extra || undefined }, tx);
-  if (!res.changed) return "same";
-  await announceStatusChange(tx, { requestId: live.id, changeId: res.changeId, to, reason: why.reason, sourceRef: why.sourceRef, extra: extra || undefined });
-  if (to === "shipped") await shippedCredits(tx, live.id, services.clock.now());
-  services.log.info({ request: live.id, from: res.from, to, source: why.sourceRef }, "request status follows GitHub");
-  return "changed";
+  const res = await changeStatus(services, { requestId: live.id, to, reason: why.reason, source: "github", sourceRef: why.sourceRef, builtBy: why.builtBy, actorId: why.actorId }, tx);
+  return res.changed ? "changed" : "same";
+}
+
+/** What closing an item says about its request: completed ships, not planned declines; a duplicate or an unmerged PR says nothing. */
+export function statusForClosed(item: Pick<GhItem, "kind" | "state" | "stateReason">): "shipped" | "declined" | undefined {
+  if (item.state === "merged") return "shipped";
+  if (item.state !== "closed" || item.kind !== "issue" || item.stateReason === "duplicate") return undefined;
+  return item.stateReason === "not_planned" ? "declined" : "shipped";
+}
+
+const closedReason = (item: GhItem, to: "shipped" | "declined") =>
+  item.state === "merged" ? `${itemKey(item)} ${truncate(item.title, 120)} was merged` : `${itemKey(item)} was closed as ${to === "shipped" ? "completed" : "not planned"}`;
+
+/** Applies an item's current state to a request it was just linked to: open moves forward, closed or merged finishes it. */
+export async function applyItemState(services: Services, tx: Tx, item: GhItem, requestId: number, actorId?: number): Promise<void> {
+  const to = statusForClosed(item);
+  if (to) await moveRequest(services, tx, requestId, to, { reason: closedReason(item, to), sourceRef: item.url, actorId });
+  else await afterLink(services, tx, item, requestId, actorId);
 }
 
 /** After linking, an item's own state may already say more than the request does: move forward only. */
-export async function afterLink(services: Services, tx: Tx, item: GhItem, requestId: number): Promise<void> {
+export async function afterLink(services: Services, tx: Tx, item: GhItem, requestId: number, actorId?: number): Promise<void> {
   if (item.state !== "open") return;
   let target = statusFromLabels(services.config, item.labels);
   if (item.kind === "pr" && (!target || RANK[target] < RANK.in_progress)) target = "in_progress";
   const live = await liveRequest(tx, requestId);
   if (target && live && RANK[target] > RANK[live.status])
-    await moveRequest(services, tx, live.id, target, { reason: `${item.kind === "pr" ? "pull request" : "issue"} ${itemKey(item)} is ${STATUS_LABEL[target]}`, sourceRef: item.url });
+    await moveRequest(services, tx, live.id, target, { reason: `${item.kind === "pr" ? "pull request" : "issue"} ${itemKey(item)} is ${STATUS_LABEL[target]}`, sourceRef: item.url, actorId });
 }
 
 /** issues.opened / edited, pull_request.opened / edited / reopened: link by mention, then catch up. */
@@ -145,7 +194,7 @@ export async function itemOpenedOrEdited(services: Services, tx: Tx, item: GhIte
 }
 
 /** issue_comment.created: a comment naming a request links the issue or PR it is on. */
-export async function commentPosted(services: Services, tx: Tx, item: GhItem, comment: string): Promise<void> {
+export async function commentPosted(services: Services, tx: Tx, item: GhItem, comment: Mention): Promise<void> {
   const { row, newlyLinked } = await recordItem(services, tx, item, comment);
   if (row?.requestId && newlyLinked) await afterLink(services, tx, item, row.requestId);
 }
@@ -180,18 +229,15 @@ export async function projectStatusChanged(services: Services, tx: Tx, nodeId: s
  * issues.closed: completed ships the linked request, not planned declines it, a duplicate leaves
  * it alone (the demand is still there). An unlinked completed issue credits its reporter (bug).
  */
-export async function issueClosed(services: Services, tx: Tx, item: GhItem, stateReason: string | null | undefined, closedAt: Date): Promise<void> {
+export async function issueClosed(services: Services, tx: Tx, item: GhItem, closedAt: Date, closedBy?: GhUser | null): Promise<void> {
   const { row } = await recordItem(services, tx, item);
-  if (stateReason === "duplicate") return;
-  const completed = stateReason !== "not_planned";
-  if (!row?.requestId) {
-    if (completed) await creditClosedIssue(services, tx, item, closedAt);
+  const to = statusForClosed(item);
+  const requestId = await requestMovedBy(services, tx, item, row, closedBy);
+  if (!requestId) {
+    if (to === "shipped") await creditClosedIssue(services, tx, item, closedAt);
     return;
   }
-  await moveRequest(services, tx, row.requestId, completed ? "shipped" : "declined", {
-    reason: `${itemKey(item)} was closed as ${completed ? "completed" : "not planned"}`,
-    sourceRef: item.url,
-  });
+  if (to) await moveRequest(services, tx, requestId, to, { reason: closedReason(item, to), sourceRef: item.url });
 }
 
 /** issues.reopened: the request goes back to what it was before GitHub closed it (or what the labels say). */
@@ -211,11 +257,12 @@ export async function issueReopened(services: Services, tx: Tx, item: GhItem): P
  * request that already shipped (its issue closed first) gets a short credits post instead, so
  * the builders are named either way.
  */
-export async function pullMerged(services: Services, tx: Tx, pr: MergedPull, extras: PullExtras = {}): Promise<void> {
-  await recordItem(services, tx, pr);
+export async function pullMerged(services: Services, tx: Tx, pr: MergedPull, extras: PullExtras = {}, mergedBy?: GhUser | null): Promise<void> {
+  const { row } = await recordItem(services, tx, pr);
+  await requestMovedBy(services, tx, pr, row, mergedBy);
   const { requestIds, builtBy } = await creditMergedPull(services, tx, pr, extras);
   for (const id of requestIds) {
-    const out = await moveRequest(services, tx, id, "shipped", { reason: `${itemKey(pr)} ${truncate(pr.title, 120)} was merged`, sourceRef: pr.url, builtBy });
+    const out = await moveRequest(services, tx, id, "shipped", { reason: closedReason(pr, "shipped"), sourceRef: pr.url, builtBy });
     if (out === "same" && (builtBy.built.length || builtBy.reviewed.length)) {
       const live = await liveRequest(tx, id);
       if (!live) continue;
@@ -269,7 +316,7 @@ export async function releasePublished(services: Services, tx: Tx, rel: ReleaseI
       title: `#${live.id} released in ${label}`,
       buttons: [{ label: "Details", command: `request-show ${live.id}` }],
     };
-    await notifyFollowers(tx, live.id, `release:${normalizeRepo(rel.repo)}:${rel.id}:${live.id}`, (names) => ({ ...reply, text: `${reply.text}\n(You asked or voted for it: ${names.join(", ")}.)` }));
+    await notifyFollowers(tx, live.id, `release:${normalizeRepo(rel.repo)}:${rel.id}:${live.id}`, (names) => forFollowers(reply, names));
     await announceToChannels(tx, live.id, `release:${normalizeRepo(rel.repo)}:${rel.id}:${live.id}:channels`, reply);
   }
 }

@@ -1,15 +1,13 @@
-import { createHash } from "node:crypto";
 import type { Db } from "../../db/client";
 import type { Prisma, RequestStatus } from "../../generated/prisma/client";
 import { TIER_LABEL } from "../people/communities";
 import { enqueue } from "../outbox";
 import type { Place, Reply } from "../reply";
+import { shortHash } from "./notify";
 import { STATUS_LABEL } from "./requests";
 import { truncate } from "../text";
 
 type Tx = Db | Prisma.TransactionClient;
-
-const shortHash = (s: string) => createHash("sha256").update(s).digest("hex").slice(0, 16);
 
 /** How a community is named where others can read it: a private one only by its tier. */
 export function publicCommunityName(c: { name: string; tier: keyof typeof TIER_LABEL; private: boolean }): string {
@@ -65,6 +63,14 @@ interface PlaceLike {
 }
 const channelKey = (p: { platform: string; workspace?: string | null; channel: string }) => `${p.platform}|${p.workspace ?? ""}|${p.channel}`;
 
+type SpaceRow = { platform: Place["platform"]; workspace: string; channel: string };
+
+/** Queues one post to a configured space (a channel); key + the channel make a replay harmless. */
+export async function postToSpace(tx: Tx, space: SpaceRow, key: string, reply: Reply): Promise<void> {
+  const place: Place = { platform: space.platform, workspace: space.workspace || undefined, channel: space.channel };
+  await enqueue(tx, { key: `${key}:${shortHash(channelKey(space))}`, place, reply });
+}
+
 /** Channels (not threads) where the requester or a voter asked: they hear about it there already. */
 async function followerChannels(tx: Tx, requestId: number): Promise<Set<string>> {
   const r = await tx.featureRequest.findUnique({ where: { id: requestId }, select: { origin: true, votes: { select: { place: true } } } });
@@ -99,33 +105,46 @@ export async function announceToChannels(tx: Tx, requestId: number, key: string,
     if (seen.has(k)) continue;
     seen.add(k);
     if (s.purpose === "community" && told.has(k)) continue;
-    const place: Place = { platform: s.platform, workspace: s.workspace || undefined, channel: s.channel };
-    await enqueue(tx, { key: `${key}:${shortHash(k)}`, place, reply });
+    await postToSpace(tx, s, key, reply);
     queued++;
   }
   return queued;
 }
 
-export interface StatusAnnouncement {
-  requestId: number;
-  changeId: number;
+export interface BuiltBy {
+  built: string[];
+  reviewed: string[];
+}
+
+export const builtLine = (b: BuiltBy): string =>
+  [b.built.length ? `Built by ${listNames(b.built)}` : "", b.reviewed.length ? `reviewed by ${listNames(b.reviewed)}` : ""].filter(Boolean).join("; ");
+
+/** Who a status change concerns, under its headline: who wants it, or on shipping who built, asked, voted and pledged. */
+export async function statusExtra(tx: Tx, requestId: number, to: RequestStatus, builtBy: BuiltBy): Promise<string> {
+  const a = await requestAudience(tx, requestId);
+  if (to !== "shipped") return a.votedBy.length ? `Wanted by ${listNames(a.votedBy)}.` : "";
+  const built = builtLine(builtBy);
+  const who = [`Asked by ${listNames(a.askedBy)}`, a.votedBy.length ? `voted for by ${listNames(a.votedBy)}` : "", a.pledgedBy.length ? `pledged by ${listNames(a.pledgedBy)}` : ""]
+    .filter(Boolean)
+    .join(" · ");
+  return [built ? `${built}.` : "", `${who}.`].filter(Boolean).join("\n");
+}
+
+export interface StatusNews {
+  request: { id: number; title: string };
   to: RequestStatus;
   reason?: string;
   sourceRef?: string;
-  /** The same extra lines the followers got (communities, credits). */
   extra?: string;
 }
 
-/** The roadmap post for a status change, in the words changeStatus uses for followers. */
-export async function announceStatusChange(tx: Tx, a: StatusAnnouncement): Promise<number> {
-  const r = await tx.featureRequest.findUnique({ where: { id: a.requestId }, select: { id: true, title: true } });
-  if (!r) return 0;
-  const why = a.reason ? ` — ${truncate(a.reason, 300)}` : "";
-  const via = a.sourceRef ? `\n${a.sourceRef}` : "";
-  const reply: Reply = {
-    text: `Roadmap update: #${r.id} ${r.title} is now ${STATUS_LABEL[a.to]}${why}.${via}${a.extra ? `\n${a.extra}` : ""}`,
-    title: `#${r.id} is now ${STATUS_LABEL[a.to]}`,
-    buttons: [{ label: "Details", command: `request-show ${r.id}` }],
+/** The one text of a status change: "Roadmap update: #N … is now …", for channels and followers alike. */
+export function statusReply(n: StatusNews): Reply {
+  const why = n.reason ? ` — ${truncate(n.reason, 300)}` : "";
+  const via = n.sourceRef ? `\n${n.sourceRef}` : "";
+  return {
+    text: `Roadmap update: #${n.request.id} ${n.request.title} is now ${STATUS_LABEL[n.to]}${why}.${via}${n.extra ? `\n${n.extra}` : ""}`,
+    title: `#${n.request.id} is now ${STATUS_LABEL[n.to]}`,
+    buttons: [{ label: "Details", command: `request-show ${n.request.id}` }],
   };
-  return announceToChannels(tx, r.id, `announce:${a.changeId}`, reply);
 }

@@ -26,6 +26,8 @@ export async function requestDetails(services: Services, id: number) {
     db.featureRequest.findMany({ where: { mergedIntoId: r.id }, select: { id: true, title: true } }),
     r.mergedIntoId ? db.featureRequest.findUnique({ where: { id: r.mergedIntoId }, select: { id: true, title: true } }) : null,
   ]);
+  // Mentions on GitHub by people without authority over the roadmap: staff may confirm them.
+  const suggested = await db.githubItem.findMany({ where: { suggestedRequestId: r.id }, orderBy: { id: "asc" } });
   const communities = await db.community.findMany({ where: { id: { in: perCommunity.map((c) => c.communityId) } } });
   const byId = new Map(communities.map((c) => [c.id, c]));
   const breadth: CommunityBreadth[] = perCommunity
@@ -36,6 +38,7 @@ export async function requestDetails(services: Services, id: number) {
     .sort((a, b) => b.voters - a.voters || a.slug.localeCompare(b.slug));
   return {
     request: r,
+    suggested,
     author: author?.displayName ?? "someone",
     community,
     breadth,

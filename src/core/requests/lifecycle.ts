@@ -1,35 +1,82 @@
+// What a status change does, whoever causes it (a staff command, a GitHub item, a merged pull
+// request, a confirmed suggested link): one function, so every source has the same effects.
 import type { Prisma, RequestStatus } from "../../generated/prisma/client";
 import type { Services } from "../context";
+import { addCredits, type Credit } from "../credit/ledger";
 import { UserError } from "../errors";
-import { notifyFollowers } from "./notify";
-import { STATUS_LABEL } from "./requests";
 import { truncate } from "../text";
+import { announceToChannels, type BuiltBy, statusExtra, statusReply } from "./announce";
+import { forFollowers, notifyFollowers } from "./notify";
+
+type Tx = Prisma.TransactionClient;
+
+/** command (staff), github (an item, a merge, a confirmed link), merge (requests merged). */
+export type StatusSource = "command" | "github" | "merge";
 
 export interface StatusChangeInput {
   requestId: number;
   to: RequestStatus;
   reason?: string;
-  /** command | github | merge */
-  source?: string;
+  source: StatusSource;
   /** e.g. the GitHub URL that caused it */
   sourceRef?: string;
   actorId?: number;
-  /** Extra lines for the announcement (credits for a shipped request). */
-  extra?: string;
+  /** Who built it, when the source knows (a merged pull request); otherwise the ledger says. */
+  builtBy?: BuiltBy;
 }
 
 export type StatusChangeResult = { changed: false; status: RequestStatus } | { changed: true; from: RequestStatus; to: RequestStatus; changeId: number };
 
+/** Who built a request: everyone credited code or review for work linked to it. */
+export async function builtByLedger(tx: Tx, requestId: number): Promise<BuiltBy> {
+  const rows = await tx.contribution.findMany({
+    where: { requestId, kind: { in: ["code", "review"] } },
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    select: { kind: true, githubLogin: true, person: { select: { displayName: true } } },
+  });
+  const names = (kind: string) => [...new Set(rows.filter((r) => r.kind === kind).map((r) => r.person?.displayName ?? r.githubLogin ?? ""))].filter(Boolean);
+  const built = names("code");
+  return { built, reviewed: names("review").filter((n) => !built.includes(n)) };
+}
+
+/** Ideas for the requester, financial for every pledging community: earned when a request ships. */
+export async function shippedCredits(tx: Tx, requestId: number, at: Date): Promise<number> {
+  const r = await tx.featureRequest.findUnique({
+    where: { id: requestId },
+    select: { id: true, title: true, authorId: true, communityId: true, pledges: { select: { communityId: true } } },
+  });
+  if (!r) return 0;
+  const source = `request:${r.id}:shipped`;
+  const note = `#${r.id} ${truncate(r.title, 200)}`;
+  const credits: Credit[] = [
+    { kind: "ideas", source, personId: r.authorId, communityId: r.communityId, requestId: r.id, note, at },
+    ...r.pledges.map((p) => ({ kind: "financial" as const, source, communityId: p.communityId, requestId: r.id, note, at })),
+  ];
+  return addCredits(tx, credits);
+}
+
 /**
- * Moves a request to a new status, records it in the history with its source, and tells the
- * requester and every voter where they asked. Setting the status it already has changes nothing.
+ * A status change writes its history, a row per follower place and channel, and credits in one
+ * transaction; on a busy embedded PGlite (one query at a time) Prisma's default 5 s can run out.
  */
-export async function changeStatus(services: Services, input: StatusChangeInput, tx?: Prisma.TransactionClient): Promise<StatusChangeResult> {
-  const run = async (db: Prisma.TransactionClient): Promise<StatusChangeResult> => {
+export const STATUS_CHANGE_TX = { timeout: 60_000, maxWait: 30_000 };
+
+const knows = (b?: BuiltBy): b is BuiltBy => Boolean(b && (b.built.length || b.reviewed.length));
+
+/**
+ * Moves a request to a new status and does everything that means: the history records it with
+ * its source; the requester and voters are told where they asked; the asking communities'
+ * channels and the roadmap channel get the same text; a shipped request credits its requester
+ * (ideas) and its pledging communities (financial), and names who built it (code, review).
+ * Setting the status it already has changes nothing.
+ */
+export async function changeStatus(services: Services, input: StatusChangeInput, tx?: Tx): Promise<StatusChangeResult> {
+  const run = async (db: Tx): Promise<StatusChangeResult> => {
     const r = await db.featureRequest.findUnique({ where: { id: input.requestId } });
     if (!r) throw new UserError(`There is no request #${input.requestId}.`);
     if (r.status === "merged" && input.to !== "merged") throw new UserError(`#${r.id} was merged into #${r.mergedIntoId}; change that one instead.`);
     if (r.status === input.to) return { changed: false, status: r.status };
+    const at = services.clock.now();
     await db.featureRequest.update({ where: { id: r.id }, data: { status: input.to } });
     const change = await db.statusChange.create({
       data: {
@@ -37,22 +84,23 @@ export async function changeStatus(services: Services, input: StatusChangeInput,
         from: r.status,
         to: input.to,
         reason: input.reason ?? null,
-        source: input.source ?? "command",
+        source: input.source,
         sourceRef: input.sourceRef ?? null,
         actorId: input.actorId ?? null,
-        createdAt: services.clock.now(),
+        createdAt: at,
       },
     });
+    // A merged request lives on in the one it joined: its followers hear about that one.
     if (input.to !== "merged") {
-      const why = input.reason ? ` — ${truncate(input.reason, 300)}` : "";
-      const via = input.sourceRef ? `\n${input.sourceRef}` : "";
-      await notifyFollowers(db, r.id, `status:${change.id}`, (names) => ({
-        text: `Roadmap update: #${r.id} ${r.title} is now ${STATUS_LABEL[input.to]}${why}.${via}${input.extra ? `\n${input.extra}` : ""}\n(You asked or voted for it: ${names.join(", ")}.)`,
-        title: `#${r.id} is now ${STATUS_LABEL[input.to]}`,
-        buttons: [{ label: "Details", command: `request-show ${r.id}` }],
-      }));
+      if (input.to === "shipped") await shippedCredits(db, r.id, at);
+      const builtBy = input.to === "shipped" ? (knows(input.builtBy) ? input.builtBy : await builtByLedger(db, r.id)) : { built: [], reviewed: [] };
+      const extra = await statusExtra(db, r.id, input.to, builtBy);
+      const reply = statusReply({ request: r, to: input.to, reason: input.reason, sourceRef: input.sourceRef, extra: extra || undefined });
+      await notifyFollowers(db, r.id, `status:${change.id}`, (names) => forFollowers(reply, names));
+      await announceToChannels(db, r.id, `announce:${change.id}`, reply);
     }
+    services.log.info({ request: r.id, from: r.status, to: input.to, source: input.source, ref: input.sourceRef }, "request status changed");
     return { changed: true, from: r.status, to: input.to, changeId: change.id };
   };
-  return tx ? run(tx) : services.db.$transaction(run);
+  return tx ? run(tx) : services.db.$transaction(run, STATUS_CHANGE_TX);
 }

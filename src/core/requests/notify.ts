@@ -7,13 +7,17 @@ import type { Place, Reply } from "../reply";
 type Tx = Db | Prisma.TransactionClient;
 
 const placeKey = (p: Place) => [p.platform, p.workspace ?? "", p.channel ?? "", p.thread ?? "", p.channel ? "" : p.user ?? ""].join("|");
-const shortHash = (s: string) => createHash("sha256").update(s).digest("hex").slice(0, 16);
+/** A short stable token for a place, to key one outbox row per place. */
+export const shortHash = (s: string): string => createHash("sha256").update(s).digest("hex").slice(0, 16);
 
 function asPlace(v: unknown): Place | undefined {
   if (!v || typeof v !== "object") return undefined;
   const p = v as Place;
   return typeof p.platform === "string" && (p.channel || p.user) ? p : undefined;
 }
+
+/** A channel's post, addressed to the followers it concerns there. */
+export const forFollowers = (reply: Reply, names: string[]): Reply => ({ ...reply, text: `${reply.text}\n(You asked or voted for it: ${names.join(", ")}.)` });
 
 /**
  * Tells the requester and every voter of a request, where they asked or voted: one message per

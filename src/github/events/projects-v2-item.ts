@@ -1,6 +1,7 @@
 import type { Webhooks } from "@octokit/webhooks";
 import { projectStatusChanged } from "../../core/github/sync";
 import type { EventDeps } from "../webhooks";
+import { happened } from "./happened";
 
 /** The option a single-select change moved to ({id, name} in current payloads). */
 const optionName = (v: unknown): string | undefined =>
@@ -18,7 +19,8 @@ export function onProjectsV2Item(webhooks: Webhooks, { services, run }: EventDep
     const nodeId = e.payload.projects_v2_item.content_node_id;
     // Older payloads say that a field changed but not to what: nothing to map then.
     const isStatus = !field?.field_name || field.field_name.trim().toLowerCase() === "status";
-    return run(e, null, async (tx) => {
+    const item = e.payload.projects_v2_item;
+    return run({ ...e, happened: happened("projects_v2_item.edited", `project-item:${item.id}`, item.updated_at, option) }, null, async (tx) => {
       if (option && isStatus && nodeId) await projectStatusChanged(services, tx, nodeId, option);
     });
   });
