@@ -1,14 +1,13 @@
 // Who earns credit for GitHub work (all-contributors' kinds): merged pull requests (code,
 // review), bug reports closed as completed (bug), shipped requests (ideas, financial).
-import type { Prisma } from "../../generated/prisma/client";
+import type { Tx } from "../../db/client";
 import { listNames } from "../requests/announce";
 import type { Services } from "../context";
 import { addCredits, type Credit } from "../credit/ledger";
 import { closingRefs, type CoAuthor, coAuthors, type GhItem, type GhUser, isBotLogin, itemKey, normalizeRepo, type PullExtras } from "./refs";
 import { personForGithubLogin } from "./identity";
+import { personShownTo } from "../people/visibility";
 import { truncate } from "../text";
-
-type Tx = Prisma.TransactionClient;
 
 export interface BuiltBy {
   built: string[];
@@ -20,9 +19,9 @@ export async function builtByLedger(tx: Tx, requestId: number): Promise<BuiltBy>
   const rows = await tx.contribution.findMany({
     where: { requestId, kind: { in: ["code", "review"] } },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    select: { kind: true, githubLogin: true, person: { select: { displayName: true } } },
+    select: { kind: true, githubLogin: true, person: { select: { displayName: true, community: true } } },
   });
-  const names = (kind: string) => [...new Set(rows.filter((r) => r.kind === kind).map((r) => r.person?.displayName ?? r.githubLogin ?? ""))].filter(Boolean);
+  const names = (kind: string) => [...new Set(rows.filter((r) => r.kind === kind).map((r) => (r.person ? personShownTo(r.person, r.person.community, "public") : r.githubLogin ?? "")))].filter(Boolean);
   const built = names("code");
   return { built, reviewed: names("review").filter((n) => !built.includes(n)) };
 }
@@ -54,7 +53,10 @@ interface Resolved {
 /** A credit for a GitHub login: to the chat person it belongs to, else to the login itself. */
 async function creditFor(services: Services, tx: Tx, login: string, c: Omit<Credit, "personId" | "githubLogin" | "communityId">): Promise<Resolved> {
   const p = await personForGithubLogin(tx, services.config, login);
-  if (p) return { credit: { ...c, personId: p.personId, communityId: p.communityId ?? undefined }, name: p.displayName };
+  if (p) {
+    const community = p.communityId === null ? null : await tx.community.findUnique({ where: { id: p.communityId } });
+    return { credit: { ...c, personId: p.personId, communityId: p.communityId ?? undefined }, name: personShownTo(p, community, "public") };
+  }
   return { credit: { ...c, githubLogin: login.toLowerCase() }, name: login };
 }
 

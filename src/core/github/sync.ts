@@ -3,7 +3,8 @@
 // Callers (src/github: webhooks and backfill) hand over plain data; no Octokit types here.
 
 import type { FlywheelConfig } from "../../config/file";
-import type { Prisma, RequestStatus } from "../../generated/prisma/client";
+import type { Tx } from "../../db/client";
+import type { RequestStatus } from "../../generated/prisma/client";
 import { announceStatusChange, announceToChannels, listNames, requestAudience } from "../requests/announce";
 import type { Services } from "../context";
 import { type BuiltBy, builtByLedger, builtLine, creditClosedIssue, creditMergedPull, type MergedPull, shippedCredits } from "./credit";
@@ -13,7 +14,6 @@ import { changeStatus } from "../requests/lifecycle";
 import { STATUS_LABEL } from "../requests/requests";
 import { truncate } from "../text";
 
-type Tx = Prisma.TransactionClient;
 
 type Linked = { id: number; requestId: number | null; state: string; url: string; kind: string };
 

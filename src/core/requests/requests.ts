@@ -111,7 +111,7 @@ export async function upvote(services: Services, actor: Actor, id: number, place
   // missing) falls through to the explanation below.
   const fast = await services.db.$queryRaw<{ requestId: number }[]>(Prisma.sql`
     INSERT INTO "Vote" ("requestId", "personId", "communityId", place, "createdAt")
-    SELECT r.id, ${actor.personId}, ${communityId}, ${JSON.stringify(place)}::jsonb, ${new Date()}
+    SELECT r.id, ${actor.personId}, ${communityId}, ${JSON.stringify(place)}::jsonb, ${services.clock.now()}
     FROM "FeatureRequest" r WHERE r.id = ${id} AND r.status IN ('open', 'planned', 'in_progress')
     ON CONFLICT DO NOTHING
     RETURNING "requestId"`);
