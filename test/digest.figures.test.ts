@@ -1,13 +1,7 @@
 // One rule for a support figure (issue #14): the weekly digest and /support-stats read the same
 // tickets the same way, so they show the same first-response median, in the same words.
-import type { Reply } from "../src/core/reply";
-import { as } from "./helpers/actors";
+import { as, idOf } from "./helpers/actors";
 import { DB_TARGETS, testServices, type TestEnv } from "./helpers/db";
-
-const idOf = (r: Reply): number => {
-  expect(r.error).toBeFalsy();
-  return Number(/#(\d+)/.exec(r.text)![1]);
-};
 
 describe.each(DB_TARGETS)("support figures in the digest and /support-stats on %s", (target) => {
   let t: TestEnv;

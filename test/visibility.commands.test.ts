@@ -5,8 +5,7 @@
 import { loadCommands } from "../src/command-kit/registry";
 import type { OptionSpec } from "../src/command-kit/define";
 import { addCredits } from "../src/core/credit/ledger";
-import type { Reply } from "../src/core/reply";
-import { as } from "./helpers/actors";
+import { as, idOf } from "./helpers/actors";
 import { DB_TARGETS, testServices, type TestEnv } from "./helpers/db";
 
 // In TEST_CONFIG_YAML gamma is private (tier essential); alpha is public.
@@ -16,11 +15,6 @@ const GUS = "Gus Zyzzyva";
 /** Typed by the outsider: a reply may echo what was typed, so it differs in case from the stored names. */
 const GINA_TYPED = GINA.toUpperCase();
 const SECRETS = [GAMMA_NAME, GINA, GUS];
-
-const idOf = (r: Reply): number => {
-  expect(r.error).toBeFalsy();
-  return Number(/#(\d+)/.exec(r.text)![1]);
-};
 
 const leaks = (what: unknown): string[] => {
   const text = JSON.stringify(what);
