@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineCommand } from "../src/command-kit/define";
 import { requestButtons } from "../src/core/requests/cards";
+import { viewerOf } from "../src/core/people/visibility";
 import { requestDetails } from "../src/core/requests/details";
 import { STATUS_LABEL } from "../src/core/requests/requests";
 import type { Section } from "../src/core/reply";
@@ -16,26 +17,26 @@ export default defineCommand({
   communityOptional: true,
   options: [{ name: "number", type: "integer", description: "Request number, e.g. 12", required: true, min: 1, autocomplete: "request" }],
   schema: z.object({ number: requestNumber }),
-  async run({ options, services, actor }) {
-    const d = await requestDetails(services, options.number);
+  async run({ options, actor, services }) {
+    const d = await requestDetails(services, options.number, viewerOf(actor));
     const r = d.request;
     const unit = services.config.pledgeUnit;
     const sections: Section[] = [];
     const lines: string[] = [`#${r.id} ${r.title} — ${STATUS_LABEL[r.status]}`];
     if (d.mergedInto) lines.push(`Merged into #${d.mergedInto.id} ${d.mergedInto.title}`);
-    lines.push(`Asked by ${d.author} (${d.community?.name ?? "?"}) on ${day(r.createdAt)}`);
+    lines.push(`Asked by ${d.askedBy} on ${day(r.createdAt)}`);
     if (r.body) lines.push("", truncate(r.body, 1500));
     if (r.sourceUrl) lines.push(`From: ${r.sourceUrl}`);
-    const wanted = d.breadth.map((c) => `${c.name} (${plural(c.voters, "member")})`);
+    const wanted = d.breadth.map((c) => `${c.shownAs} (${plural(c.voters, "member")})`);
     lines.push("", `Wanted by ${plural(d.breadth.length, "community", "communities")} · ${plural(d.votes, "vote")}: ${wanted.join(", ") || "nobody yet"}`);
     sections.push({ title: "Communities", text: wanted.join("\n") || "None yet" });
     if (d.pledges.length) {
-      const p = d.pledges.map((x) => `${x.community.name}: ${Number(x.amount)} ${unit}${x.note ? ` — ${truncate(x.note, 200)}` : ""}`);
+      const p = d.pledges.map((x) => `${x.by}: ${x.amount} ${unit}${x.note ? ` — ${truncate(x.note, 200)}` : ""}`);
       lines.push(`Pledges: ${p.join("; ")}`);
       sections.push({ title: "Pledges", text: p.join("\n") });
     }
     if (d.feedback.length) {
-      const f = d.feedback.slice(-10).map((x) => `${x.person.displayName}${x.community ? ` (${x.community.name})` : ""}: ${truncate(x.body, 300)}`);
+      const f = d.feedback.slice(-10).map((x) => `${x.by}: ${truncate(x.body, 300)}`);
       lines.push("Feedback:", ...f.map((x) => `  ${x}`));
       sections.push({ title: "Feedback", text: f.join("\n") });
     }

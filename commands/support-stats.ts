@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineCommand } from "../src/command-kit/define";
 import { tokenize } from "../src/command-kit/parse";
 import { UserError } from "../src/core/errors";
+import { viewerOf } from "../src/core/people/visibility";
 import type { Reply, Section } from "../src/core/reply";
 import { type Distribution, looksLikeSince, parseSince, type StatsRow, supportStats } from "../src/core/support/stats";
 import { formatDuration, plural } from "../src/core/text";
@@ -62,8 +63,9 @@ export default defineCommand({
     }
     const scope = actor.role === "staff" ? o.community : o.community ?? actor.communitySlug ?? undefined;
     const since = parseSince(o.since, services.clock.now());
-    const report = await supportStats(services, { communitySlug: scope, since });
-    const overall = actor.role === "staff" || !scope ? report.overall : (await supportStats(services, { since })).overall;
+    const viewer = viewerOf(actor);
+    const report = await supportStats(services, { viewer, communitySlug: scope, since });
+    const overall = actor.role === "staff" || !scope ? report.overall : (await supportStats(services, { viewer, since })).overall;
     const period = since ? `since ${since.toISOString().slice(0, 10)}` : "all time";
     if (!report.rows.length && !overall.opened) return { text: `No support tickets ${period}.`, ephemeral: true };
     const rows = report.rows.slice(0, MAX_SECTIONS);

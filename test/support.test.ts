@@ -198,7 +198,7 @@ describe.each(DB_TARGETS)("support tickets on %s", (target) => {
     expect(item).toMatchObject({ repo: "acme/infra", kind: "issue" });
     const call = github.calls.at(-1)!;
     expect(call.title).toBe(`[Support #${id}] Private registry returns 500`);
-    expect(call.body).toContain(`support ticket #${id} (an essential member community, normal priority)`);
+    expect(call.body).toContain(`support ticket #${id} (an Essential member, normal priority)`);
     expect(call.body).not.toContain("Gamma");
     const card = (await rowsOf(t, id)).filter((r) => r.editOfId).at(-1)!;
     expect(textOf(card)).toContain(`GitHub: acme/infra#${item.number} ${item.url}`);
@@ -254,7 +254,7 @@ describe.each(DB_TARGETS)("support relay details on %s", (target) => {
       "Bob (Beta College): Clear the cache, that fixed it for us",
       "Bob (Beta College): Also restart the agent",
       "Alf (Alpha University): Same problem here",
-      "Gina (another member community): Works on ours",
+      "someone from an Essential member: Works on ours",
       "Sam (staff): Confirmed, we're on it",
     ]);
     expect(slack.inThread(thread)).toHaveLength(0);

@@ -1,8 +1,7 @@
-import type { Db } from "../db/client";
+import type { Tx } from "../db/client";
 import type { Prisma } from "../generated/prisma/client";
 import type { Place, Reply } from "./reply";
 
-type Tx = Db | Prisma.TransactionClient;
 
 const DUE_AT_ONCE = new Date(0);
 
@@ -43,12 +42,6 @@ export async function enqueue(db: Tx, m: OutgoingMessage): Promise<number> {
     select: { id: true },
   });
   return row.id;
-}
-
-export async function enqueueAll(db: Tx, messages: OutgoingMessage[]): Promise<number[]> {
-  const ids: number[] = [];
-  for (const m of messages) ids.push(await enqueue(db, m));
-  return ids;
 }
 
 /** Place of an outbox row, as adapters and the worker see it. */

@@ -82,5 +82,4 @@ export interface Reply {
   mentions?: Mention[];
 }
 
-export const reply = (text: string, extra: Partial<Reply> = {}): Reply => ({ text, ...extra });
 export const errorReply = (text: string): Reply => ({ text, ephemeral: true, error: true });

@@ -2,10 +2,12 @@ import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { PrismaClient } from "../generated/prisma/client";
+import { PrismaClient, type Prisma } from "../generated/prisma/client";
 import { applyMigrations } from "./migrate";
 
 export type Db = PrismaClient;
+/** The client or an open transaction: what a step that may run inside a caller's transaction takes. */
+export type Tx = Db | Prisma.TransactionClient;
 
 export interface Database {
   prisma: Db;

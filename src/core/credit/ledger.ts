@@ -1,7 +1,4 @@
-import type { Db } from "../../db/client";
-import type { Prisma } from "../../generated/prisma/client";
-
-type Tx = Db | Prisma.TransactionClient;
+import type { Tx } from "../../db/client";
 
 /** all-contributors' kinds that Flywheel records. */
 export const CONTRIBUTION_KINDS = ["code", "review", "ideas", "bug", "question", "financial", "userTesting", "doc"] as const;

@@ -1,8 +1,8 @@
 // Reading the credit ledger: who did what (all-contributors' kinds), per person or community.
 import type { Prisma } from "../../generated/prisma/client";
-import { publicCommunityName } from "../requests/announce";
 import type { Actor, Services } from "../context";
 import { UserError } from "../errors";
+import { communityShownTo, mayName, personShownTo, viewerOf } from "../people/visibility";
 import { truncate } from "../text";
 
 export type CreditTarget =
@@ -22,9 +22,6 @@ export function parseSince(text: string): Date {
   return d;
 }
 
-/** Whether the asker may see a private community by name: staff and its own members. */
-const mayName = (actor: Actor, c: { id: number; private: boolean }) => !c.private || actor.role === "staff" || actor.communityId === c.id;
-
 /**
  * Finds whose credits to show from what someone typed: "me", a community slug, a person's name,
  * chat handle or linked GitHub login, or a GitHub login that is in the ledger on its own.
@@ -39,18 +36,20 @@ export async function findCreditTarget(services: Services, actor: Actor, text: s
   };
   if (q.toLowerCase() === "me") return withLogins(actor.personId, actor.displayName);
 
+  const viewer = viewerOf(actor);
   const community = await db.community.findUnique({ where: { slug: q.toLowerCase() } });
   if (community) {
-    if (!mayName(actor, community)) throw new UserError(`${q.toLowerCase()} keeps its credits private.`);
+    if (!mayName(community, viewer)) throw new UserError(`${q.toLowerCase()} keeps its credits private.`);
     return { kind: "community", communityId: community.id, name: community.name };
   }
   const insensitive = { equals: q, mode: "insensitive" as const };
   const accounts = await db.account.findMany({
     where: { OR: [{ externalId: insensitive }, { handle: insensitive }] },
-    select: { person: { select: { id: true, displayName: true } } },
+    select: { person: { select: { id: true, displayName: true, community: true } } },
   });
-  const named = await db.person.findMany({ where: { displayName: insensitive }, select: { id: true, displayName: true } });
-  const people = [...new Map([...accounts.map((a) => a.person), ...named].map((p) => [p.id, p])).values()];
+  const named = await db.person.findMany({ where: { displayName: insensitive }, select: { id: true, displayName: true, community: true } });
+  // People of a private community are not found by outsiders: their credits would tell who they are.
+  const people = [...new Map([...accounts.map((a) => a.person), ...named].map((p) => [p.id, p])).values()].filter((p) => !p.community || mayName(p.community, viewer));
   if (people.length === 1) return withLogins(people[0].id, people[0].displayName);
   if (people.length > 1)
     throw new UserError(`Several people match "${truncate(q, 40)}": ${people.slice(0, 5).map((p) => p.displayName).join(", ")}. Use a chat handle or GitHub login instead.`);
@@ -59,7 +58,7 @@ export async function findCreditTarget(services: Services, actor: Actor, text: s
   throw new UserError(`I know no person, community or GitHub login called "${truncate(q, 40)}". Try /credits to see everyone credited.`);
 }
 
-type Row = Prisma.ContributionGetPayload<{ include: { person: true; community: true } }>;
+type Row = Prisma.ContributionGetPayload<{ include: { person: { include: { community: true } }; community: true } }>;
 
 const countLine = (rows: { kind: string }[]): string => {
   const counts = new Map<string, number>();
@@ -80,20 +79,15 @@ export async function creditsReport(services: Services, actor: Actor, target: Cr
   const { db } = services;
   const when: Prisma.ContributionWhereInput = since ? { createdAt: { gte: since } } : {};
   const range = since ? ` since ${day(since)}` : "";
-  const include = { person: true, community: true } as const;
+  const include = { person: { include: { community: true } }, community: true } as const;
+  const viewer = viewerOf(actor);
 
   if (!target) {
     const rows = await db.contribution.findMany({ where: when, include, orderBy: { id: "asc" } });
     if (!rows.length) return `No credits${range} yet. Merged pull requests, reviews, shipped requests and pledges earn them.`;
     const groups = new Map<string, { name: string; rows: Row[] }>();
     for (const r of rows) {
-      const name = r.person
-        ? r.person.displayName
-        : r.community
-          ? mayName(actor, r.community)
-            ? r.community.name
-            : publicCommunityName(r.community)
-          : `${r.githubLogin} (GitHub)`;
+      const name = r.person ? personShownTo(r.person, r.person.community, viewer) : r.community ? communityShownTo(r.community, viewer) : `${r.githubLogin} (GitHub)`;
       const g = groups.get(r.subject) ?? { name, rows: [] };
       g.rows.push(r);
       groups.set(r.subject, g);

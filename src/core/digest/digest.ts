@@ -1,12 +1,13 @@
-import type { Community, Prisma, RequestStatus, Tier } from "../../generated/prisma/client";
+import type { Community, Prisma, RequestStatus } from "../../generated/prisma/client";
 import { rankedLine } from "../requests/cards";
-import { TIER_LABEL } from "../people/communities";
+import { communityShownTo, personShownTo, type Viewer } from "../people/visibility";
 import type { Services } from "../context";
 import { UserError } from "../errors";
 import { enqueue } from "../outbox";
 import type { Place, Reply, Section } from "../reply";
 import { rankRequests, STATUS_LABEL } from "../requests/requests";
-import { plural, truncate } from "../text";
+import { distribution } from "../support/stats";
+import { formatDuration, plural, truncate } from "../text";
 import { formatWeekRange, lastCompleteWeek, type Week } from "../weeks";
 
 /** Monday 09:00 in the community's time zone, unless its `digest` setting says otherwise. */
@@ -26,32 +27,6 @@ export interface Digest {
   reply: Reply;
   /** Nothing happened this week: nothing is posted. */
   empty: boolean;
-}
-
-type NamedCommunity = { id: number; name: string; private: boolean; tier: Tier };
-
-/** A community as others see it: a private one is named by its tier only. */
-export function publicName(c: NamedCommunity, viewerCommunityId?: number): string {
-  if (!c.private || c.id === viewerCommunityId) return c.name;
-  const tier = TIER_LABEL[c.tier];
-  return `${/^[AEIOU]/.test(tier) ? "an" : "a"} ${tier} member`;
-}
-
-/** "under a minute", "42m", "3h 05m", "2d 4h". */
-export function formatDuration(ms: number): string {
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 1) return "under a minute";
-  if (minutes < 60) return `${minutes}m`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 24) return `${hours}h ${String(minutes % 60).padStart(2, "0")}m`;
-  return `${Math.floor(hours / 24)}d ${hours % 24}h`;
-}
-
-export function median(values: number[]): number | undefined {
-  if (!values.length) return undefined;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 /**
@@ -115,7 +90,7 @@ async function weekNews(services: Services, week: Week) {
     ? await db.contribution.findMany({
         where: { requestId: { in: shippedIds } },
         orderBy: { id: "asc" },
-        include: { person: { select: { displayName: true } }, community: true },
+        include: { person: { select: { displayName: true, community: true } }, community: true },
       })
     : [];
   const creditsByRequest = new Map<number, typeof credits>();
@@ -193,6 +168,8 @@ type CommunityNews = ReturnType<Awaited<ReturnType<typeof communityNews>>>;
 /** One community's digest from the week's news and its own figures. */
 function compose(services: Services, community: Community, week: Week, news: WeekNews, own: CommunityNews) {
   const { config } = services;
+  // A digest is posted in the community's own channels: its members read it.
+  const viewer: Viewer = { communityId: community.id, isStaff: false };
   const sections: Section[] = [];
   const { fresh, moved, credits, pledges } = news;
   if (fresh.length)
@@ -200,7 +177,7 @@ function compose(services: Services, community: Community, week: Week, news: Wee
       title: "New requests",
       text: capped(
         fresh.length,
-        (i) => `#${fresh[i].id} ${title(fresh[i].title)} — from ${publicName(fresh[i].community, community.id)}`,
+        (i) => `#${fresh[i].id} ${title(fresh[i].title)} — from ${communityShownTo(fresh[i].community, viewer)}`,
         (n) => `…and ${n} more: /requests`,
       ),
     });
@@ -211,7 +188,7 @@ function compose(services: Services, community: Community, week: Week, news: Wee
       if (c.to === "shipped") {
         const who: string[] = [];
         for (const x of credits.get(id) ?? []) {
-          const name = x.person?.displayName ?? (x.githubLogin ? `@${x.githubLogin}` : x.community ? publicName(x.community, community.id) : undefined);
+          const name = x.person ? personShownTo(x.person, x.person.community, viewer) : x.githubLogin ? `@${x.githubLogin}` : x.community ? communityShownTo(x.community, viewer) : undefined;
           if (name && !who.includes(name)) who.push(name);
         }
         return `🚀 #${id} ${title(c.title)} shipped${who.length ? ` — thanks to ${who.join(", ")}` : ""}`;
@@ -225,14 +202,14 @@ function compose(services: Services, community: Community, week: Week, news: Wee
   if (pledges.length) {
     const line = (i: number) => {
       const p = pledges[i];
-      return `${capitalize(publicName(p.community, community.id))} ${p.createdAt >= week.start ? "pledged" : "now pledges"} ${p.amount} ${config.pledgeUnit} to #${p.request.id} ${title(p.request.title)}`;
+      return `${capitalize(communityShownTo(p.community, viewer))} ${p.createdAt >= week.start ? "pledged" : "now pledges"} ${p.amount} ${config.pledgeUnit} to #${p.request.id} ${title(p.request.title)}`;
     };
     sections.push({ title: "Pledges", text: capped(pledges.length, line, (n) => `…and ${n} more pledges`) });
   }
 
   // This community's support figures.
   const { opened, resolved, answered } = own;
-  const firstResponse = median(answered.map((t) => t.firstResponseAt!.getTime() - t.createdAt.getTime()));
+  const firstResponse = distribution(answered.map((t) => t.firstResponseAt!.getTime() - t.createdAt.getTime()))?.medianMs;
   if (opened || resolved || answered.length) {
     const fields = [
       { label: "Opened", value: String(opened) },

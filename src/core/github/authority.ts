@@ -1,10 +1,8 @@
 // Who may move the roadmap from GitHub. Anyone can open an issue or a pull request in a public
 // repository; only maintainers' words move requests. Everyone else's mention is a suggestion.
 import type { FlywheelConfig } from "../../config/file";
-import type { Prisma } from "../../generated/prisma/client";
+import type { Tx } from "../../db/client";
 import type { GhUser } from "./refs";
-
-type Tx = Prisma.TransactionClient;
 
 /**
  * The author_association values of people with a standing in the repository: its owner, members

@@ -1,14 +1,14 @@
 // Who earns credit for GitHub work (all-contributors' kinds): merged pull requests (code,
 // review), bug reports closed as completed (bug), shipped requests (ideas, financial).
-import type { Prisma } from "../../generated/prisma/client";
+import type { Tx } from "../../db/client";
 import type { BuiltBy } from "../requests/announce";
 import type { Services } from "../context";
 import { addCredits, type Credit } from "../credit/ledger";
 import { closingRefs, type CoAuthor, coAuthors, type GhItem, type GhUser, isBotLogin, itemKey, normalizeRepo, type PullExtras } from "./refs";
 import { personForGithubLogin } from "./identity";
+import { personShownTo } from "../people/visibility";
 import { truncate } from "../text";
 
-type Tx = Prisma.TransactionClient;
 
 interface Resolved {
   credit: Credit;
@@ -18,7 +18,10 @@ interface Resolved {
 /** A credit for a GitHub login: to the chat person it belongs to, else to the login itself. */
 async function creditFor(services: Services, tx: Tx, login: string, c: Omit<Credit, "personId" | "githubLogin" | "communityId">): Promise<Resolved> {
   const p = await personForGithubLogin(tx, services.config, login);
-  if (p) return { credit: { ...c, personId: p.personId, communityId: p.communityId ?? undefined }, name: p.displayName };
+  if (p) {
+    const community = p.communityId === null ? null : await tx.community.findUnique({ where: { id: p.communityId } });
+    return { credit: { ...c, personId: p.personId, communityId: p.communityId ?? undefined }, name: personShownTo(p, community, "public") };
+  }
   return { credit: { ...c, githubLogin: login.toLowerCase() }, name: login };
 }
 

@@ -1,8 +1,7 @@
 import type { FlywheelConfig } from "../../config/file";
-import type { Db } from "../../db/client";
-import type { Platform, Prisma } from "../../generated/prisma/client";
+import type { Tx } from "../../db/client";
+import type { Platform } from "../../generated/prisma/client";
 
-type Tx = Db | Prisma.TransactionClient;
 
 export interface GithubPerson {
   personId: number;

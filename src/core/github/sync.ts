@@ -3,7 +3,8 @@
 // Callers (src/github: webhooks and backfill) hand over plain data; no Octokit types here.
 
 import type { FlywheelConfig } from "../../config/file";
-import type { Prisma, RequestStatus } from "../../generated/prisma/client";
+import type { Tx } from "../../db/client";
+import type { RequestStatus } from "../../generated/prisma/client";
 import { announceToChannels, type BuiltBy, builtLine, postToSpace } from "../requests/announce";
 import type { Services } from "../context";
 import type { Reply } from "../reply";
@@ -15,7 +16,6 @@ import { changeStatus } from "../requests/lifecycle";
 import { STATUS_LABEL } from "../requests/requests";
 import { truncate } from "../text";
 
-type Tx = Prisma.TransactionClient;
 
 type Linked = { id: number; requestId: number | null; suggestedRequestId: number | null; state: string; url: string; kind: string };
 

@@ -1,20 +1,14 @@
-import type { Db } from "../../db/client";
-import type { Prisma, RequestStatus } from "../../generated/prisma/client";
-import { TIER_LABEL } from "../people/communities";
+import type { Tx } from "../../db/client";
+import type { RequestStatus } from "../../generated/prisma/client";
+import { communityShownTo, type ShownCommunity } from "../people/visibility";
 import { enqueue } from "../outbox";
 import type { Place, Reply } from "../reply";
 import { shortHash } from "./notify";
 import { STATUS_LABEL } from "./requests";
 import { truncate } from "../text";
 
-type Tx = Db | Prisma.TransactionClient;
-
-/** How a community is named where others can read it: a private one only by its tier. */
-export function publicCommunityName(c: { name: string; tier: keyof typeof TIER_LABEL; private: boolean }): string {
-  if (!c.private) return c.name;
-  const tier = TIER_LABEL[c.tier];
-  return `${/^[AEIOU]/.test(tier) ? "an" : "a"} ${tier} member`;
-}
+/** A channel post is read by many: a private community is named by its tier only. */
+const shownInPublic = (c: ShownCommunity): string => communityShownTo(c, "public");
 
 /** "A, B and C" */
 export function listNames(names: string[]): string {
@@ -49,9 +43,9 @@ export async function requestAudience(tx: Tx, requestId: number): Promise<Reques
   if (!r) return { askedBy: [], votedBy: [], pledgedBy: [] };
   const distinct = <T extends { id: number }>(xs: T[]) => [...new Map(xs.map((x) => [x.id, x])).values()];
   return {
-    askedBy: [publicCommunityName(r.community)],
-    votedBy: uniqueNames(distinct(r.votes.map((v) => v.community)).map(publicCommunityName)),
-    pledgedBy: uniqueNames(distinct(r.pledges.map((p) => p.community)).map(publicCommunityName)),
+    askedBy: [shownInPublic(r.community)],
+    votedBy: uniqueNames(distinct(r.votes.map((v) => v.community)).map(shownInPublic)),
+    pledgedBy: uniqueNames(distinct(r.pledges.map((p) => p.community)).map(shownInPublic)),
   };
 }
 

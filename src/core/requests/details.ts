@@ -1,18 +1,17 @@
 import type { Services } from "../context";
+import { communityShownTo, personAndCommunityShownTo, type Viewer } from "../people/visibility";
 import { getRequest } from "./requests";
 
 export interface CommunityBreadth {
   communityId: number;
-  slug: string;
-  name: string;
-  tier: string;
-  private: boolean;
+  /** The community as the viewer may read it (a private one by its tier, to outsiders). */
+  shownAs: string;
   /** How many of its members voted. */
   voters: number;
 }
 
-/** Everything /request-show tells about one request. */
-export async function requestDetails(services: Services, id: number) {
+/** Everything /request-show tells about one request, with every community and person as the viewer may read them. */
+export async function requestDetails(services: Services, id: number, viewer: Viewer) {
   const r = await getRequest(services, id);
   const db = services.db;
   const [author, community, perCommunity, pledges, feedback, history, github, mergedFrom, mergedInto] = await Promise.all([
@@ -20,7 +19,7 @@ export async function requestDetails(services: Services, id: number) {
     db.community.findUnique({ where: { id: r.communityId } }),
     db.vote.groupBy({ by: ["communityId"], where: { requestId: r.id }, _count: { _all: true } }),
     db.pledge.findMany({ where: { requestId: r.id }, include: { community: true }, orderBy: { amount: "desc" } }),
-    db.feedback.findMany({ where: { requestId: r.id }, include: { person: { select: { displayName: true } }, community: true }, orderBy: { createdAt: "asc" } }),
+    db.feedback.findMany({ where: { requestId: r.id }, include: { person: { select: { displayName: true, community: true } }, community: true }, orderBy: { createdAt: "asc" } }),
     db.statusChange.findMany({ where: { requestId: r.id }, orderBy: { createdAt: "asc" } }),
     db.githubItem.findMany({ where: { requestId: r.id }, orderBy: { id: "asc" } }),
     db.featureRequest.findMany({ where: { mergedIntoId: r.id }, select: { id: true, title: true } }),
@@ -33,18 +32,18 @@ export async function requestDetails(services: Services, id: number) {
   const breadth: CommunityBreadth[] = perCommunity
     .map((p) => {
       const c = byId.get(p.communityId)!;
-      return { communityId: c.id, slug: c.slug, name: c.name, tier: c.tier, private: c.private, voters: p._count._all };
+      return { communityId: c.id, slug: c.slug, shownAs: communityShownTo(c, viewer), voters: p._count._all };
     })
-    .sort((a, b) => b.voters - a.voters || a.slug.localeCompare(b.slug));
+    .sort((a, b) => b.voters - a.voters || a.slug.localeCompare(b.slug))
+    .map(({ slug: _slug, ...c }) => c);
   return {
     request: r,
     suggested,
-    author: author?.displayName ?? "someone",
-    community,
+    askedBy: personAndCommunityShownTo({ displayName: author?.displayName ?? "someone" }, community, viewer),
     breadth,
     votes: breadth.reduce((n, c) => n + c.voters, 0),
-    pledges,
-    feedback,
+    pledges: pledges.map((p) => ({ by: communityShownTo(p.community, viewer), amount: Number(p.amount), note: p.note })),
+    feedback: feedback.map((f) => ({ by: personAndCommunityShownTo(f.person, f.community ?? f.person.community, viewer), body: f.body })),
     history,
     github,
     mergedFrom,

@@ -1,14 +1,14 @@
 // What a status change does, whoever causes it (a staff command, a GitHub item, a merged pull
 // request, a confirmed suggested link): one function, so every source has the same effects.
-import type { Prisma, RequestStatus } from "../../generated/prisma/client";
+import type { Tx } from "../../db/client";
+import type { RequestStatus } from "../../generated/prisma/client";
 import type { Services } from "../context";
 import { addCredits, type Credit } from "../credit/ledger";
 import { UserError } from "../errors";
+import { personShownTo } from "../people/visibility";
 import { truncate } from "../text";
 import { announceToChannels, type BuiltBy, statusExtra, statusReply } from "./announce";
 import { forFollowers, notifyFollowers } from "./notify";
-
-type Tx = Prisma.TransactionClient;
 
 /** command (staff), github (an item, a merge, a confirmed link), merge (requests merged). */
 export type StatusSource = "command" | "github" | "merge";
@@ -32,9 +32,10 @@ export async function builtByLedger(tx: Tx, requestId: number): Promise<BuiltBy>
   const rows = await tx.contribution.findMany({
     where: { requestId, kind: { in: ["code", "review"] } },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    select: { kind: true, githubLogin: true, person: { select: { displayName: true } } },
+    select: { kind: true, githubLogin: true, person: { select: { displayName: true, community: true } } },
   });
-  const names = (kind: string) => [...new Set(rows.filter((r) => r.kind === kind).map((r) => r.person?.displayName ?? r.githubLogin ?? ""))].filter(Boolean);
+  // Read by many (channel posts): a private community's people are not named.
+  const names = (kind: string) => [...new Set(rows.filter((r) => r.kind === kind).map((r) => (r.person ? personShownTo(r.person, r.person.community, "public") : r.githubLogin ?? "")))].filter(Boolean);
   const built = names("code");
   return { built, reviewed: names("review").filter((n) => !built.includes(n)) };
 }

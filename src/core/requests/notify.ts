@@ -1,10 +1,8 @@
 import { createHash } from "node:crypto";
-import type { Db } from "../../db/client";
-import type { Prisma } from "../../generated/prisma/client";
+import type { Tx } from "../../db/client";
 import { enqueue } from "../outbox";
 import type { Place, Reply } from "../reply";
 
-type Tx = Db | Prisma.TransactionClient;
 
 const placeKey = (p: Place) => [p.platform, p.workspace ?? "", p.channel ?? "", p.thread ?? "", p.channel ? "" : p.user ?? ""].join("|");
 /** A short stable token for a place, to key one outbox row per place. */

@@ -30,10 +30,11 @@ export async function pledge(
   }
   if (r.status === "shipped" || r.status === "declined") throw new UserError(`#${r.id} is already ${STATUS_LABEL[r.status]}; pledges are closed.`);
   const before = await services.db.pledge.findUnique({ where: { requestId_communityId: { requestId: r.id, communityId } } });
+  const now = services.clock.now();
   await services.db.pledge.upsert({
     where: { requestId_communityId: { requestId: r.id, communityId } },
-    create: { requestId: r.id, communityId, personId: actor.personId, amount: new Prisma.Decimal(input.amount), note: input.note ?? null },
-    update: { personId: actor.personId, amount: new Prisma.Decimal(input.amount), note: input.note ?? null },
+    create: { requestId: r.id, communityId, personId: actor.personId, amount: new Prisma.Decimal(input.amount), note: input.note ?? null, createdAt: now, updatedAt: now },
+    update: { personId: actor.personId, amount: new Prisma.Decimal(input.amount), note: input.note ?? null, updatedAt: now },
   });
   return { kind: before ? "updated" : "pledged", requestId: r.id, community: community.name };
 }

@@ -82,9 +82,12 @@ export async function createRequest(
   input: { title: string; details?: string; place: Place; sourceUrl?: string },
 ) {
   const communityId = needCommunity(actor);
+  const now = services.clock.now();
   return services.db.$transaction(async (tx) => {
     const r = await tx.featureRequest.create({
       data: {
+        createdAt: now,
+        updatedAt: now,
         title: input.title,
         body: input.details ?? "",
         communityId,
@@ -95,7 +98,7 @@ export async function createRequest(
     });
     // Asking counts as wanting it: the author's vote puts their community on the request.
     await tx.vote.create({
-      data: { requestId: r.id, personId: actor.personId, communityId, place: input.place as unknown as Prisma.InputJsonValue },
+      data: { requestId: r.id, personId: actor.personId, communityId, place: input.place as unknown as Prisma.InputJsonValue, createdAt: now },
     });
     return r;
   });
@@ -111,7 +114,7 @@ export async function upvote(services: Services, actor: Actor, id: number, place
   // missing) falls through to the explanation below.
   const fast = await services.db.$queryRaw<{ requestId: number }[]>(Prisma.sql`
     INSERT INTO "Vote" ("requestId", "personId", "communityId", place, "createdAt")
-    SELECT r.id, ${actor.personId}, ${communityId}, ${JSON.stringify(place)}::jsonb, ${new Date()}
+    SELECT r.id, ${actor.personId}, ${communityId}, ${JSON.stringify(place)}::jsonb, ${services.clock.now()}
     FROM "FeatureRequest" r WHERE r.id = ${id} AND r.status IN ('open', 'planned', 'in_progress')
     ON CONFLICT DO NOTHING
     RETURNING "requestId"`);
@@ -120,7 +123,7 @@ export async function upvote(services: Services, actor: Actor, id: number, place
   if (r.status === "shipped" || r.status === "declined")
     throw new UserError(`#${r.id} is already ${STATUS_LABEL[r.status]}, so it no longer takes votes.`);
   const res = await services.db.vote.createMany({
-    data: [{ requestId: r.id, personId: actor.personId, communityId, place: place as unknown as Prisma.InputJsonValue }],
+    data: [{ requestId: r.id, personId: actor.personId, communityId, place: place as unknown as Prisma.InputJsonValue, createdAt: services.clock.now() }],
     skipDuplicates: true,
   });
   return { kind: res.count === 1 ? "voted" : "already", requestId: r.id, redirectedFrom: r.id !== id ? id : undefined };

@@ -1,5 +1,5 @@
 import { Prisma, type Community, type RequestStatus, type Tier } from "../../generated/prisma/client";
-import { TIER_LABEL } from "../people/communities";
+import { communityShownTo, personShownTo } from "../people/visibility";
 import type { Services } from "../context";
 import { UserError } from "../errors";
 import { LISTABLE_STATUSES, rankRequests, type ListableStatus, type RankedRequest } from "../requests/requests";
@@ -108,13 +108,10 @@ export interface RoadmapGroup {
   total: number;
 }
 
-const article = (word: string) => (/^[aeiou]/i.test(word) ? "an" : "a");
-
-/** The one place the private-community rule lives. */
+/** A community on the public pages (anyone reads them): see people/visibility for the rule. */
 export function publicCommunity(c: Pick<Community, "name" | "slug" | "private" | "tier">): PublicCommunity {
-  if (!c.private) return { name: c.name, slug: c.slug, private: false };
-  const tier = TIER_LABEL[c.tier];
-  return { name: `${article(tier)} ${tier} member`, slug: null, private: true };
+  const name = communityShownTo(c, "public");
+  return c.private ? { name, slug: null, private: true } : { name, slug: c.slug, private: false };
 }
 
 /** Named communities first (by weight, then name), private ones after (their order tells nothing). */
@@ -219,7 +216,7 @@ function creditsFor(rows: ContributionRow[], communities: Map<number, Community>
   for (const c of rows) {
     const login = c.githubLogin && GITHUB_LOGIN.test(c.githubLogin) ? c.githubLogin : null;
     let name: string;
-    if (c.person) name = c.person.displayName;
+    if (c.person) name = personShownTo(c.person, c.person.communityId === null ? null : communities.get(c.person.communityId), "public");
     else if (c.communityId !== null && communities.has(c.communityId)) name = publicCommunity(communities.get(c.communityId)!).name;
     else if (login) name = `@${login}`;
     else continue;

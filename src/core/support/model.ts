@@ -1,14 +1,13 @@
 // Shared vocabulary of support tickets: where their threads live, how to load one whole, who may
 // act on it, and the outbox helpers every support module posts through.
 import type { FlywheelConfig } from "../../config/file";
+import type { Tx } from "../../db/client";
 import type { Prisma, TicketPriority, TicketStatus } from "../../generated/prisma/client";
 import type { Actor, Services } from "../context";
 import { UserError } from "../errors";
 import { enqueue } from "../outbox";
 import { refusal } from "../people/permissions";
 import type { Place, Reply } from "../reply";
-
-export type Tx = Prisma.TransactionClient;
 
 export const PRIORITIES = ["low", "normal", "high", "urgent"] as const satisfies readonly TicketPriority[];
 export const RATINGS = ["helpful", "not-helpful"] as const;
@@ -76,7 +75,7 @@ export type FullTicket = Prisma.SupportTicketGetPayload<{ include: typeof ticket
  * an include: inside a transaction Prisma would send an include's queries concurrently on the
  * one connection, which node-postgres deprecates.
  */
-export async function loadTicket(db: Tx | Services["db"], id: number): Promise<FullTicket> {
+export async function loadTicket(db: Tx, id: number): Promise<FullTicket> {
   const t = await db.supportTicket.findUnique({ where: { id } });
   if (!t) throw new UserError(`There is no ticket #${id}.`);
   const community = await db.community.findUniqueOrThrow({ where: { id: t.communityId } });
@@ -90,9 +89,6 @@ export async function loadTicket(db: Tx | Services["db"], id: number): Promise<F
 export function requireStaff(actor: Actor): void {
   if (actor.role !== "staff") throw new UserError(refusal("staff"));
 }
-
-/** How a community is named to people outside it: private ones stay anonymous. */
-export const publicCommunityName = (c: { name: string; private: boolean }): string => (c.private ? "another member community" : c.name);
 
 /** Where a message for the member goes: their DM, or the thread under the ticket's message in their channel. */
 export function memberTarget(t: { memberPlace: Prisma.JsonValue }): { place: Place; parentId?: number } | undefined {

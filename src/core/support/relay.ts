@@ -6,6 +6,7 @@ import type { Services, Actor, PlatformName } from "../context";
 import { addCredits } from "../credit/ledger";
 import { isUserError, UserError } from "../errors";
 import { resolveActor } from "../people/identity";
+import { communityShownTo, personAndCommunityShownTo, type Viewer } from "../people/visibility";
 import type { ThreadMessage, ThreadMessageHandler } from "../inbound";
 import type { Reply } from "../reply";
 import { defuseMentions, truncate } from "../text";
@@ -18,7 +19,6 @@ import {
   memberTarget,
   parseRootKey,
   post,
-  publicCommunityName,
   RELAY_MAX,
   requireStaff,
   staffTarget,
@@ -92,8 +92,9 @@ export async function recordTicketMessage(services: Services, m: TicketMessageIn
 
       // Names are user text too: the whole line is defused.
       const line = (label: string) => defuseMentions(`${label}: ${truncate(body, RELAY_MAX)}`);
-      // The member sees staff and helpers; a private helper community stays unnamed to them.
-      const toMemberLabel = side === "staff" ? `${actor.displayName} (staff)` : `${actor.displayName}${helperCommunity ? ` (${publicCommunityName(helperCommunity)})` : ""}`;
+      // The member sees staff and helpers; a helper of a private community stays unnamed to them.
+      const memberViewer: Viewer = { communityId: t.communityId, isStaff: false };
+      const toMemberLabel = side === "staff" ? `${actor.displayName} (staff)` : personAndCommunityShownTo(actor, helperCommunity, memberViewer);
       const toStaffLabel =
         side === "staff"
           ? `${actor.displayName} (staff${m.said === "member" ? ", in the member's thread" : ""})`
@@ -129,7 +130,7 @@ export async function recordTicketMessage(services: Services, m: TicketMessageIn
       if (side === "helper" && actor.communityId && actor.communityId !== t.communityId) {
         outcome.credited =
           (await addCredits(tx, [
-            { kind: "question", source: `ticket:${t.id}`, personId: actor.personId, communityId: actor.communityId, note: `answered support ticket #${t.id} of ${publicCommunityName(t.community)}`, at: now },
+            { kind: "question", source: `ticket:${t.id}`, personId: actor.personId, communityId: actor.communityId, note: `answered support ticket #${t.id} of ${communityShownTo(t.community, "public")}`, at: now },
           ])) > 0;
       }
       return outcome;

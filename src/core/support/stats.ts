@@ -2,6 +2,7 @@
 // as median and 90th percentile per community and overall.
 import type { Services } from "../context";
 import { UserError } from "../errors";
+import { communityShownTo, type Viewer } from "../people/visibility";
 
 export interface Distribution {
   /** How many tickets the figures are over. */
@@ -12,6 +13,7 @@ export interface Distribution {
 
 export interface StatsRow {
   slug: string;
+  /** The community as the viewer may read it. */
   name: string;
   opened: number;
   resolved: number;
@@ -67,8 +69,9 @@ function summarize(slug: string, name: string, tickets: TicketTimes[]): StatsRow
 /**
  * Figures over the tickets opened since `since` (all when absent), one row per community that
  * has any, busiest first, plus the overall row (over every community, or the one asked for).
+ * Rows name communities as the viewer may read them.
  */
-export async function supportStats(services: Services, opts: { communitySlug?: string; since?: Date } = {}): Promise<StatsReport> {
+export async function supportStats(services: Services, opts: { viewer: Viewer; communitySlug?: string; since?: Date }): Promise<StatsReport> {
   let communityId: number | undefined;
   if (opts.communitySlug) {
     const c = await services.db.community.findUnique({ where: { slug: opts.communitySlug } });
@@ -77,11 +80,11 @@ export async function supportStats(services: Services, opts: { communitySlug?: s
   }
   const tickets = await services.db.supportTicket.findMany({
     where: { ...(communityId ? { communityId } : {}), ...(opts.since ? { createdAt: { gte: opts.since } } : {}) },
-    select: { createdAt: true, firstResponseAt: true, resolvedAt: true, status: true, reopenCount: true, rating: true, community: { select: { id: true, slug: true, name: true } } },
+    select: { createdAt: true, firstResponseAt: true, resolvedAt: true, status: true, reopenCount: true, rating: true, community: { select: { id: true, slug: true, name: true, private: true, tier: true } } },
   });
   const byCommunity = new Map<number, { slug: string; name: string; tickets: TicketTimes[] }>();
   for (const t of tickets) {
-    const g = byCommunity.get(t.community.id) ?? { slug: t.community.slug, name: t.community.name, tickets: [] };
+    const g = byCommunity.get(t.community.id) ?? { slug: t.community.slug, name: communityShownTo(t.community, opts.viewer), tickets: [] };
     g.tickets.push(t);
     byCommunity.set(t.community.id, g);
   }

@@ -2,6 +2,7 @@
 // escalate to GitHub, waiting on member, resolve, reopen), rated by the member. Every action
 // is one transaction that updates the ticket, records the event in its history, re-renders the
 // staff card in place (an outbox edit) and tells the member when it concerns them.
+import type { Tx } from "../../db/client";
 import type { Prisma, TicketPriority } from "../../generated/prisma/client";
 import type { Actor, Services } from "../context";
 import { UserError } from "../errors";
@@ -23,9 +24,9 @@ import {
   staffTarget,
   supportSpace,
   type TicketPlace,
-  type Tx,
 } from "./model";
 import { findStaffPerson } from "./staff";
+import { communityShownTo } from "../people/visibility";
 
 export interface OpenTicketInput {
   summary: string;
@@ -292,10 +293,9 @@ async function takeEscalationLock(services: Services, key: string, personId: num
 /** A member's "@org/team" or "@login" would notify people on GitHub: a zero-width space keeps it inert. */
 const noGithubMentions = (text: string) => text.replace(/@(?=[A-Za-z0-9])/g, "@\u200b");
 
-/** The issue says where it came from, naming private communities only by tier. */
+/** The issue says where it came from; anyone may read a GitHub issue, so it is a public view. */
 function issueBody(t: FullTicket, actor: Actor): string {
-  const article = t.community.tier === "essential" ? "an" : "a";
-  const who = t.community.private ? `${article} ${t.community.tier} member community` : t.community.name;
+  const who = communityShownTo(t.community, "public");
   return [
     `Escalated from Flywheel support ticket #${t.id} (${who}, ${t.priority} priority) by ${actor.displayName}.`,
     "",
