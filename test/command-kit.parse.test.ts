@@ -203,17 +203,22 @@ describe.each(DB_TARGETS)("option errors read alike, never zod's words, on %s", 
   });
 });
 
+/** A request to pledge toward, filed from the terminal; its number. */
+const fileTarget = async (services: TestEnv["services"], title: string) =>
+  Number(/#(\d+)/.exec((await as(services, "a1", "alpha")(`/request ${title} --force`)).text)![1]);
+/** Every pledge as [community, amount, note], by community. */
+const pledgesIn = async (services: TestEnv["services"]) =>
+  (await services.db.pledge.findMany({ include: { community: true }, orderBy: { community: { slug: "asc" } } })).map((p) => [p.community.slug, Number(p.amount), p.note]);
+
 describe.each(DB_TARGETS)("pledges name their community only with --community, on every way in, on %s", (target) => {
   test("terminal and buttons: staff standing in beta pledge for alpha; a note that says 'community' is a note", async () => {
     const t = await testServices(target);
     try {
-      const a1 = as(t.services, "a1", "alpha");
       const staffInBeta = as(t.services, "carol", "beta");
-      const id = Number(/#(\d+)/.exec((await a1("/request Pledge target --force")).text)![1]);
+      const id = await fileTarget(t.services, "Pledge target");
       expect((await staffInBeta(`/pledge ${id} 5000 half the cost --community alpha`)).text).toContain("Alpha University pledges 5000 USD");
       expect((await staffInBeta(`/pledge ${id} 300 community budget`)).text).toContain("Beta College pledges 300 USD");
-      const pledges = await t.services.db.pledge.findMany({ include: { community: true }, orderBy: { id: "asc" } });
-      expect(pledges.map((p) => [p.community.slug, Number(p.amount), p.note])).toEqual([
+      expect(await pledgesIn(t.services)).toEqual([
         ["alpha", 5000, "half the cost"],
         ["beta", 300, "community budget"],
       ]);
@@ -225,18 +230,16 @@ describe.each(DB_TARGETS)("pledges name their community only with --community, o
   test("Slack: typed with the flag after the note, and from a button", async () => {
     const h: SlackHarness = await startSlackHarness(target);
     try {
-      const filed = await as(h.app.services, "a1", "alpha")("/request Slack pledge target --force");
-      const id = Number(/#(\d+)/.exec(filed.text)![1]);
-      const url = h.standin.responseUrl("p1");
-      await postCommand(h.url, slashCommand(STAFF, "/pledge", `${id} 5000 half the cost --community beta`, url));
-      const typed = await h.standin.waitFor(() => h.standin.responses.find((r) => r.id === "p1")?.body);
-      expect(String(typed.text)).toContain("Beta College pledges 5000 USD");
+      const id = await fileTarget(h.app.services, "Slack pledge target");
+      /** The text Flywheel answered on one response_url. */
+      const answerAt = async (rid: string) => String((await h.standin.waitFor(() => h.standin.responses.find((r) => r.id === rid)?.body)).text);
+      await postCommand(h.url, slashCommand(STAFF, "/pledge", `${id} 5000 half the cost --community beta`, h.standin.responseUrl("p1")));
+      expect(await answerAt("p1")).toContain("Beta College pledges 5000 USD");
       await postCommand(h.url, slashCommand(STAFF, "/pledge", `${id} 10 --community gamma for the lab`, h.standin.responseUrl("p2")));
-      expect(String((await h.standin.waitFor(() => h.standin.responses.find((r) => r.id === "p2")?.body)).text)).toContain("Gamma Institute pledges 10 USD");
-      await postInteraction(h.url, buttonClick(STAFF, `pledge ${id} 20 button note --community beta`, h.standin.responseUrl("p4")));
-      expect(String((await h.standin.waitFor(() => h.standin.responses.find((r) => r.id === "p4")?.body)).text)).toContain("Beta College's pledge");
-      const pledges = await h.app.services.db.pledge.findMany({ include: { community: true }, orderBy: { community: { slug: "asc" } } });
-      expect(pledges.map((p) => [p.community.slug, Number(p.amount), p.note])).toEqual([
+      expect(await answerAt("p2")).toContain("Gamma Institute pledges 10 USD");
+      await postInteraction(h.url, buttonClick(STAFF, `pledge ${id} 20 button note --community beta`, h.standin.responseUrl("p3")));
+      expect(await answerAt("p3")).toContain("Beta College's pledge");
+      expect(await pledgesIn(h.app.services)).toEqual([
         ["beta", 20, "button note"],
         ["gamma", 10, "for the lab"],
       ]);
@@ -248,8 +251,7 @@ describe.each(DB_TARGETS)("pledges name their community only with --community, o
   test("Discord: a --community typed inside the structured note counts, exactly as typed text would", async () => {
     const t: DiscordTestApp = await discordTestApp(target);
     try {
-      const filed = await as(t.app.services, "a1", "alpha")("/request Discord pledge target --force");
-      const id = Number(/#(\d+)/.exec(filed.text)![1]);
+      const id = await fileTarget(t.app.services, "Discord pledge target");
       const slash = t.d.slash(discordStaff, "pledge", [
         { name: "number", type: ApplicationCommandOptionType.Integer, value: id },
         { name: "amount", type: ApplicationCommandOptionType.Number, value: 5000 },
@@ -263,8 +265,7 @@ describe.each(DB_TARGETS)("pledges name their community only with --community, o
         { name: "community", type: ApplicationCommandOptionType.String, value: "gamma" },
       ]);
       expect((await t.d.answer(twice)).data.embeds[0].description).toContain("You gave --community twice");
-      const pledges = await t.app.services.db.pledge.findMany({ include: { community: true } });
-      expect(pledges.map((p) => [p.community.slug, Number(p.amount), p.note])).toEqual([["beta", 5000, "half the cost"]]);
+      expect(await pledgesIn(t.app.services)).toEqual([["beta", 5000, "half the cost"]]);
     } finally {
       await t.close();
     }
