@@ -5,7 +5,7 @@ import { resolveActor, type Speaker } from "../core/people/identity";
 import { hasRole, refusal } from "../core/people/permissions";
 import { errorReply, type Place, type Reply } from "../core/reply";
 import type { CommandDef } from "./define";
-import { describeIssues, describeProblem, issueWording, optionError } from "./explain";
+import { describeIssue, describeProblem, issueWording, optionError } from "./explain";
 import { parseStructured, parseText } from "./parse";
 import { loadCommands } from "./registry";
 
@@ -58,7 +58,7 @@ export async function dispatch(services: Services, inv: Invocation): Promise<Rep
     const valid = cmd.schema.safeParse(read.options, { error: issueWording(cmd) });
     if (!valid.success) {
       outcome = "user_error";
-      return optionError(cmd, describeIssues(valid.error));
+      return optionError(cmd, describeIssue(valid.error));
     }
     return await cmd.run({ options: valid.data, actor, place: inv.place, services });
   } catch (e) {

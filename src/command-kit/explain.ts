@@ -24,7 +24,7 @@ export function exampleValue(o: OptionSpec): string {
 }
 
 /** A command line that works, e.g. "/pledge 12 500 --community alpha" for pledge's --community. */
-export function exampleLine(cmd: Command, o: OptionSpec): string {
+function exampleLine(cmd: Command, o: OptionSpec): string {
   const positional = cmd.options.filter((s) => !s.keyword && !s.afterBar);
   const upTo = o.keyword || o.afterBar ? positional.filter((s) => s.required) : positional.slice(0, positional.indexOf(o) + 1);
   const words = upTo.map(exampleValue);
@@ -44,7 +44,7 @@ const bound = (issue: Issue, key: "minimum" | "maximum"): number | undefined => 
 };
 
 /** The one sentence per kind of option: what it takes, with an example. */
-export function expectation(cmd: Command, o: OptionSpec, issue?: Issue): string {
+function expectation(cmd: Command, o: OptionSpec, issue?: Issue): string {
   const like = `like \`${exampleLine(cmd, o)}\``;
   const missing = issue?.input === undefined;
   switch (o.type) {
@@ -105,7 +105,7 @@ export function optionError(cmd: Command, e: { text: string; field?: string }): 
 }
 
 /** The first issue of a failed validation, and the option it is about. */
-export function describeIssues(error: z.ZodError): { text: string; field?: string } {
+export function describeIssue(error: z.ZodError): { text: string; field?: string } {
   const issue = error.issues[0];
   const field = typeof issue.path[0] === "string" ? issue.path[0] : undefined;
   return { text: issue.message, ...(field ? { field } : {}) };

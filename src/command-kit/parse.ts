@@ -1,6 +1,6 @@
 import type { OptionSpec } from "./define";
 
-export interface Token {
+interface Token {
   value: string;
   start: number;
   end: number;
@@ -12,7 +12,7 @@ export interface Token {
  * word literal (never a flag). A quote only counts when it closes at the end of a word, so the
  * apostrophes of "it's" or "'90s" stay plain text.
  */
-export function tokenize(text: string): Token[] {
+function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   const re = /"((?:[^"\\]|\\.)*)"(?=\s|$)|'((?:[^'\\]|\\.)*)'(?=\s|$)|“([^”]*)”(?=\s|$)|‘([^’]*)’(?=\s|$)|(\S+)/g;
   let m: RegExpExecArray | null;
