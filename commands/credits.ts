@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineCommand } from "../src/command-kit/define";
-import { tokenize } from "../src/command-kit/parse";
+import { parsed } from "../src/command-kit/parse";
 import { creditsReport, findCreditTarget, parseSince } from "../src/core/credit/report";
 import type { Reply } from "../src/core/reply";
 
@@ -13,16 +13,15 @@ export default defineCommand({
   communityOptional: true,
   usage: "[person|community] [since YYYY-MM-DD]",
   options: [
-    { name: "who", type: "string", description: "A person (name, handle or GitHub login) or a community slug; everyone if left out", maxLength: 100 },
-    { name: "since", type: "string", description: "Only credits from this day on (YYYY-MM-DD)", maxLength: 20 },
+    { name: "who", type: "string", description: "A person (name, handle or GitHub login) or a community slug; everyone if left out", maxLength: 100, example: "ana" },
+    { name: "since", type: "string", description: "Only credits from this day on (YYYY-MM-DD)", maxLength: 20, example: "2026-01-01" },
   ],
   // "/credits", "/credits ana", "/credits Ana Lopez 2026-01-01", "/credits 2026-01-01": a date-shaped word is the since.
-  parseText(text) {
-    const words = tokenize(text).map((t) => t.value);
+  readWords(words) {
     const last = words[words.length - 1];
-    const since = last !== undefined && DATE.test(last) ? words.pop() : undefined;
-    const who = words.join(" ").trim();
-    return { who: who || undefined, since };
+    const since = last !== undefined && DATE.test(last) ? last : undefined;
+    const who = (since ? words.slice(0, -1) : words).join(" ").trim();
+    return parsed({ who: who || undefined, since });
   },
   schema: z.object({
     who: z.string().trim().max(100, { message: "That name is too long." }).optional(),

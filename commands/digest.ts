@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineCommand, type OptionSpec } from "../src/command-kit/define";
-import { parseOptions, tokenize } from "../src/command-kit/parse";
+import { inOrder, parsed } from "../src/command-kit/parse";
 import { buildDigest, communityBySlug, describeOutcome, postDigest } from "../src/core/digest/digest";
 import { hasRole, refusal } from "../src/core/people/permissions";
 import { errorReply, type Reply } from "../src/core/reply";
@@ -9,7 +9,7 @@ import { formatWeekRange, parseWeek, weekContaining } from "../src/core/weeks";
 const options: OptionSpec[] = [
   { name: "community", type: "string", description: "Which community (its slug); yours by default", autocomplete: "community" },
   { name: "send", type: "boolean", keyword: true, description: "Staff: post it to the community's channels now" },
-  { name: "week", type: "string", keyword: true, description: "Another week: a date like 2026-11-25 or 2026-W48 (default: this week)" },
+  { name: "week", type: "string", keyword: true, description: "Another week: a date like 2026-11-25 or 2026-W48 (default: this week)", example: "2026-W48" },
 ];
 
 export default defineCommand({
@@ -20,10 +20,10 @@ export default defineCommand({
   options,
   usage: "[community] [--week <date>] | send <community> [--week <date>]",
   // "/digest send alpha" reads as a verb, as people type it; "--send" works too.
-  parseText(text) {
-    const first = tokenize(text)[0];
-    if (first && !first.quoted && first.value.toLowerCase() === "send") return { ...parseOptions(text.slice(first.end), options), send: true };
-    return parseOptions(text, options);
+  readWords(words) {
+    if (words[0]?.toLowerCase() !== "send") return inOrder(words, ["community"]);
+    const rest = inOrder(words.slice(1), ["community"]);
+    return rest.ok ? parsed({ ...rest.options, send: true }) : rest;
   },
   schema: z.object({
     community: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: "Give a community slug, like alpha." }).optional(),

@@ -10,7 +10,7 @@ export default defineCommand({
   options: [
     { name: "number", type: "integer", description: "Request number", required: true, min: 1, autocomplete: "request" },
     { name: "field", type: "string", description: "What to change", required: true, choices: ["title", "details"] },
-    { name: "text", type: "string", description: "The new text", required: true, rest: true, maxLength: DETAILS_MAX },
+    { name: "text", type: "string", description: "The new text", required: true, rest: true, maxLength: DETAILS_MAX, example: "Faster image builds" },
   ],
   schema: z
     .object({

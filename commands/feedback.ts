@@ -9,7 +9,7 @@ export default defineCommand({
   role: "member",
   options: [
     { name: "number", type: "integer", description: "Request number", required: true, min: 1, autocomplete: "request" },
-    { name: "text", type: "string", description: "Your comment", required: true, rest: true, maxLength: 2000 },
+    { name: "text", type: "string", description: "Your comment", required: true, rest: true, maxLength: 2000, example: "We need this for exams" },
   ],
   schema: z.object({
     number: requestNumber,

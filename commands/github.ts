@@ -19,7 +19,7 @@ export default defineCommand({
   options: [
     { name: "action", type: "string", description: "link an existing issue/PR, confirm a suggested link, or open a new issue", required: true, choices: ACTIONS },
     { name: "request", type: "integer", description: "Request number, e.g. 12", required: true, min: 1, autocomplete: "request" },
-    { name: "target", type: "string", description: "link, confirm: owner/repo#number or its URL; issue: owner/repo (default from config)", maxLength: 300 },
+    { name: "target", type: "string", description: "link, confirm: owner/repo#number or its URL; issue: owner/repo (default from config)", maxLength: 300, example: "octo-org/app#34" },
   ],
   schema: z
     .object({

@@ -8,7 +8,7 @@ export default defineCommand({
   description: "List what Flywheel can do",
   role: "member",
   communityOptional: true,
-  options: [{ name: "command", type: "string", description: "A command to explain" }],
+  options: [{ name: "command", type: "string", description: "A command to explain", example: "upvote" }],
   schema: z.object({ command: z.string().optional() }),
   async run({ options, actor }) {
     const all = commandList().filter((c) => hasRole(actor.role, c.role));

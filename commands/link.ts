@@ -8,7 +8,7 @@ export default defineCommand({
   description: "Link your accounts on Slack, Discord and elsewhere into one person",
   role: "member",
   communityOptional: true,
-  options: [{ name: "code", type: "string", description: "The code /link gave you on your other account", minLength: 4, maxLength: 16 }],
+  options: [{ name: "code", type: "string", description: "The code /link gave you on your other account", minLength: 4, maxLength: 16, example: "K7QM2XPA" }],
   schema: z.object({
     code: z.string().trim().regex(/^[A-Za-z0-9-]{4,16}$/, { message: "A link code looks like K7QM2XPA." }).optional(),
   }),

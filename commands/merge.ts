@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineCommand } from "../src/command-kit/define";
-import { parseOptions } from "../src/command-kit/parse";
+import { inOrder } from "../src/command-kit/parse";
 import { mergeRequests } from "../src/core/requests/merge";
 import { requestNumber } from "../src/core/schemas";
 import { plural } from "../src/core/text";
@@ -17,7 +17,7 @@ export default defineCommand({
   usage: "<from> into <to>",
   options: [...options],
   // "/merge 12 into 15": the word "into" is optional.
-  parseText: (text) => parseOptions(text.replace(/\s+into\s+/i, " "), [...options]),
+  readWords: (words) => inOrder(words.filter((w, i) => !(i === 1 && w.toLowerCase() === "into")), ["from", "into"]),
   schema: z.object({ from: requestNumber, into: requestNumber }),
   async run({ options: o, actor, services }) {
     const m = await mergeRequests(services, o.from, o.into, actor.personId);

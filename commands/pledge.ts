@@ -10,8 +10,8 @@ export default defineCommand({
   communityOptional: true,
   options: [
     { name: "number", type: "integer", description: "Request number", required: true, min: 1, autocomplete: "request" },
-    { name: "amount", type: "number", description: "Amount (0 withdraws)", required: true, min: 0 },
-    { name: "note", type: "string", description: "What the pledge covers", rest: true, maxLength: 500 },
+    { name: "amount", type: "number", description: "Amount (0 withdraws)", required: true, min: 0, example: "500" },
+    { name: "note", type: "string", description: "What the pledge covers", rest: true, maxLength: 500, example: "half the cost" },
     { name: "community", type: "string", keyword: true, description: "Staff: the community that pledges", autocomplete: "community" },
   ],
   schema: z.object({

@@ -1,13 +1,12 @@
 import { z } from "zod";
 import { defineCommand } from "../src/command-kit/define";
-import { splitAtBar } from "../src/command-kit/parse";
 import { requestButtons } from "../src/core/requests/cards";
 import { createRequest, DETAILS_MAX, findSimilar, TITLE_MAX, TITLE_MIN } from "../src/core/requests/requests";
 import type { Reply } from "../src/core/reply";
 
 const options = [
-  { name: "title", type: "string", description: `What you need, in ${TITLE_MIN}–${TITLE_MAX} characters`, required: true, minLength: TITLE_MIN, maxLength: TITLE_MAX },
-  { name: "details", type: "string", description: `Why it matters, up to ${DETAILS_MAX} characters`, maxLength: DETAILS_MAX },
+  { name: "title", type: "string", description: `What you need, in ${TITLE_MIN}–${TITLE_MAX} characters`, required: true, rest: true, minLength: TITLE_MIN, maxLength: TITLE_MAX, example: "Faster image builds" },
+  { name: "details", type: "string", description: `Why it matters, up to ${DETAILS_MAX} characters`, afterBar: true, maxLength: DETAILS_MAX, example: "CI takes 20 minutes" },
   { name: "force", type: "boolean", keyword: true, description: "File it even if similar requests exist" },
 ] as const;
 
@@ -25,11 +24,6 @@ export default defineCommand({
       { name: "title", label: "Title", required: true, minLength: TITLE_MIN, maxLength: TITLE_MAX, placeholder: "Faster image builds" },
       { name: "details", label: "Details", long: true, maxLength: DETAILS_MAX, placeholder: "What would it change for your community?" },
     ],
-  },
-  // "/request Title | details --force": the bar separates the title from the details.
-  parseText(text) {
-    const { head, tail, flags } = splitAtBar(text, [options[2]]);
-    return { title: head ?? "", details: tail, force: flags.force === true ? true : undefined };
   },
   schema: z.object({
     title: z

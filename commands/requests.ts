@@ -12,7 +12,7 @@ export default defineCommand({
   options: [
     { name: "status", type: "string", description: "Which requests to list", choices: LISTABLE_STATUSES },
     { name: "community", type: "string", keyword: true, description: "Only requests this community wants (its slug)", autocomplete: "community" },
-    { name: "page", type: "integer", keyword: true, description: "Page number", min: 1 },
+    { name: "page", type: "integer", keyword: true, description: "Page number", min: 1, example: "2" },
   ],
   schema: z.object({
     status: z.enum(LISTABLE_STATUSES, { message: `Status must be one of ${LISTABLE_STATUSES.join(", ")}.` }).default("open"),

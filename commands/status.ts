@@ -13,7 +13,7 @@ export default defineCommand({
   options: [
     { name: "number", type: "integer", description: "Request number", required: true, min: 1, autocomplete: "request" },
     { name: "status", type: "string", description: "New status", required: true, choices: STATUSES },
-    { name: "reason", type: "string", description: "Why (shown to voters)", rest: true, maxLength: 500 },
+    { name: "reason", type: "string", description: "Why (shown to voters)", rest: true, maxLength: 500, example: "Scheduled for January" },
   ],
   schema: z.object({
     number: requestNumber,

@@ -8,7 +8,7 @@ export default defineCommand({
   description: "Staff: make a person the steward of a community (they can pledge for it)",
   role: "staff",
   options: [
-    { name: "person", type: "string", description: "The person (mention or name)", required: true },
+    { name: "person", type: "string", description: "The person (mention or name)", required: true, example: "@ana" },
     { name: "community", type: "string", description: "Community slug", required: true, autocomplete: "community" },
     { name: "remove", type: "boolean", keyword: true, description: "Remove the stewardship instead" },
   ],

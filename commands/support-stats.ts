@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineCommand } from "../src/command-kit/define";
-import { tokenize } from "../src/command-kit/parse";
+import { parsed, unexpected } from "../src/command-kit/parse";
 import { UserError } from "../src/core/errors";
 import { viewerOf } from "../src/core/people/visibility";
 import type { Reply, Section } from "../src/core/reply";
@@ -40,17 +40,17 @@ export default defineCommand({
   usage: "[community] [since: 2026-11-01 | 30d | 4w | all]",
   options: [
     { name: "community", type: "string", description: "Only this community (its slug)", autocomplete: "community" },
-    { name: "since", type: "string", description: "Tickets opened since a date (2026-11-01), a span (30d, 12h, 4w) or all; default 30d" },
+    { name: "since", type: "string", description: "Tickets opened since a date (2026-11-01), a span (30d, 12h, 4w) or all; default 30d", example: "30d" },
   ],
   // Either word may come alone: "30d" is a span, anything else a community slug.
-  parseText(text) {
+  readWords(words) {
     const out: Record<string, unknown> = {};
-    for (const t of tokenize(text)) {
-      const slot = looksLikeSince(t.value) ? "since" : "community";
-      if (out[slot] !== undefined) out["--extra"] = t.value;
-      else out[slot] = t.value;
+    for (const word of words) {
+      const slot = looksLikeSince(word) ? "since" : "community";
+      if (out[slot] !== undefined) return unexpected(word);
+      out[slot] = word;
     }
-    return out;
+    return parsed(out);
   },
   schema: z.object({
     community: z.string().trim().toLowerCase().regex(/^[a-z0-9-]+$/, { message: "Give a community slug, like alpha." }).optional(),

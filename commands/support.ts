@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { defineCommand } from "../src/command-kit/define";
-import { splitAtBar } from "../src/command-kit/parse";
 import { DETAILS_MAX, SUMMARY_MAX, SUMMARY_MIN } from "../src/core/support/model";
 import { openTicket } from "../src/core/support/tickets";
 import type { Reply } from "../src/core/reply";
@@ -11,8 +10,8 @@ export default defineCommand({
   role: "member",
   usage: "<summary> [| details]",
   options: [
-    { name: "summary", type: "string", description: `What you need help with, in ${SUMMARY_MIN}–${SUMMARY_MAX} characters`, required: true, minLength: SUMMARY_MIN, maxLength: SUMMARY_MAX },
-    { name: "details", type: "string", description: `Anything staff should know, up to ${DETAILS_MAX} characters`, maxLength: DETAILS_MAX },
+    { name: "summary", type: "string", description: `What you need help with, in ${SUMMARY_MIN}–${SUMMARY_MAX} characters`, required: true, rest: true, minLength: SUMMARY_MIN, maxLength: SUMMARY_MAX, example: "Builds fail with a quota error" },
+    { name: "details", type: "string", description: `Anything staff should know, up to ${DETAILS_MAX} characters`, afterBar: true, maxLength: DETAILS_MAX, example: "since Monday, on every branch" },
   ],
   modal: {
     command: "support",
@@ -22,12 +21,6 @@ export default defineCommand({
       { name: "summary", label: "Summary", required: true, minLength: SUMMARY_MIN, maxLength: SUMMARY_MAX, placeholder: "Builds fail with a quota error" },
       { name: "details", label: "Details", long: true, maxLength: DETAILS_MAX, placeholder: "What happened, what you expected, links to logs" },
     ],
-  },
-  // "/support Builds fail | since Monday, on every branch": the bar separates summary and details.
-  parseText(text) {
-    const { head, tail } = splitAtBar(text);
-    // Nothing typed: the schema's "say what you need" message, not a length complaint.
-    return { summary: head, details: tail };
   },
   schema: z.object({
     summary: z

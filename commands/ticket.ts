@@ -38,7 +38,7 @@ export default defineCommand({
   options: [
     { name: "action", type: "string", description: "What to do", required: true, choices: ACTIONS },
     { name: "number", type: "integer", description: "Ticket number, e.g. 12", required: true, min: 1, autocomplete: "ticket" },
-    { name: "value", type: "string", description: "assign: who · priority: low|normal|high|urgent · note/reply: text · rate: helpful|not-helpful", rest: true, maxLength: 4000 },
+    { name: "value", type: "string", description: "assign: who · priority: low|normal|high|urgent · note/reply: text · rate: helpful|not-helpful", rest: true, maxLength: 4000, example: "@sam" },
   ],
   schema: z
     .object({

@@ -113,7 +113,7 @@ test("the terminal bot: type commands at the prompt; exec and /healthz reach the
     child.stdin.write("/requests\n");
     await out.waitFor(/#2 Dark mode for dashboards — 2 communities · 2 votes/);
     child.stdin.write("/upvote banana\n");
-    await out.waitFor(/✗ number: Give a request number/);
+    await out.waitFor(/✗ Give a request number/);
     child.stdin.write("/quit\n");
     const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
     expect(code).toBe(0);

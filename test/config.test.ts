@@ -28,21 +28,13 @@ describe("environment", () => {
     [{ SLACK_CHANNEL_PACE_MS: "-5" }, /^SLACK_CHANNEL_PACE_MS: expected 0 \(no pacing\) or more/],
   ])("a bad value names the variable in one line: %o", (vars, message) => {
     expect(() => loadEnv(vars)).toThrow(ConfigError);
-    try {
-      loadEnv(vars);
-    } catch (e) {
-      expect((e as Error).message).toMatch(message);
-      expect((e as Error).message).not.toContain("\n");
-    }
+    expect(() => loadEnv(vars)).toThrow(message);
+    expect(() => loadEnv(vars)).toThrow(/^[^\n]*$/);
   });
 
   test("a bad secret's value never appears in the error", () => {
-    try {
-      loadEnv({ SLACK_BOT_TOKEN: "secret-value-123" });
-      throw new Error("expected a ConfigError");
-    } catch (e) {
-      expect((e as Error).message).not.toContain("secret-value-123");
-    }
+    expect(() => loadEnv({ SLACK_BOT_TOKEN: "secret-value-123" })).toThrow(ConfigError);
+    expect(() => loadEnv({ SLACK_BOT_TOKEN: "secret-value-123" })).toThrow(/^SLACK_BOT_TOKEN: (?![\s\S]*secret-value-123)/);
   });
 });
 

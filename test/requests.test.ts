@@ -45,7 +45,7 @@ describe.each(DB_TARGETS)("requests & votes on %s", (target) => {
     expect(rows.find((r) => r.id === widest)!.breadth).toBe(4);
     expect(rows.find((r) => r.id === many)!.communities).toBe(1);
 
-    const community = await b1("/requests open community gamma");
+    const community = await b1("/requests open --community gamma");
     expect(community.text.split("\n").slice(1).map(num).sort()).toEqual([broad, widest, lonely].sort());
   });
 

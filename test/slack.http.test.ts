@@ -1,6 +1,7 @@
 import type { types } from "@slack/bolt";
 import type { ThreadMessage } from "../src/core/inbound";
 import { DB_TARGETS } from "./helpers/db";
+import { until, waitForLog } from "./helpers/logs";
 import {
   ANA,
   BOB,
@@ -249,10 +250,13 @@ describe.each(DB_TARGETS)("Slack over HTTP (Bolt receiver) on %s", (target) => {
     expect((await postEvent(h.url, mention, { retryNum: 1 })).status).toBe(200);
     expect((await postEvent(h.url, mention, { retryNum: 2 })).status).toBe(200);
     expect(await h.app.services.db.featureRequest.count({ where: { title: "Mention-filed webhooks" } })).toBe(1);
+    // Both retries were handled (recognised as seen) before counting what was posted.
+    await until(() => h.logs.filter((l) => l.msg === "slack delivery seen before; not applied again" && l.id === `event:${mention.event_id}`).length === 2);
     const replies = h.standin.callsOf("chat.postMessage").filter((p) => String(p.args.text).includes("Mention-filed webhooks"));
     expect(replies).toHaveLength(1);
     expect(replies[0].args).toMatchObject({ channel: "C0ALPHA", thread_ts: "1764400100.000200" });
-    // By now the replayed command's own work has long finished: it found the trigger seen and said nothing.
+    // The replayed command's work found the trigger seen and said nothing.
+    await waitForLog(h.logs, (l) => l.msg === "slack delivery seen before; not applied again" && l.id === `command:${c.trigger_id}`);
     expect(h.standin.responses.filter((r) => c.response_url.endsWith(`/${r.id}`))).toHaveLength(1);
   });
 

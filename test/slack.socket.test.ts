@@ -1,4 +1,5 @@
 import { DB_TARGETS } from "./helpers/db";
+import { waitForLog } from "./helpers/logs";
 import { ANA, BOB, buttonClick, eventCallback, slashCommand, startSlackHarness, type SlackHarness } from "./helpers/slack";
 
 /** With SLACK_APP_TOKEN the bot connects out over Socket Mode instead of serving /slack/events. */
@@ -37,6 +38,8 @@ describe.each(DB_TARGETS)("Slack over Socket Mode on %s", (target) => {
     await h.standin.sendEnvelope("events_api", mention);
     await h.standin.sendEnvelope("events_api", mention, 1); // redelivered: not answered twice
     const reply = await h.standin.waitFor(() => h.standin.callsOf("chat.postEphemeral").find((c) => c.args.thread_ts === "1764401000.000100"));
+    // Proof the redelivery was handled (and so would have answered by now had it not been recognised).
+    await waitForLog(h.logs, (l) => l.msg === "slack delivery seen before; not applied again" && l.id === `event:${mention.event_id}`);
     expect(reply.args).toMatchObject({ channel: "C0ALPHA", user: "U0ANA" });
     expect(String(reply.args.text)).toContain("Socket-filed feature");
     expect(h.standin.callsOf("chat.postEphemeral").filter((c) => c.args.thread_ts === "1764401000.000100")).toHaveLength(1);

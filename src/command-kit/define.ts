@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Actor, RoleName, Services } from "../core/context";
 import type { ModalSpec, Place, Reply } from "../core/reply";
+import type { Parsed } from "./parse";
 
 export type OptionType = "string" | "integer" | "number" | "boolean";
 
@@ -10,10 +11,14 @@ export interface OptionSpec {
   type: OptionType;
   description: string;
   required?: boolean;
-  /** Takes the rest of the typed line (only the last positional option). */
+  /** Free text: takes the rest of the typed line (only the last positional option). */
   rest?: boolean;
-  /** Given as `--name` (boolean) or `--name value` / `name value` rather than by position. */
+  /** Free text too: what follows the first `|` of the rest ("Title | details"). */
+  afterBar?: boolean;
+  /** Given only as a flag, `--name` (boolean) or `--name value`, anywhere in the line. */
   keyword?: boolean;
+  /** A typical value, for the examples error messages give ("like `/upvote 12`"). */
+  example?: string;
   choices?: readonly string[];
   min?: number;
   max?: number;
@@ -37,14 +42,20 @@ export interface CommandDef<O = Record<string, unknown>> {
   /** Who may run it: member (anyone in a community), steward, staff. */
   role: RoleName;
   options: OptionSpec[];
-  /** Validates the parsed options; its messages are shown to the person as they are. */
+  /**
+   * Validates the parsed options. A message given in the schema is shown as it is; any other
+   * issue is worded from the option's declaration (see describeIssue), never zod's own text.
+   */
   schema: z.ZodType<O>;
   /** Usage line for help, e.g. "<title> [| details]". Defaults to one derived from options. */
   usage?: string;
   /** Opened by Slack/Discord when the command is invoked with no text. */
   modal?: ModalSpec;
-  /** Custom text parsing when the generic one does not fit; returns raw options for the schema. */
-  parseText?: (text: string) => Record<string, unknown>;
+  /**
+   * Reads the typed free words when plain positions do not fit ("/merge 12 into 15"). Flags are
+   * taken out before, by the one parser, so every command reads them alike.
+   */
+  readWords?: (words: string[]) => Parsed;
   /** Whether a member without a community can run it (help, link...). Default false. */
   communityOptional?: boolean;
   run(ctx: CommandContext<O>): Promise<Reply>;

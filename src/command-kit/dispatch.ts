@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
-import type { z } from "zod";
 import type { Services } from "../core/context";
 import { isUserError } from "../core/errors";
 import { resolveActor, type Speaker } from "../core/people/identity";
 import { hasRole, refusal } from "../core/people/permissions";
 import { errorReply, type Place, type Reply } from "../core/reply";
-import { usageOf, type CommandDef } from "./define";
-import { parseOptions, tokenize } from "./parse";
+import type { CommandDef } from "./define";
+import { describeIssue, describeProblem, issueWording, optionError } from "./explain";
+import { parseStructured, parseText } from "./parse";
 import { loadCommands } from "./registry";
 
 /** One command as an adapter hands it over: typed text or structured options (Discord, modals). */
@@ -24,12 +24,6 @@ export function splitCommandLine(line: string): { command: string; text: string 
   const m = /^(\S+)\s*([\s\S]*)$/.exec(trimmed);
   return { command: (m?.[1] ?? "").toLowerCase(), text: m?.[2] ?? "" };
 }
-
-const firstIssue = (e: z.ZodError): string => {
-  const issue = e.issues[0];
-  const where = issue.path.length ? `${issue.path.join(".")}: ` : "";
-  return `${where}${issue.message}`;
-};
 
 /**
  * The one way a command runs, whatever the platform: find it, resolve who is asking, check the
@@ -55,19 +49,18 @@ export async function dispatch(services: Services, inv: Invocation): Promise<Rep
         "This place isn't linked to a member community yet, so I can't tell whom you speak for. Ask staff to add it to flywheel.yml.",
       );
     }
-    const raw = inv.options ?? (cmd.parseText ? cmd.parseText(inv.text ?? "") : parseOptions(inv.text ?? "", cmd.options));
-    const stray = Object.keys(raw).find((k) => k.startsWith("--"));
-    if (stray) {
+    // Typed or structured, the options go through the one parser, then the schema.
+    const read = inv.options ? parseStructured(inv.options, cmd) : parseText(inv.text ?? "", cmd);
+    if (!read.ok) {
       outcome = "user_error";
-      const what = stray === "--extra" ? `I didn't expect "${String(raw[stray])}"` : `I don't know the option ${stray}`;
-      return errorReply(`${what}. Usage: /${cmd.name} ${usageOf(cmd)}`);
+      return optionError(cmd, describeProblem(cmd, read.problem));
     }
-    const parsed = cmd.schema.safeParse(raw);
-    if (!parsed.success) {
+    const valid = cmd.schema.safeParse(read.options, { error: issueWording(cmd) });
+    if (!valid.success) {
       outcome = "user_error";
-      return errorReply(`${firstIssue(parsed.error)}\nUsage: /${cmd.name} ${usageOf(cmd)}`);
+      return optionError(cmd, describeIssue(valid.error));
     }
-    return await cmd.run({ options: parsed.data, actor, place: inv.place, services });
+    return await cmd.run({ options: valid.data, actor, place: inv.place, services });
   } catch (e) {
     if (isUserError(e)) {
       outcome = "user_error";
@@ -88,5 +81,3 @@ export function dispatchLine(services: Services, line: string, speaker: Speaker,
   if (!command) return Promise.resolve(errorReply("Type a command, like /help."));
   return dispatch(services, { command, text, speaker, place });
 }
-
-export { tokenize };

@@ -77,6 +77,8 @@ export interface Reply {
   ephemeral?: boolean;
   /** Something went wrong (bad input, refused); adapters style it and the CLI exits non-zero. */
   error?: boolean;
+  /** Bad input about one option: its name, so a form can show the error under that field. */
+  field?: string;
   modal?: ModalSpec;
   /** Pings decided by the bot (see Mention); rendered before the text. */
   mentions?: Mention[];

@@ -1,13 +1,14 @@
-import { Writable } from "node:stream";
 import { type App, startApp } from "../../src/app";
 import { loadEnv } from "../../src/config/env";
 import { parseConfig } from "../../src/config/file";
 import { ManualClock } from "../../src/core/clock";
-import { createLogger } from "../../src/log";
 import { type DiscordOptions, startDiscord } from "../../src/platforms/discord";
 import type { ThreadMessage } from "../../src/core/inbound";
 import { APP_ID, BOT_ID, BOT_TOKEN, DiscordStandIn, type GuildFixture, type StandInOptions, user } from "../standins/discord";
 import { freshDatabase, TEST_CONFIG_YAML } from "./db";
+import { recordingLogger } from "./logs";
+
+export { until, waitForLog } from "./logs";
 
 /** The test config's Discord places, plus a guild no community is configured for. */
 export const ALPHA = {
@@ -77,13 +78,7 @@ export async function discordTestApp(
 ): Promise<DiscordTestApp> {
   const d = await DiscordStandIn.start(GUILDS, { heartbeatInterval: 3000, ...opts.standIn });
   const db = target === "pglite" ? { url: "memory:", drop: async () => {} } : await freshDatabase(target).then(async (f) => ({ url: f.url, drop: f.drop }));
-  const logs: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
+  const { log, logs } = recordingLogger("info");
   const env = loadEnv({
     DISCORD_TOKEN: BOT_TOKEN,
     DISCORD_APPLICATION_ID: APP_ID,
@@ -102,7 +97,7 @@ export async function discordTestApp(
       databaseUrl: db.url,
       config: parseConfig(opts.yaml ?? TEST_CONFIG_YAML),
       clock,
-      log: createLogger("info", sink),
+      log,
       worker: { autostart: false, baseDelayMs: 1000 },
       platforms: !opts.direct,
     });
@@ -129,13 +124,3 @@ export async function discordTestApp(
   };
 }
 
-/** Resolves once cond() holds, checking every 20 ms (jest's timeout bounds the wait). */
-export async function until(cond: () => boolean): Promise<void> {
-  while (!cond()) await new Promise((r) => setTimeout(r, 20));
-}
-
-/** Resolves with the first log line matching, past or future. */
-export async function waitForLog(logs: Record<string, unknown>[], match: (l: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
-  await until(() => logs.some(match));
-  return logs.find(match)!;
-}

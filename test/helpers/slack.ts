@@ -4,9 +4,9 @@ import { startApp, type App } from "../../src/app";
 import { loadEnv } from "../../src/config/env";
 import { parseConfig } from "../../src/config/file";
 import { ManualClock } from "../../src/core/clock";
-import { createLogger } from "../../src/log";
 import { SlackStandin } from "../standins/slack";
 import { freshDatabase, TEST_CONFIG_YAML } from "./db";
+import { recordingLogger } from "./logs";
 
 export const SIGNING_SECRET = "test-signing-secret-0123456789";
 export const BOT_TOKEN = "xoxb-test-bot-token-123456";
@@ -24,6 +24,8 @@ export interface SlackHarness {
   standin: SlackStandin;
   clock: ManualClock;
   url: string;
+  /** Every log line the app wrote, parsed (info and up). */
+  logs: Record<string, unknown>[];
   close(): Promise<void>;
 }
 
@@ -38,6 +40,8 @@ export async function startSlackHarness(target: string, opts: { socket?: boolean
   if (opts.socket) standin.enableSocketMode();
   const db = target === "pglite" ? { url: "memory:", drop: async () => {} } : await freshDatabase(target);
   const clock = new ManualClock(new Date());
+  // SLACK_TEST_LOG=debug also prints Bolt's and the Socket Mode client's own logs when a test puzzles you.
+  const { log, logs } = recordingLogger(process.env.SLACK_TEST_LOG ?? "info", process.env.SLACK_TEST_LOG ? process.stdout : undefined);
   const app = await startApp({
     env: loadEnv({
       SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -48,8 +52,7 @@ export async function startSlackHarness(target: string, opts: { socket?: boolean
       HOST: "127.0.0.1",
       LOG_LEVEL: "silent",
     }),
-    // SLACK_TEST_LOG=debug shows Bolt's and the Socket Mode client's own logs when a test puzzles you.
-    log: createLogger(process.env.SLACK_TEST_LOG ?? "silent", process.env.SLACK_TEST_LOG ? process.stdout : undefined),
+    log,
     databaseUrl: db.url,
     config: parseConfig(SLACK_TEST_CONFIG_YAML),
     clock,
@@ -61,6 +64,7 @@ export async function startSlackHarness(target: string, opts: { socket?: boolean
     standin,
     clock,
     url: `http://127.0.0.1:${app.port}/slack/events`,
+    logs,
     async close() {
       await app.stop();
       await standin.close();

@@ -87,13 +87,11 @@ function registerShortcut(bolt: BoltApp, rt: SlackRuntime): void {
   });
 }
 
-/** A dispatch error about one option ("title: The title needs…") shown under that field of the form. */
-function fieldError(text: string, fields: string[]): Record<string, string> | undefined {
-  const m = /^([\w-]+): ([^\n]+)/.exec(text);
-  return m && fields.includes(m[1]) ? { [m[1]]: m[2] } : undefined;
-}
-
 const withoutUsage = (text: string) => text.replace(/\n?Usage: [^\n]*/g, "").trim();
+
+/** A dispatch error about one option, shown under that field of the form. */
+const fieldError = (reply: Reply, fields: string[]): Record<string, string> | undefined =>
+  reply.field && fields.includes(reply.field) ? { [reply.field]: withoutUsage(reply.text) } : undefined;
 
 /**
  * Modal submissions run the modal's command with the fields as options. Errors on a field stay
@@ -133,7 +131,7 @@ function registerModals(bolt: BoltApp, rt: SlackRuntime): void {
     const reply = first.value;
     if (!reply) return ack();
     if (reply.error) {
-      const errors = fieldError(reply.text, fields);
+      const errors = fieldError(reply, fields);
       if (errors) return ack({ response_action: "errors", errors });
       return ack({ response_action: "update", view: noticeModal(view.title?.text ?? "Flywheel", withoutUsage(reply.text)) });
     }
