@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
+import { cleanOptions } from "../core/clean-text";
 import type { Services } from "../core/context";
 import { isUserError } from "../core/errors";
 import { resolveActor, type Speaker } from "../core/people/identity";
@@ -55,7 +56,8 @@ export async function dispatch(services: Services, inv: Invocation): Promise<Rep
         "This place isn't linked to a member community yet, so I can't tell whom you speak for. Ask staff to add it to flywheel.yml.",
       );
     }
-    const raw = inv.options ?? (cmd.parseText ? cmd.parseText(inv.text ?? "") : parseOptions(inv.text ?? "", cmd.options));
+    // Every platform's text (typed, structured, modal fields) is cleaned here, before validation and storage.
+    const raw = cleanOptions(inv.options ?? (cmd.parseText ? cmd.parseText(inv.text ?? "") : parseOptions(inv.text ?? "", cmd.options)));
     const stray = Object.keys(raw).find((k) => k.startsWith("--"));
     if (stray) {
       outcome = "user_error";
