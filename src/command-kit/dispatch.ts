@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { z } from "zod";
-import { cleanOptions } from "../core/clean-text";
+import { cleanOptions, cleanText } from "../core/clean-text";
 import type { Services } from "../core/context";
 import { isUserError } from "../core/errors";
 import { resolveActor, type Speaker } from "../core/people/identity";
@@ -41,7 +41,7 @@ export async function dispatch(services: Services, inv: Invocation): Promise<Rep
   const cmd = commands.get(inv.command.toLowerCase()) as CommandDef<Record<string, unknown>> | undefined;
   if (!cmd) {
     services.metrics?.commandHandled("unknown", inv.place.platform, "user_error");
-    return errorReply(`I don't know the command /${inv.command}. Try /help to see what I can do.`);
+    return errorReply(`I don't know the command /${cleanText(inv.command)}. Try /help to see what I can do.`);
   }
   let outcome: "ok" | "user_error" | "error" = "ok";
   try {
