@@ -86,7 +86,11 @@ export function readBody(req: IncomingMessage, res: ServerResponse, budget: Body
       chunks.push(chunk);
     };
     req.on("data", onData);
-    req.once("end", () => resolve({ bytes: Buffer.concat(chunks, held), hmac: hmac?.digest() }));
+    req.once("end", () => {
+      const bytes = Buffer.concat(chunks, held);
+      chunks.length = 0; // the joined copy is the only one kept
+      resolve({ bytes, hmac: hmac?.digest() });
+    });
     // A client that goes away mid-body gets no answer; its bytes are released with the response.
     req.once("close", () => {
       if (!req.complete) resolve(undefined);

@@ -80,8 +80,11 @@ export class HttpServer {
   }
 }
 
-/** Bodies buffered at once across all requests: the most forged traffic can add to memory. */
-export const DEFAULT_BODY_BUDGET = 48 * MiB;
+/**
+ * Bodies buffered at once across all requests. A body is briefly held twice while its chunks are
+ * joined, so forged traffic at any rate adds at most twice this to memory: 64 MiB.
+ */
+export const DEFAULT_BODY_BUDGET = 32 * MiB;
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
