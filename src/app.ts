@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { type Env } from "./config/env";
 import { type FlywheelConfig, loadConfigFile } from "./config/file";
+import { cleanText } from "./core/clean-text";
 import { type Clock, systemClock } from "./core/clock";
 import { syncCommunities } from "./core/people/communities";
 import type { Services } from "./core/context";
@@ -62,7 +63,9 @@ export interface StartOptions {
 }
 
 /** Hands a thread message to every subscriber; one failing subscriber does not stop the others. */
-export async function publishThreadMessage(app: App, m: Parameters<ThreadMessageHandler>[0]): Promise<void> {
+export async function publishThreadMessage(app: App, said: Parameters<ThreadMessageHandler>[0]): Promise<void> {
+  // Thread and DM messages from every platform are cleaned here, once, like command options.
+  const m = { ...said, text: cleanText(said.text) };
   for (const h of app.threadHandlers) {
     try {
       await h(m);

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { cleanOptions, cleanText } from "../core/clean-text";
 import type { Services } from "../core/context";
 import { isUserError } from "../core/errors";
 import { resolveActor, type Speaker } from "../core/people/identity";
@@ -34,7 +35,7 @@ export async function dispatch(services: Services, inv: Invocation): Promise<Rep
   const cmd = commands.get(inv.command.toLowerCase()) as CommandDef<Record<string, unknown>> | undefined;
   if (!cmd) {
     services.metrics?.commandHandled("unknown", inv.place.platform, "user_error");
-    return errorReply(`I don't know the command /${inv.command}. Try /help to see what I can do.`);
+    return errorReply(`I don't know the command /${cleanText(inv.command)}. Try /help to see what I can do.`);
   }
   let outcome: "ok" | "user_error" | "error" = "ok";
   try {
@@ -55,7 +56,8 @@ export async function dispatch(services: Services, inv: Invocation): Promise<Rep
       outcome = "user_error";
       return optionError(cmd, describeProblem(cmd, read.problem));
     }
-    const valid = cmd.schema.safeParse(read.options, { error: issueWording(cmd) });
+    // Every platform's text (typed, structured, modal fields) is cleaned here, before validation and storage.
+    const valid = cmd.schema.safeParse(cleanOptions(read.options), { error: issueWording(cmd) });
     if (!valid.success) {
       outcome = "user_error";
       return optionError(cmd, describeIssue(valid.error));

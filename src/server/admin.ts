@@ -2,7 +2,11 @@ import type { IncomingMessage } from "node:http";
 import type { App } from "../app";
 import type { DatabaseTarget } from "../db/target";
 import { sameToken } from "../cli/local";
-import { readBody, sendJson } from "./http";
+import { KiB } from "./body";
+import { sendJson } from "./http";
+
+/** A CLI command line is never more than a few hundred bytes. */
+export const ADMIN_BODY_LIMIT = 64 * KiB;
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
@@ -30,9 +34,11 @@ export function mountAdmin(app: App, opts: { token?: string; database: DatabaseT
       sendJson(res, 403, { error: "forbidden" });
       return;
     }
+    const body = await app.http.readBody(req, res, { limit: ADMIN_BODY_LIMIT });
+    if (!body) return;
     let argv: unknown;
     try {
-      argv = (JSON.parse((await readBody(req, 64 * 1024)).toString("utf8")) as { argv?: unknown }).argv;
+      argv = (JSON.parse(body.bytes.toString("utf8")) as { argv?: unknown }).argv;
     } catch {
       sendJson(res, 400, { error: "expected JSON {argv: string[]}" });
       return;

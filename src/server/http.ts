@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
+import { type Body, BodyBudget, type BodyRules, MiB, readBody } from "./body";
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
 
@@ -18,9 +19,23 @@ interface Route {
 export class HttpServer {
   private routes: Route[] = [];
   readonly server: Server;
+  /** Shared by every endpoint that reads a body, so forged posts at any rate stay within it. */
+  readonly bodies: BodyBudget;
 
-  constructor(private log: Logger) {
+  constructor(
+    private log: Logger,
+    opts: { bodyBudget?: number } = {},
+  ) {
     this.server = createServer((req, res) => void this.handle(req, res));
+    this.bodies = new BodyBudget(opts.bodyBudget ?? DEFAULT_BODY_BUDGET);
+  }
+
+  /**
+   * The one way an endpoint reads a request body: bounded by its limit and the shared budget.
+   * Undefined when refused (already answered: 413 or 503 + Retry-After) or abandoned by the client.
+   */
+  readBody(req: IncomingMessage, res: ServerResponse, rules: BodyRules): Promise<Body | undefined> {
+    return readBody(req, res, this.bodies, rules);
   }
 
   route(method: string, path: string, handler: Handler): void {
@@ -65,20 +80,14 @@ export class HttpServer {
   }
 }
 
+/**
+ * Bodies buffered at once across all requests. A body is briefly held twice while its chunks are
+ * joined, so forged traffic at any rate adds at most twice this to memory: 64 MiB.
+ */
+export const DEFAULT_BODY_BUDGET = 32 * MiB;
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
   res.end(text);
-}
-
-/** Reads a request body (bounded: a chat command or webhook is never megabytes). */
-export async function readBody(req: IncomingMessage, limit = 5 * 1024 * 1024): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw Object.assign(new Error("request body too large"), { status: 413 });
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }

@@ -1,6 +1,9 @@
 import { App as BoltApp, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type Authorize, type Logger as BoltLogger } from "@slack/bolt";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import { scrubSecrets } from "../../log";
+import { MiB } from "../../server/body";
+import { type HttpServer, sendJson } from "../../server/http";
 
 type WebClientOptions = webApi.WebClientOptions;
 
@@ -71,7 +74,45 @@ export function createBolt(s: BoltSetup): { bolt: BoltApp; http?: HTTPReceiver; 
     // The HTTP answer waits for the listener, which itself never waits past the ack budget:
     // fast work is answered in the ack, the rest later on response_url / chat.postMessage.
     processBeforeResponse: true,
-    bodyLimit: 1024 * 1024,
+    bodyLimit: SLACK_BODY_LIMIT,
   });
   return { bolt: new BoltApp({ receiver: http, authorize, logger, clientOptions: s.clientOptions }), http };
+}
+
+/** Slack's payloads are small; a body past this is not Slack's. */
+export const SLACK_BODY_LIMIT = 1 * MiB;
+
+/**
+ * Slack: "verify that the request timestamp is within five minutes of the local time" — an
+ * absolute difference, so a request dated in the future is as stale as an old one (replays).
+ * https://api.slack.com/authentication/verifying-requests-from-slack
+ * Bolt only refuses the past ones; this refuses both before the body is even read.
+ */
+export const SLACK_TIMESTAMP_WINDOW_S = 5 * 60;
+
+export function slackTimestampFresh(header: string | string[] | undefined, nowMs: number): boolean {
+  if (typeof header !== "string" || !/^\d{1,12}$/.test(header.trim())) return false;
+  return Math.abs(nowMs / 1000 - Number(header)) <= SLACK_TIMESTAMP_WINDOW_S;
+}
+
+type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * POST /slack/events: the timestamp is checked first, the body read by the server's bounded
+ * reader, then Bolt verifies the signature over those bytes (it uses req.rawBody when set).
+ * Slack's ssl_check pings carry no timestamp: Bolt answers those, unsigned as Slack sends them.
+ */
+export function slackEventsRoute(http: HttpServer, listener: Listener, log: Logger) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const ts = req.headers["x-slack-request-timestamp"];
+    if (ts !== undefined && !slackTimestampFresh(ts, Date.now())) {
+      log.warn("slack request with a timestamp more than five minutes from now refused");
+      sendJson(res, 401, { error: "stale or future request timestamp" });
+      return;
+    }
+    const body = await http.readBody(req, res, { limit: SLACK_BODY_LIMIT });
+    if (!body) return;
+    Object.assign(req, { rawBody: body.bytes });
+    listener(req, res);
+  };
 }

@@ -2,7 +2,7 @@ import { webApi } from "@slack/bolt";
 import type { App, PlatformStatus } from "../../app";
 import { ConfigError } from "../../config/env";
 import { Background, within } from "./budget";
-import { boltLogger, cachedIdentity, createBolt } from "./bolt";
+import { boltLogger, cachedIdentity, createBolt, slackEventsRoute } from "./bolt";
 import { registerSlashCommands } from "./commands";
 import { SlackDeliverer } from "./deliverer";
 import { registerEvents } from "./events";
@@ -58,7 +58,7 @@ export async function startSlack(app: App, opts: SlackOptions = {}): Promise<voi
   app.platforms.set("slack", () => state);
 
   if (http) {
-    app.http.route("POST", SLACK_EVENTS_PATH, (req, res) => http.requestListener(req, res));
+    app.http.route("POST", SLACK_EVENTS_PATH, slackEventsRoute(app.http, http.requestListener, log));
     // Check the token in the background: start-up never waits on Slack; /healthz tells.
     const check = (delay: number) => {
       identity().then(
