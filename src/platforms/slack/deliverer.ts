@@ -23,9 +23,10 @@ const HOPELESS = new Set([
 
 /**
  * Errors on a direct message meaning the person cannot get one from the bot
- * (https://api.slack.com/methods/conversations.open, https://api.slack.com/methods/chat.postMessage#errors).
+ * (https://api.slack.com/methods/conversations.open, https://api.slack.com/methods/chat.postMessage#errors);
+ * channel_not_found there is the IM of a person who is gone.
  */
-const DM_REFUSED = new Set(["cannot_dm_bot", "user_not_found", "user_disabled", "user_not_visible"]);
+const DM_REFUSED = new Set(["cannot_dm_bot", "user_not_found", "user_disabled", "user_not_visible", "channel_not_found"]);
 
 /** Turns a Web API failure into what the outbox worker understands; toUser: the message was a DM. */
 function classify(e: unknown, toUser = false): Error {
@@ -112,6 +113,8 @@ export class SlackDeliverer implements Deliverer {
       return { externalId: res.ts };
     } catch (e) {
       if (certainlyNotPosted(e)) await this.db.webhookDelivery.deleteMany({ where: { id: `${MARKER_SOURCE}:${markerId}` } });
+      // The IM may be gone with its person: open it afresh next time rather than trust the cache.
+      if (d.place.user && !d.place.channel) this.dmChannels.delete(d.place.user);
       throw classify(e, !d.place.channel);
     }
   }
