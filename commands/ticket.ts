@@ -31,7 +31,7 @@ const VALUE_HINT: Partial<Record<(typeof ACTIONS)[number], string>> = {
 
 export default defineCommand({
   name: "ticket",
-  description: "Work on a support ticket: staff claim, assign, prioritize, escalate, resolve; requesters reply, rate, close, use",
+  description: "Work on a support ticket: staff claim, assign, prioritize, escalate, resolve; requesters reply, rate",
   role: "member",
   // Staff act from the support space, which belongs to no community; the core checks who may do what.
   communityOptional: true,
