@@ -4,11 +4,12 @@ import { UserError } from "../src/core/errors";
 import type { Reply } from "../src/core/reply";
 import { ticketNumber } from "../src/core/schemas";
 import { PRIORITIES, RATINGS, RELAY_MAX } from "../src/core/support/model";
-import { addNote, replyByCommand } from "../src/core/support/relay";
+import { addNote, replyByCommand, useTicket } from "../src/core/support/relay";
 import {
   type ActionResult,
   assignTicket,
   claimTicket,
+  closeTicket,
   escalateTicket,
   markWaiting,
   rateTicket,
@@ -18,7 +19,7 @@ import {
   showTicket,
 } from "../src/core/support/tickets";
 
-const ACTIONS = ["show", "claim", "assign", "priority", "escalate", "waiting", "resolve", "reopen", "note", "reply", "rate"] as const;
+const ACTIONS = ["show", "claim", "assign", "priority", "escalate", "waiting", "resolve", "close", "reopen", "note", "reply", "rate", "use"] as const;
 /** What the third word means, per action; actions not listed take none. */
 const VALUE_HINT: Partial<Record<(typeof ACTIONS)[number], string>> = {
   assign: "whom to assign, e.g. /ticket assign 12 @sam",
@@ -75,8 +76,12 @@ export default defineCommand({
         return answer(await markWaiting(services, actor, id));
       case "resolve":
         return answer(await resolveTicket(services, actor, id));
+      case "close":
+        return answer(await closeTicket(services, actor, id));
       case "reopen":
         return answer(await reopenTicket(services, actor, id));
+      case "use":
+        return { text: await useTicket(services, actor, id), ephemeral: true };
       case "rate": {
         const r = await rateTicket(services, actor, id, value.toLowerCase() as (typeof RATINGS)[number]);
         return { text: r.changed ? `Thank you! Your rating of ticket #${id} is recorded.` : r.message, ephemeral: true };

@@ -7,6 +7,7 @@ import { syncCommunities } from "./core/people/communities";
 import type { Services } from "./core/context";
 import type { ThreadMessageHandler } from "./core/inbound";
 import { subscribeSupport } from "./core/support/relay";
+import { ticketDeliveryFailed } from "./core/support/unreachable";
 import { openDatabase, type Database } from "./db/client";
 import type { Deliverer } from "./delivery/deliverer";
 import { deadLetterAlert } from "./delivery/dead-alert";
@@ -137,10 +138,15 @@ export async function startApp(opts: StartOptions): Promise<App> {
       const { startPlatforms } = await import("./platforms");
       await startPlatforms(app);
     }
+    // A private ticket's refused DM is told to staff on its card, once; any other dead row gets the generic alert.
+    const generic = deadLetterAlert(config);
+    const deadAlert: WorkerOptions["onDeadTx"] = async (tx, row) => {
+      if (!(await ticketDeliveryFailed(tx, services, row))) await generic(tx, row);
+    };
     app.worker = new OutboxWorker(
       services,
       deliverers,
-      metrics.countingWorker({ exclusive: database.kind === "pglite", onDeadTx: deadLetterAlert(config), ...opts.worker }),
+      metrics.countingWorker({ exclusive: database.kind === "pglite", onDeadTx: deadAlert, ...opts.worker }),
     );
     if (opts.worker?.autostart !== false) {
       app.worker.start();

@@ -280,7 +280,9 @@ describe.each(DB_TARGETS)("Slack over HTTP (Bolt receiver) on %s", (target) => {
       speaker: { platform: "slack", externalId: "U0ANA", workspace: "T0ALPHA" },
     });
     expect(seen[1]).toMatchObject({ fromBot: true, text: "build 42 failed" });
-    expect(seen[2]).toMatchObject({ text: "hello bot", place: { channel: "D0ANA", user: "U0ANA" } });
+    // A DM's place is the person, not the IM channel: core keeps DM conversations out of channels.
+    expect(seen[2]).toMatchObject({ text: "hello bot", place: { platform: "slack", workspace: "T0ALPHA", user: "U0ANA" } });
+    expect(seen[2].place.channel).toBeUndefined();
   });
 
   test("/healthz reports Slack connected once auth.test answered", async () => {

@@ -269,7 +269,7 @@ describe.each(DB_TARGETS)("support relay details on %s", (target) => {
     const dm: Speaker = { platform: "slack", externalId: "U0DANA", displayName: "Dana", workspace: "T0ALPHA" };
     const dmPlace: Place = { platform: "slack", workspace: "T0ALPHA", user: "U0DANA" };
     const r = await dispatchLine(t.services, "/support VPN drops every hour", dm, dmPlace);
-    expect(r.text).toContain("Staff answers will come here");
+    expect(r.text).toContain("Staff answers will arrive here, in this direct message");
     const id = idOf(r);
     const { place, thread } = await inStaffThread(id);
     expect(slack.posted.find((p) => p.key === `ticket:${id}:member-root`)).toBeUndefined();
@@ -278,7 +278,7 @@ describe.each(DB_TARGETS)("support relay details on %s", (target) => {
     // A DM from someone without a ticket is nobody's business here.
     expect(await say({ platform: "slack", externalId: "U0NOBODY", displayName: "Nobody", workspace: "T0ALPHA" }, { platform: "slack", user: "U0NOBODY" }, "hello?")).toBeUndefined();
     await worker.drain();
-    expect(slack.posted.filter((p) => p.place.user === "U0DANA").map((p) => [p.place.channel, p.place.thread, p.reply.text])).toEqual([[undefined, undefined, "Sam (staff): Which client version?"]]);
+    expect(slack.posted.filter((p) => p.place.user === "U0DANA").map((p) => [p.place.channel, p.place.thread, p.reply.text])).toEqual([[undefined, undefined, `Sam (staff) on ticket #${id}: Which client version?`]]);
     expect(slack.inThread(thread).map((p) => p.reply.text)).toEqual(["Dana (Alpha University): 2.4.1"]);
   });
 });

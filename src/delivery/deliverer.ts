@@ -45,9 +45,18 @@ export class RetryLater extends Error {
   }
 }
 
+/**
+ * Why a row failed for good, when a feature acts on it: "dm_refused" is a direct message the
+ * person cannot receive (left the server, blocks DMs from the bot, account gone).
+ */
+export type FailureReason = "dm_refused";
+
 /** Retrying cannot help (channel not found, not allowed): the row goes dead at once. */
 export class PermanentFailure extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    public readonly reason?: FailureReason,
+  ) {
     super(message);
     this.name = "PermanentFailure";
   }

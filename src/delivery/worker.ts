@@ -5,7 +5,7 @@ import type { Services } from "../core/context";
 import { placeOf } from "../core/outbox";
 import type { Reply } from "../core/reply";
 import { scrubSecrets } from "../log";
-import { type Deliverer, PermanentFailure, RetryLater } from "./deliverer";
+import { type Deliverer, type FailureReason, PermanentFailure, RetryLater } from "./deliverer";
 
 /** A row that just went dead, as hooks and the staff alert see it. */
 export interface DeadRow {
@@ -16,6 +16,8 @@ export interface DeadRow {
   channel: string;
   attempts: number;
   error: string;
+  /** Set when the platform said why in a way a feature acts on (a refused DM). */
+  reason?: FailureReason;
 }
 
 export type RetryReason = "rate_limited" | "error";
@@ -67,7 +69,7 @@ type Row = {
 type Outcome =
   | { kind: "delivered"; externalId: string | null; thread: string | null }
   | { kind: "wait"; ms: number; error: string }
-  | { kind: "failed"; permanent: boolean; error: string };
+  | { kind: "failed"; permanent: boolean; error: string; reason?: FailureReason };
 
 /** "fetch failed (ECONNREFUSED)": the message, plus the network cause fetch hides in `cause`. */
 function errorText(e: unknown): string {
@@ -271,7 +273,7 @@ export class OutboxWorker {
     } catch (e) {
       const error = scrubSecrets(errorText(e)).slice(0, 500);
       if (e instanceof RetryLater) return { kind: "wait", ms: Math.max(0, e.retryAfterMs), error };
-      return { kind: "failed", permanent: e instanceof PermanentFailure, error };
+      return e instanceof PermanentFailure ? { kind: "failed", permanent: true, error, reason: e.reason } : { kind: "failed", permanent: false, error };
     }
   }
 
@@ -307,7 +309,7 @@ export class OutboxWorker {
     }
     const attempts = row.attempts + 1;
     if (outcome.permanent || attempts >= this.opts.maxAttempts) {
-      const dead: DeadRow = { id: row.id, key: row.idempotencyKey, platform: row.platform, workspace: row.workspace, channel: row.channel, attempts, error: outcome.error };
+      const dead: DeadRow = { id: row.id, key: row.idempotencyKey, platform: row.platform, workspace: row.workspace, channel: row.channel, attempts, error: outcome.error, ...(outcome.reason ? { reason: outcome.reason } : {}) };
       const marked = await db.$transaction(async (tx) => {
         const res = await tx.outboxMessage.updateMany({ where: mine, data: { ...released, status: "dead", attempts, lastError: outcome.error } });
         if (res.count && this.opts.onDeadTx) await this.opts.onDeadTx(tx, dead);

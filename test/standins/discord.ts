@@ -136,6 +136,8 @@ export class DiscordStandIn {
   private log: { s: number; t: string; d: unknown }[] = [];
   private scripted: { match: (c: { method: string; path: string }) => boolean; response: ScriptedResponse }[] = [];
   private nonces = new Map<string, string>();
+  /** Users the bot may not DM (they left every shared server or turned DMs off): sending answers 50007. */
+  readonly refusesDms = new Set<string>();
   private interactions = new Map<string, unknown>();
   private events = new EventEmitter();
   restPort = 0;
@@ -457,6 +459,10 @@ export class DiscordStandIn {
     if ((m = /^\/channels\/(\d+)\/messages$/.exec(path)) && method === "POST") {
       const channel = this.channels.get(m[1]);
       if (!channel) return notFound(10003, "Unknown Channel");
+      // Discord answers 403 / 50007 "Cannot send messages to this user" when the recipient shares no
+      // server with the bot or blocks DMs (https://discord.com/developers/docs/topics/opcodes-and-status-codes#json).
+      if (channel.type === ChannelType.DM && this.refusesDms.has((channel as APIDMChannel).recipients?.[0]?.id ?? ""))
+        return { status: 403, body: { message: "Cannot send messages to this user", code: 50007 } };
       if (body?.enforce_nonce && body.nonce !== undefined) {
         const seen = this.nonces.get(`${m[1]}:${body.nonce}`);
         if (seen) return { status: 200, body: this.messages.get(seen) };
@@ -480,6 +486,9 @@ export class DiscordStandIn {
       const parent = this.channels.get(m[1]);
       const msg = this.messages.get(m[2]);
       if (!parent || !msg || msg.channel_id !== m[1]) return notFound(10008, "Unknown Message");
+      // Threads exist only in guild channels: in a DM (channel type 1) Discord answers 400 / 50024
+      // "Cannot execute action on this channel type" (same status-code table as above).
+      if (parent.type === ChannelType.DM) return { status: 400, body: { message: "Cannot execute action on this channel type", code: 50024 } };
       if (this.channels.has(m[2])) return { status: 400, body: { message: "A thread has already been created for this message", code: 160004 } };
       const guildId = (parent as APITextChannel).guild_id ?? "";
       const thread = channelJson(guildId, { id: m[2], name: String(body?.name ?? "thread"), parentId: m[1], ownerId: BOT_ID });
@@ -532,7 +541,7 @@ export class DiscordStandIn {
     const interaction: APIChatInputApplicationCommandInteraction = {
       ...base,
       type: InteractionType.ApplicationCommand,
-      data: { id: snowflake(), name, type: ApplicationCommandType.ChatInput, options, guild_id: who.guildId },
+      data: { id: snowflake(), name, type: ApplicationCommandType.ChatInput, options, ...(who.guildId ? { guild_id: who.guildId } : {}) },
     };
     this.dispatch(GatewayDispatchEvents.InteractionCreate, interaction);
     return interaction.id;
@@ -607,19 +616,51 @@ export class DiscordStandIn {
     return msg.id;
   }
 
+  /** The bot's DM channel with a person (made on first use, as POST /users/@me/channels would). */
+  dmChannelOf(person: APIUser): APIDMChannel {
+    const existing = [...this.channels.values()].find((c): c is APIDMChannel => c.type === ChannelType.DM && (c as APIDMChannel).recipients?.[0]?.id === person.id);
+    if (existing) return existing;
+    const channel: APIDMChannel = { id: snowflake(), type: ChannelType.DM, name: null, last_message_id: null, recipients: [person], flags: 0 as ChannelFlags };
+    this.channels.set(channel.id, channel);
+    return channel;
+  }
+
+  /** Who acts in their DM with the bot: interactions from there carry no guild (see interactionBase). */
+  inDm(person: APIUser): { user: APIUser; guildId: string; channelId: string } {
+    return { user: person, guildId: "", channelId: this.dmChannelOf(person).id };
+  }
+
   /** Someone writes to the bot in a DM (MESSAGE_CREATE without a guild). Returns its id. */
   dm(from: APIUser, content: string): string {
-    const existing = [...this.channels.values()].find((c) => c.type === ChannelType.DM && (c as APIDMChannel).recipients?.[0]?.id === from.id);
-    const channel = existing ?? ({ id: snowflake(), type: ChannelType.DM, name: null, last_message_id: null, recipients: [from], flags: 0 as ChannelFlags } satisfies APIDMChannel);
-    this.channels.set(channel.id, channel);
+    const channel = this.dmChannelOf(from);
     const msg: GatewayMessageCreateDispatchData = { ...this.messageJson(snowflake(), channel.id, { content }), author: from, mentions: [], channel_type: ChannelType.DM };
     this.dispatch(GatewayDispatchEvents.MessageCreate, msg);
     return msg.id;
   }
 
-  /** Fields every interaction shares. */
+  /**
+   * Fields every interaction shares. From a DM (guildId ""), Discord sends `user` instead of
+   * `member`, no guild, and context 1 (BOT_DM)
+   * (https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object).
+   */
   interactionBase(who: { user: APIUser; guildId: string; channelId: string }) {
     const channel = this.channels.get(who.channelId);
+    if (!who.guildId)
+      return {
+        id: snowflake(),
+        application_id: APP_ID,
+        token: `interaction-token-${snowflake()}`,
+        version: 1 as const,
+        channel: { id: who.channelId, type: ChannelType.DM as const, recipients: [who.user], last_message_id: null, flags: 0 as ChannelFlags },
+        channel_id: who.channelId,
+        user: who.user,
+        locale: Locale.EnglishUS,
+        app_permissions: "2048",
+        entitlements: [],
+        authorizing_integration_owners: {},
+        context: InteractionContextType.BotDM,
+        attachment_size_limit: 10_000_000,
+      };
     const member: APIInteractionGuildMember = {
       user: who.user,
       roles: [],

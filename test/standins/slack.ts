@@ -47,6 +47,12 @@ export class SlackStandin extends EventEmitter {
   /** response_url ids Slack no longer accepts. */
   readonly expiredResponseUrls = new Set<string>();
   readonly people = new Map<string, { name: string; real_name?: string; display_name?: string }>();
+  /**
+   * People the bot cannot DM, with the error Slack gives: conversations.open answers
+   * user_not_found / user_disabled (https://api.slack.com/methods/conversations.open#errors) and
+   * chat.postMessage to them cannot_dm_bot (https://api.slack.com/methods/chat.postMessage#errors).
+   */
+  readonly unreachable = new Map<string, "cannot_dm_bot" | "user_not_found" | "user_disabled">();
   private failures = new Map<string, Failure[]>();
   private server: Server;
   private wss?: WebSocketServer;
@@ -147,6 +153,9 @@ export class SlackStandin extends EventEmitter {
       case "auth.test":
         return { ok: true, user_id: this.botUserId, bot_id: this.botId, team_id: "T0ALPHA", user: "flywheel" };
       case "chat.postMessage": {
+        // A DM (its IM id is "D" + the user, see conversations.open) to someone who cannot get one.
+        const refused = this.unreachable.get(String(a.channel).replace(/^D/, ""));
+        if (refused) throw new Error(refused === "cannot_dm_bot" ? refused : "channel_not_found");
         const ts = this.nextTs();
         const m: StoredMessage = {
           ts,
@@ -165,8 +174,12 @@ export class SlackStandin extends EventEmitter {
         return { ok: true, message_ts: this.nextTs() };
       case "views.open":
         return { ok: true, view: { id: `V${this.seq++}` } };
-      case "conversations.open":
+      case "conversations.open": {
+        const refused = this.unreachable.get(String(a.users));
+        // Slack opens an IM with someone who blocks the app; it is posting that fails (cannot_dm_bot).
+        if (refused && refused !== "cannot_dm_bot") throw new Error(refused);
         return { ok: true, channel: { id: `D${String(a.users)}` } };
+      }
       case "conversations.history":
       case "conversations.replies": {
         const inThread = method === "conversations.replies";

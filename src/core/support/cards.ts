@@ -1,8 +1,8 @@
 // What tickets look like: the staff card that starts (and is edited in place at the top of) the
 // staff thread, the member's thread root, and the resolution message with its rating buttons.
-import type { Button, Field, Reply } from "../reply";
+import type { Button, Field, Place, Reply } from "../reply";
 import { defuseMentions, formatDuration, truncate } from "../text";
-import { type FullTicket, PRIORITIES, STATUS_LABEL } from "./model";
+import { asTicketPlace, DM_NAME, type FullTicket, PRIORITIES, STATUS_LABEL } from "./model";
 
 /** Member-written text shown in a card: cut to size, mass pings defused. */
 const said = (text: string, max: number) => defuseMentions(truncate(text, max));
@@ -42,13 +42,18 @@ export function ticketFields(t: FullTicket): Field[] {
   if (t.reopenCount) fields.push({ label: "Re-opened", value: `${t.reopenCount}×` });
   for (const g of t.githubItems) fields.push({ label: "GitHub", value: `${g.repo}#${g.number} ${g.url}` });
   if (t.rating) fields.push({ label: "Rating", value: ratingLabel(t.rating) });
+  if (t.private) fields.push({ label: "Private", value: `🔒 the conversation stays in the member's DM on ${platformName(t.memberPlace)}` });
+  if (t.memberUnreachable) fields.push({ label: "Member unreachable", value: `⚠️ ${t.memberUnreachable}` });
   return fields;
 }
+
+const PLATFORM_NAME: Record<Place["platform"], string> = { slack: "Slack", discord: "Discord", shell: "the terminal", github: "GitHub" };
+const platformName = (memberPlace: FullTicket["memberPlace"]) => PLATFORM_NAME[asTicketPlace(memberPlace)?.platform ?? "shell"];
 
 /** One line a person can read anywhere (notification text, the terminal). */
 export function ticketLine(t: FullTicket): string {
   const who = t.assignee ? `assigned to ${t.assignee.displayName}` : "unassigned";
-  return `Ticket #${t.id} from ${said(t.requester.displayName, 80)} (${t.community.name}): ${said(t.summary, 120)} — ${STATUS_LABEL[t.status]}, ${t.priority} priority, ${who}`;
+  return `${t.private ? "🔒 Private ticket" : "Ticket"} #${t.id} from ${said(t.requester.displayName, 80)} (${t.community.name}): ${said(t.summary, 120)} — ${STATUS_LABEL[t.status]}, ${t.priority} priority, ${who}`;
 }
 
 /** The staff thread's first message; every action re-renders it and edits it in place. */
@@ -57,7 +62,7 @@ export function staffCard(t: FullTicket): Reply {
   const details = t.details ? `\n${said(t.details, 300)}` : "";
   return {
     text: `${ticketLine(t)}${details}\n${fields.map((f) => `${f.label}: ${f.value}`).join(" · ")}`,
-    title: `🎫 #${t.id} ${said(t.summary, 120)}`,
+    title: `${t.private ? "🔒" : "🎫"} #${t.id} ${said(t.summary, 120)}`,
     sections: [
       { text: t.details ? said(t.details, 1500) : undefined, fields, buttons: staffButtons(t) },
       { title: "Priority", buttons: priorityButtons(t) },
@@ -82,7 +87,23 @@ export const ratingButtons = (id: number): Button[] => [
   { label: "👎 Not helpful", command: `ticket rate ${id} not-helpful` },
 ];
 
+/** Rating buttons, plus a way back for a private ticket, whose DM has no staff card to click. */
 export const resolvedForMember = (t: FullTicket, by: string): Reply => ({
   text: `✅ ${by} resolved ticket #${t.id} (${said(t.summary, 100)}). Was this helpful? One click tells us.`,
-  buttons: ratingButtons(t.id),
+  buttons: t.private ? [...ratingButtons(t.id), { label: "Reopen", command: `ticket reopen ${t.id}` }] : ratingButtons(t.id),
 });
+
+/** The /support answer: where staff answers will really appear, for this platform and place. */
+export function whereAnswersGo(t: FullTicket, askedIn: Place, hasStaffSpace: boolean): string {
+  const member = asTicketPlace(t.memberPlace);
+  let where: string;
+  if (!member) where = "";
+  else if (member.platform === "shell") where = "Staff answers will be printed in this terminal; add details with /ticket reply.";
+  else if (t.private && askedIn.channel)
+    where = `This ticket is private: nothing about it is posted in this channel. Staff answers will come to you in ${DM_NAME[member.platform]}; reply there to add details.`;
+  else if (t.private) where = "This ticket is private. Staff answers will arrive here, in this direct message; write here to add details.";
+  else if (member.platform === "discord")
+    where = "Staff answers will appear in a thread on the ticket's message in this channel; reply there to add details.";
+  else where = "Staff answers will appear in the thread under the ticket's message in this channel; reply there to add details.";
+  return hasStaffSpace ? where : `${where} (No staff support space is configured yet, so staff will see it only with /ticket show ${t.id}.)`.trim();
+}

@@ -42,6 +42,23 @@ export function asTicketPlace(v: Prisma.JsonValue | null | undefined): TicketPla
 /** A DM ticket has no channel thread: replies go to the member's DM. */
 export const isDm = (p: Place): boolean => !p.channel && Boolean(p.user);
 
+/** How each platform names a direct message with the bot, for answers that say where replies go. */
+export const DM_NAME: Record<Place["platform"], string> = {
+  slack: "a direct message from the Flywheel app (Slack's Apps section)",
+  discord: "a direct message from the Flywheel bot",
+  shell: "this terminal",
+  github: "GitHub",
+};
+
+/**
+ * Outbox keys of messages meant for the member: their thread root, relayed replies
+ * (`ticket:<id>:msg:<n>:member`) and action notices (`ticket:<id>:event:<n>:member`).
+ */
+export function memberBoundTicket(key: string): number | undefined {
+  const m = /^ticket:(\d+):(?:member-root|(?:msg|event):\d+:member)$/.exec(key);
+  return m ? Number(m[1]) : undefined;
+}
+
 /**
  * The shared space where staff triage, from the config file. One platform is used even when
  * several are named: Slack, then Discord, then the terminal.

@@ -8,7 +8,7 @@ import { isUserError, UserError } from "../errors";
 import { resolveActor } from "../people/identity";
 import { communityShownTo, personAndCommunityShownTo, type Viewer } from "../people/visibility";
 import type { ThreadMessage, ThreadMessageHandler } from "../inbound";
-import type { Reply } from "../reply";
+import type { Place, Reply } from "../reply";
 import { defuseMentions, truncate } from "../text";
 import { staffCard } from "./cards";
 import {
@@ -103,7 +103,9 @@ export async function recordTicketMessage(services: Services, m: TicketMessageIn
       const toMember = side !== "member" && (m.said === "staff" || m.said === "command");
       const toStaff = m.said === "member" || m.said === "command";
       if (toMember && member) {
-        await post(tx, services, key("member"), member, { text: line(toMemberLabel) });
+        // One DM can hold several tickets: say which one this answer belongs to.
+        const label = member.parentId ? toMemberLabel : `${toMemberLabel} on ticket #${t.id}`;
+        await post(tx, services, key("member"), member, { text: line(label) });
         outcome.relayedTo.push("member");
       }
       if (toStaff && staff) {
@@ -116,7 +118,9 @@ export async function recordTicketMessage(services: Services, m: TicketMessageIn
         outcome.relayedTo.push("staff");
       }
 
-      const changes: { firstResponseAt?: Date; awaitingStaffSince?: null; status?: "open" } = {};
+      const changes: { firstResponseAt?: Date; awaitingStaffSince?: null; status?: "open"; memberActiveAt?: Date; memberUnreachable?: null } = {};
+      // The member's next DM goes to the ticket they last wrote in; writing shows they are reachable again.
+      if (side === "member") Object.assign(changes, { memberActiveAt: now }, t.memberUnreachable && m.said === "member" ? { memberUnreachable: null } : {});
       if (side === "staff" && !t.firstResponseAt) {
         changes.firstResponseAt = now;
         outcome.firstResponse = true;
@@ -148,7 +152,8 @@ export async function recordTicketMessage(services: Services, m: TicketMessageIn
  */
 export async function findTicketForMessage(services: Services, m: ThreadMessage): Promise<{ ticketId: number; side: "staff" | "member" } | undefined> {
   const p = m.place;
-  if (p.thread) {
+  // A thread in a DM is never a ticket root (DM tickets have none): the person decides below.
+  if (p.thread && p.channel) {
     const rows = await services.db.outboxMessage.findMany({
       where: { platform: p.platform, idempotencyKey: { startsWith: "ticket:", endsWith: "-root" }, OR: [{ externalId: p.thread }, { thread: p.thread }] },
       orderBy: { id: "desc" },
@@ -168,18 +173,27 @@ export async function findTicketForMessage(services: Services, m: ThreadMessage)
     select: { personId: true },
   });
   if (!account) return undefined;
+  const t = await dmTicketOf(services, account.personId, p);
+  return t ? { ticketId: t, side: "member" } : undefined;
+}
+
+/**
+ * The ticket a member's DM belongs to: among their tickets kept in this DM, an open one before a
+ * recently resolved one, and among those the one they last wrote in or chose (/ticket use).
+ */
+async function dmTicketOf(services: Services, personId: number, dm: Place): Promise<number | undefined> {
   const since = new Date(services.clock.now().getTime() - DM_AFTER_RESOLVED_MS);
   const tickets = await services.db.supportTicket.findMany({
-    where: { requesterId: account.personId, OR: [{ status: { not: "resolved" } }, { resolvedAt: { gte: since } }] },
-    orderBy: { id: "desc" },
-    take: 20,
-    select: { id: true, memberPlace: true },
+    where: { requesterId: personId, private: true, OR: [{ status: { not: "resolved" } }, { resolvedAt: { gte: since } }] },
+    orderBy: [{ memberActiveAt: { sort: "desc", nulls: "last" } }, { id: "desc" }],
+    take: 50,
+    select: { id: true, memberPlace: true, status: true },
   });
-  const t = tickets.find((x) => {
+  const here = tickets.filter((x) => {
     const mp = asTicketPlace(x.memberPlace);
-    return mp && isDm(mp) && mp.platform === p.platform;
+    return mp && isDm(mp) && mp.platform === dm.platform && mp.user === dm.user;
   });
-  return t ? { ticketId: t.id, side: "member" } : undefined;
+  return (here.find((x) => x.status !== "resolved") ?? here[0])?.id;
 }
 
 /** A plain thread/DM message from a platform: stored and relayed when it belongs to a ticket. */
@@ -217,4 +231,13 @@ export async function addNote(services: Services, actor: Actor, ticketId: number
   requireStaff(actor);
   await loadTicket(services.db, ticketId);
   return recordTicketMessage(services, { ticketId, actor, said: "command", text, platform, note: true });
+}
+
+/** /ticket use: the member picks which of their tickets their next DM messages go to. */
+export async function useTicket(services: Services, actor: Actor, ticketId: number): Promise<string> {
+  const t = await loadTicket(services.db, ticketId);
+  if (t.requesterId !== actor.personId) throw new UserError(`Ticket #${ticketId} is not yours; you can only choose your own tickets.`);
+  if (!t.private) return `Ticket #${ticketId} lives in its thread, not in our DM: reply there.`;
+  await services.db.supportTicket.update({ where: { id: ticketId }, data: { memberActiveAt: services.clock.now() } });
+  return `Your next messages in our DM go to ticket #${ticketId}${t.status === "resolved" ? " (it is resolved; staff can reopen it)" : ""}.`;
 }

@@ -33,6 +33,8 @@ export interface OpenTicketInput {
   details?: string;
   /** Where the member asked: replies come back to this channel's thread, or to their DM. */
   place: Place;
+  /** Keep the conversation in the member's DM even when asked in a channel. */
+  private?: boolean;
 }
 
 /**
@@ -44,9 +46,11 @@ export async function openTicket(services: Services, actor: Actor, input: OpenTi
   const communityId = needCommunity(actor);
   const { place } = input;
   if (!place.channel && !place.user) throw new UserError("I can't tell where to answer you; open the ticket from a channel or a DM with me.");
-  const member: TicketPlace = place.channel
-    ? { platform: place.platform, workspace: place.workspace, channel: place.channel, thread: place.thread }
-    : { platform: place.platform, workspace: place.workspace, user: place.user };
+  // Private: the conversation goes to the member's own DM, whatever channel they asked in.
+  const dmUser = place.channel && !input.private ? undefined : place.channel ? actor.externalId : place.user;
+  const member: TicketPlace = dmUser
+    ? { platform: place.platform, workspace: place.workspace, user: dmUser }
+    : { platform: place.platform, workspace: place.workspace, channel: place.channel, thread: place.thread };
   const support = supportSpace(services.config);
   const now = services.clock.now();
   const id = await services.db.$transaction(async (tx) => {
@@ -59,6 +63,8 @@ export async function openTicket(services: Services, actor: Actor, input: OpenTi
         memberPlace: member as unknown as Prisma.InputJsonValue,
         createdAt: now,
         awaitingStaffSince: now,
+        private: isDm(member),
+        memberActiveAt: now,
       },
     });
     await tx.ticketMessage.create({
@@ -198,19 +204,53 @@ export async function resolveTicket(services: Services, actor: Actor, id: number
   });
 }
 
+/** Staff reopen any ticket; the member may reopen their own private one from their DM (its Reopen button). */
 export async function reopenTicket(services: Services, actor: Actor, id: number): Promise<ActionResult> {
-  requireStaff(actor);
+  if (actor.role !== "staff") await requireOwnPrivate(services, actor, id);
+  const byMember = actor.role !== "staff";
   const now = services.clock.now();
   return applyAction(services, actor, id, (t) => {
     if (t.status !== "resolved") return `#${id} is not resolved, so there is nothing to reopen.`;
     return {
       // It needs more work: the SLA reminders start again from now, until staff answer.
-      data: { status: "open", resolvedAt: null, reopenCount: { increment: 1 }, awaitingStaffSince: now, reminderLevel: 0, lastReminderAt: null },
+      data: {
+        status: "open", resolvedAt: null, reopenCount: { increment: 1 }, awaitingStaffSince: now, reminderLevel: 0, lastReminderAt: null,
+        ...(byMember ? { memberActiveAt: now } : {}),
+      },
       event: `${actor.displayName} reopened #${id}.`,
-      toStaff: { text: `🔁 ${actor.displayName} reopened #${id}.` },
-      toMember: { text: `🔁 Staff reopened ticket #${id} (${defuseMentions(truncate(t.summary, 100))}). Replies continue ${whereToReply(t)}.` },
+      toStaff: { text: `🔁 ${actor.displayName}${byMember ? " (the member)" : ""} reopened #${id}.` },
+      toMember: {
+        text: byMember
+          ? `🔁 You reopened ticket #${id} (${defuseMentions(truncate(t.summary, 100))}); staff were told. Write ${whereToReply(t)} to add details.`
+          : `🔁 Staff reopened ticket #${id} (${defuseMentions(truncate(t.summary, 100))}). Replies continue ${whereToReply(t)}.`,
+      },
     };
   });
+}
+
+/** /ticket close: the member says their private ticket is solved, from their DM. */
+export async function closeTicket(services: Services, actor: Actor, id: number): Promise<ActionResult> {
+  if (actor.role === "staff") return resolveTicket(services, actor, id);
+  await requireOwnPrivate(services, actor, id);
+  const now = services.clock.now();
+  return applyAction(services, actor, id, (t) => {
+    if (t.status === "resolved") return `#${id} is already closed.`;
+    return {
+      data: { status: "resolved", resolvedAt: now, memberActiveAt: now },
+      event: `${actor.displayName} closed #${id}.`,
+      toStaff: { text: `✅ ${actor.displayName} (the member) closed #${id} as solved.` },
+      toMember: { ...resolvedForMember(t, "You"), text: `✅ You closed ticket #${id} (${defuseMentions(truncate(t.summary, 100))}). Was our help useful? One click tells us.` },
+    };
+  });
+}
+
+/**
+ * Members act on their own ticket only where no staff card is in reach: a private one. Anything
+ * else stays the staff-only action it always was, with the same refusal.
+ */
+async function requireOwnPrivate(services: Services, actor: Actor, id: number): Promise<void> {
+  const t = await loadTicket(services.db, id);
+  if (t.requesterId !== actor.personId || !t.private) requireStaff(actor);
 }
 
 /** The member's one-click verdict on a resolved ticket; they may change their mind. */

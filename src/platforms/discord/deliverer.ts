@@ -8,6 +8,10 @@ import { renderMessage } from "./render";
 /** Discord error codes this deliverer acts on (https://discord.com/developers/docs/topics/opcodes-and-status-codes). */
 const UNKNOWN_CHANNEL = 10003;
 const THREAD_ALREADY_CREATED = 160004;
+/** "Cannot send messages to this user": they left every shared server or turned DMs off. */
+const CANNOT_MESSAGE_USER = 50007;
+/** "Cannot execute action on this channel type": e.g. a thread asked for in a DM. */
+const WRONG_CHANNEL_TYPE = 50024;
 
 /**
  * Discord's nonce (at most 25 characters) derived from the outbox key. With enforce_nonce,
@@ -36,7 +40,8 @@ export function discordDeliverer(rest: REST): Deliverer {
     // Outbox messages are channel posts: "only you can see this" means nothing here.
     const { content, embeds, components, allowed_mentions } = renderMessage(d.reply);
     const body: RESTPostAPIChannelMessageJSONBody = { content: content ?? "", embeds, components, allowed_mentions };
-    const direct = !d.place.channel && !d.place.thread && d.place.user;
+    // A DM has no threads (Discord answers 50024): a person's place is their DM, thread or not.
+    const direct = !d.place.channel && d.place.user;
 
     if (d.editExternalId) {
       const where = direct ? await dmChannel(direct) : (d.place.thread ?? d.place.channel);
@@ -48,7 +53,15 @@ export function discordDeliverer(rest: REST): Deliverer {
     const post = (channel: string) =>
       rest.post(Routes.channelMessages(channel), { body: { ...body, nonce: nonceOf(d.key), enforce_nonce: true } }) as Promise<APIMessage>;
 
-    if (direct) return { externalId: (await post(await dmChannel(direct))).id };
+    if (direct) {
+      try {
+        return { externalId: (await post(await dmChannel(direct))).id };
+      } catch (e) {
+        if (e instanceof DiscordAPIError && e.code === CANNOT_MESSAGE_USER)
+          throw new PermanentFailure(`Discord refused the direct message (code ${e.code}: the person left the server or does not accept DMs from the bot)`, "dm_refused");
+        throw e;
+      }
+    }
     if (d.place.thread) {
       const thread = d.place.thread;
       try {
@@ -56,7 +69,13 @@ export function discordDeliverer(rest: REST): Deliverer {
       } catch (e) {
         // The thread is the id of the message it grows from; it does not exist until opened.
         if (!(e instanceof DiscordAPIError && e.code === UNKNOWN_CHANNEL && d.place.channel)) throw e;
-        await openThread(rest, d.place.channel, thread, d.reply);
+        try {
+          await openThread(rest, d.place.channel, thread, d.reply);
+        } catch (opening) {
+          // A ticket stored against a DM channel (before DMs were told apart): answer in the DM itself.
+          if (opening instanceof DiscordAPIError && opening.code === WRONG_CHANNEL_TYPE) return { externalId: (await post(d.place.channel)).id };
+          throw opening;
+        }
         return { externalId: (await post(thread)).id, thread };
       }
     }

@@ -1,4 +1,4 @@
-import type { BaseInteraction, Channel, GuildMember, Message, User } from "discord.js";
+import { type BaseInteraction, type Channel, type GuildMember, InteractionContextType, type Message, type User } from "discord.js";
 import type { Speaker } from "../../core/people/identity";
 import type { Place } from "../../core/reply";
 
@@ -28,7 +28,9 @@ export function placeOf(guildId: string | null, channelId: string | null, channe
  * configured community and the user to a Person (staff when flywheel.yml names their id).
  */
 export function interactionSpeaker(i: BaseInteraction): { speaker: Speaker; place: Place } {
-  const place = placeOf(i.guildId, i.channelId, i.channel);
+  // In the bot's DM the place is the person (a DM has no threads): core keeps the conversation there.
+  const dm = i.context === InteractionContextType.BotDM || (!i.guildId && Boolean(i.channel?.isDMBased()));
+  const place: Place = dm ? { platform: "discord", user: i.user.id } : placeOf(i.guildId, i.channelId, i.channel);
   const speaker: Speaker = {
     platform: "discord",
     externalId: i.user.id,

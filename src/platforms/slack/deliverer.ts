@@ -21,8 +21,17 @@ const HOPELESS = new Set([
   "team_access_not_granted", "invalid_metadata_format", "invalid_metadata_schema", "too_many_attachments", "duplicate_channel_not_found",
 ]);
 
-/** Turns a Web API failure into what the outbox worker understands. */
-function classify(e: unknown): Error {
+/**
+ * Errors on a direct message meaning the person cannot get one from the bot
+ * (https://api.slack.com/methods/conversations.open, https://api.slack.com/methods/chat.postMessage#errors);
+ * channel_not_found there is the IM of a person who is gone.
+ */
+const DM_REFUSED = new Set(["cannot_dm_bot", "user_not_found", "user_disabled", "user_not_visible", "channel_not_found"]);
+
+/** Turns a Web API failure into what the outbox worker understands; toUser: the message was a DM. */
+function classify(e: unknown, toUser = false): Error {
+  if (toUser && e instanceof webApi.WebAPIPlatformError && DM_REFUSED.has(String(e.data.error)))
+    return new PermanentFailure(`slack refused the direct message: ${String(e.data.error)}`, "dm_refused");
   if (e instanceof webApi.WebAPIRateLimitedError) return new RetryLater(e.retryAfter * 1000, `slack rate limited; retry after ${e.retryAfter}s`);
   if (e instanceof webApi.WebAPIPlatformError) {
     const code = String(e.data.error);
@@ -104,7 +113,9 @@ export class SlackDeliverer implements Deliverer {
       return { externalId: res.ts };
     } catch (e) {
       if (certainlyNotPosted(e)) await this.db.webhookDelivery.deleteMany({ where: { id: `${MARKER_SOURCE}:${markerId}` } });
-      throw classify(e);
+      // The IM may be gone with its person: open it afresh next time rather than trust the cache.
+      if (d.place.user && !d.place.channel) this.dmChannels.delete(d.place.user);
+      throw classify(e, !d.place.channel);
     }
   }
 
@@ -121,7 +132,7 @@ export class SlackDeliverer implements Deliverer {
       this.dmChannels.set(place.user, id);
       return id;
     } catch (e) {
-      throw classify(e);
+      throw classify(e, true);
     }
   }
 

@@ -66,10 +66,10 @@ export function registerEvents(bolt: BoltApp, rt: SlackRuntime): void {
     const done = rt.background.run("thread message", async () => {
       if (!(await firstTimeSeen(rt.app.services.db, `event:${body.event_id}`, "slack"))) return;
       const name = m.name ?? (m.user && !m.botId ? await rt.names.nameOf(m.user) : undefined);
-      const { speaker, place } = slackSpeaker({ user: author, name, team, channel: m.channel, thread: m.thread });
+      const { speaker, place } = slackSpeaker({ user: author, name, team, channel: m.channel, thread: m.thread, dm: m.dm });
       await publishThreadMessage(rt.app, {
         speaker,
-        place: m.dm ? { ...place, user: author } : place,
+        place,
         text: fromSlackText(m.text),
         externalId: m.ts,
         fromBot: Boolean(m.botId) || event.subtype === "bot_message",

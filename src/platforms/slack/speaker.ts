@@ -8,14 +8,21 @@ export interface SlackOrigin {
   team: string;
   channel?: string;
   thread?: string;
+  /** The channel is the person's IM with the bot (message events say so with channel_type "im"). */
+  dm?: boolean;
 }
 
+/** Slack IM conversations (a person with the bot) have ids starting with D; channels C, group DMs G. */
+const isImChannel = (channel: string | undefined): boolean => Boolean(channel?.startsWith("D"));
+
 export function slackSpeaker(o: SlackOrigin): { speaker: Speaker; place: Place } {
+  // In the IM with the bot the place is the person: core keeps DM conversations out of channels.
+  const dm = !o.channel || o.dm === true || isImChannel(o.channel);
   return {
     // Message events carry no name: left empty, identity uses the name the person is known by
     // (not the raw id, which would reach members on the other platform as "U0... (staff)").
     speaker: { platform: "slack", externalId: o.user, displayName: o.name ?? "", workspace: o.team, channel: o.channel },
-    place: { platform: "slack", workspace: o.team, channel: o.channel, thread: o.thread, ...(o.channel ? {} : { user: o.user }) },
+    place: dm ? { platform: "slack", workspace: o.team, user: o.user, thread: o.thread } : { platform: "slack", workspace: o.team, channel: o.channel, thread: o.thread },
   };
 }
 
