@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isStructurallySame, parse, TYPE, type MessageFormatElement } from "@formatjs/icu-messageformat-parser";
+import { parseConfig } from "../src/config/file";
+import { personLocale, placeLocale } from "../src/core/people/locale";
 import { DEFAULT_LOCALE, loadCatalogs, type MessageKey, PSEUDO_LOCALE, supportedLocales } from "../src/i18n/catalog";
 import { acceptLanguage, resolveLocale } from "../src/i18n/locale";
 import { pseudoText } from "../src/i18n/pseudo";
@@ -96,5 +98,32 @@ describe("locale resolution", () => {
     expect(acceptLanguage("en;q=0, es")).toEqual(["es"]);
     expect(acceptLanguage(undefined)).toEqual([]);
     expect(resolveLocale(acceptLanguage("de-DE,es;q=0.8"))).toBe("es");
+  });
+});
+
+describe("the language of a person and of a place", () => {
+  const config = parseConfig(`
+locale: es
+communities:
+  - { slug: alpha, name: Alpha, slack: { team: T1, channel: C1 }, locale: en }
+  - { slug: beta, name: Beta, discord: { guild: "9", channel: "8" } }
+`);
+
+  test("own language first, then the community's, then the organization's", () => {
+    expect(personLocale(config, { own: ["es-AR"], communitySlug: "alpha" })).toBe("es");
+    expect(personLocale(config, { own: [undefined], communitySlug: "alpha" })).toBe("en");
+    expect(personLocale(config, { communitySlug: "beta" })).toBe("es");
+    expect(personLocale(config, { own: ["ja"] })).toBe("es");
+  });
+
+  test("a channel post speaks its community's language", () => {
+    expect(placeLocale(config, { platform: "slack", workspace: "T1", channel: "C1" })).toBe("en");
+    expect(placeLocale(config, { platform: "discord", workspace: "9", channel: "8" })).toBe("es");
+    expect(placeLocale(config, { platform: "slack", workspace: "T404", channel: "C9" })).toBe("es");
+  });
+
+  test("a language Flywheel does not speak is refused in flywheel.yml, naming the field", () => {
+    expect(() => parseConfig("locale: xx\n")).toThrow(/locale.*expected a language Flywheel speaks: en, es, en-XA/);
+    expect(parseConfig("").locale).toBe("en");
   });
 });
