@@ -7,7 +7,7 @@ module.exports = {
     // runtime cannot (before Node 24.9), so tests compile them to CommonJS.
     "^.+/node_modules/.+\\.js$": ["ts-jest", { tsconfig: { allowJs: true, module: "commonjs", target: "ES2022", esModuleInterop: true, skipLibCheck: true }, diagnostics: false }],
   },
-  transformIgnorePatterns: ["/node_modules/(?!(@octokit|universal-user-agent|before-after-hook|json-with-bigint|content-type)/)"],
+  transformIgnorePatterns: ["/node_modules/(?!(@octokit|@formatjs|intl-messageformat|universal-user-agent|before-after-hook|json-with-bigint|content-type)/)"],
   // Its exports map names only an "import" entry for Node.
   moduleNameMapper: { "^@octokit/webhooks-methods$": "<rootDir>/node_modules/@octokit/webhooks-methods/dist-node/index.js" },
   testMatch: ["<rootDir>/test/**/*.test.ts"],

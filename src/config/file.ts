@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import nodeCron from "node-cron";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { supportedLocales } from "../i18n/catalog";
 import { ConfigError, DEFAULT_CONFIG_PATH } from "./env";
 
 const id = z.union([z.string().min(1), z.number().transform(String)]);
@@ -16,6 +17,8 @@ const cron = z
   .regex(/^(\S+\s+){4}\S+$/, { message: "expected a cron expression like '0 9 * * 1'" })
   .refine((v) => nodeCron.validate(v), { message: "expected a valid cron expression like '0 9 * * 1' (minute hour day month weekday)" });
 
+const locale = z.string().refine((l) => supportedLocales().includes(l), { message: `expected a language Flywheel speaks: ${supportedLocales().join(", ")}` });
+
 const community = z
   .object({
     slug: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { message: "expected lowercase letters, digits and dashes" }),
@@ -27,6 +30,8 @@ const community = z
       .default("UTC")
       .refine((tz) => isTimeZone(tz), { message: "expected an IANA time zone like Europe/Paris" }),
     digest: cron.optional(),
+    /** The language of this community's channel posts, and of its members' answers unless their own is known. */
+    locale: locale.optional(),
     slack: z
       .object({ team: id, channel: id, channels: z.array(id).optional() })
       .strict()
@@ -47,6 +52,8 @@ const statusName = z.enum(["open", "planned", "in_progress", "shipped", "decline
 
 export const configSchema = z
   .object({
+    /** The organization's default language. */
+    locale: locale.default("en"),
     communities: z.array(community).default([]),
     staff: z.array(staffEntry).default([]),
     support: space.optional(),
