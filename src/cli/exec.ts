@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { dispatchLine } from "../command-kit/dispatch";
 import { OutboxWorker } from "../delivery/worker";
+import { expandAlias } from "../platforms/shell/aliases";
 import { renderText } from "../platforms/shell/render";
 import { shellDeliverer } from "../platforms/shell/deliverer";
 import { shellSpeaker } from "../platforms/shell/speaker";
@@ -9,14 +10,14 @@ import type { CliIO } from "./io";
 export function registerExec(program: Command, io: CliIO, setCode: (n: number) => void): void {
   program
     .command("exec")
-    .description('run one slash command and print the reply, e.g. flywheel exec --as ana --community alpha "/upvote 12"')
+    .description('run one slash command and print the reply, e.g. flywheel exec --as ana --community local "/upvote 12"')
     .requiredOption("--as <name>", "who types it (a terminal user name)")
     .option("--community <slug>", "the community they speak for")
     .argument("<line...>", "the command line, e.g. /request Faster image builds")
     .action(async (line: string[], o: { as: string; community?: string }) => {
       const services = await io.services();
       const { speaker, place } = shellSpeaker(o.as, o.community);
-      const reply = await dispatchLine(services, line.join(" "), speaker, place);
+      const reply = await dispatchLine(services, expandAlias(line.join(" ")), speaker, place);
       if (reply.error) {
         io.err(renderText(reply));
         setCode(1);

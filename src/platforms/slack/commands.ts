@@ -4,6 +4,7 @@ import { usageOf } from "../../command-kit/define";
 import { loadCommands } from "../../command-kit/registry";
 import { errorReply, type ModalSpec } from "../../core/reply";
 import { answer, responseBody } from "./answer";
+import { commandFromSlack, slackCommandName, withSlackNames } from "./command-names";
 import { deadline, within } from "./budget";
 import { renderModal, type ModalState } from "./render";
 import { isDeliveryId, once, WORKING, type SlackRuntime } from "./runtime";
@@ -28,7 +29,8 @@ export function registerSlashCommands(bolt: BoltApp, rt: SlackRuntime): void {
       await ack(responseBody(errorReply("Slack sent this command without saying who typed it, so I did nothing. Please try again.")));
       return;
     }
-    const name = c.command.replace(/^\//, "").toLowerCase();
+    const prefix = rt.app.env.SLACK_COMMAND_PREFIX;
+    const name = commandFromSlack(c.command, prefix);
     const text = fromSlackText(c.text ?? "");
     const channel = isSlackId(c.channel_id) ? c.channel_id : undefined;
     const { speaker, place } = slackSpeaker({ user: c.user_id, name: c.user_name, team: c.team_id, channel });
@@ -43,7 +45,7 @@ export function registerSlashCommands(bolt: BoltApp, rt: SlackRuntime): void {
           openModal(client, c.trigger_id, spec, modalState).catch(async (e: unknown) => {
             rt.log.warn({ err: e }, "slack views.open failed");
             const usage = def ? ` ${usageOf(def)}` : "";
-            await answer(errorReply(`I couldn't open the form just now. You can type it instead: /${name}${usage}`), to);
+            await answer(errorReply(`I couldn't open the form just now. You can type it instead: /${slackCommandName(name, prefix)}${usage}`), to);
           }),
         ),
         left(),
@@ -67,7 +69,7 @@ export function registerSlashCommands(bolt: BoltApp, rt: SlackRuntime): void {
       const reply = await work;
       if (!reply) return;
       if (reply.modal) return form(reply.modal);
-      await answer(reply, to);
+      await answer(withSlackNames(reply, prefix), to);
     });
   });
 }

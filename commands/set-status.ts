@@ -7,12 +7,12 @@ import { changeStatus } from "../src/core/requests/lifecycle";
 const STATUSES = ["open", "planned", "in_progress", "shipped", "declined"] as const;
 
 export default defineCommand({
-  name: "status",
+  name: "set-status",
   description: "Staff: set a request's status (everyone who asked or voted hears about it)",
   role: "staff",
   options: [
     { name: "number", type: "integer", description: "Request number", required: true, min: 1, autocomplete: "request" },
-    { name: "status", type: "string", description: "New status", required: true, choices: STATUSES },
+    { name: "set-status", type: "string", description: "New status", required: true, choices: STATUSES },
     { name: "reason", type: "string", description: "Why (shown to voters)", rest: true, maxLength: 500 },
   ],
   schema: z.object({
