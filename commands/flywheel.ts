@@ -8,7 +8,7 @@ import { UMBRELLA } from "../src/command-kit/umbrella";
  */
 export default defineCommand({
   name: UMBRELLA,
-  description: "Run any Flywheel command, e.g. /flywheel upvote 12 (works even where another app owns /request)",
+  description: "Run any Flywheel command, e.g. /flywheel upvote 12 (for a workspace where another app owns a command name)",
   role: "member",
   communityOptional: true,
   options: [

@@ -25,14 +25,15 @@ describe.each(DB_TARGETS)("the /flywheel umbrella on %s", (target) => {
       const id = Number(/#(\d+)/.exec(filed)![1]);
       expect(await h.app.services.db.featureRequest.count({ where: { id, title: "Umbrella-filed feature" } })).toBe(1);
       expect(await say(BOB, "/flywheel", `upvote ${id}`)).toContain(`Your vote for #${id} is counted for beta`);
-      expect(await say(ANA, "/flywheel", "")).toContain("Usage: /flywheel <command> [text]");
+      expect(await say(ANA, "/flywheel", "")).toContain("Usage: /flywheel &lt;command&gt; [text]");
       expect(await say(ANA, "/flywheel", "frobnicate")).toContain("I don't know the command /frobnicate");
     });
 
     test("/help names the commands as they are typed here", async () => {
       const help = await say(ANA, "/help", "");
-      expect(help).toContain("\n/upvote <number>");
-      expect(help).toContain("/flywheel <command> [text]");
+      // Slack shows text escaped: <number> arrives as &lt;number&gt;.
+      expect(help).toContain("\n/upvote &lt;number&gt;");
+      expect(help).toContain("\n/flywheel &lt;command&gt; [text]");
     });
   });
 
@@ -53,13 +54,13 @@ describe.each(DB_TARGETS)("the /flywheel umbrella on %s", (target) => {
       const filed = await say("/fw-request", "Prefixed feature");
       expect(filed).toMatch(/Filed #\d+ Prefixed feature/);
       const help = await say("/fw-help", "");
-      expect(help).toContain("\n/fw-upvote <number>");
-      expect(help).toContain("\n/fw-set-status <number>");
-      expect(help).toContain("\n/flywheel <command> [text]");
+      expect(help).toContain("\n/fw-upvote &lt;number&gt;");
+      expect(help).toContain("\n/fw-request-show &lt;number&gt;");
+      expect(help).toContain("\n/flywheel &lt;command&gt; [text]");
       expect(help).not.toMatch(/(^|\s)\/upvote\b/);
       expect(help).not.toContain("/fw-flywheel");
-      expect(await say("/fw-upvote", "banana")).toContain("Usage: /fw-upvote <number>");
-      expect(await say("/flywheel", "help")).toContain("\n/fw-upvote <number>");
+      expect(await say("/fw-upvote", "banana")).toContain("Usage: /fw-upvote &lt;number&gt;");
+      expect(await say("/flywheel", "help")).toContain("\n/fw-upvote &lt;number&gt;");
     });
   });
 
