@@ -12,7 +12,7 @@ export default defineCommand({
   role: "staff",
   options: [
     { name: "number", type: "integer", description: "Request number", required: true, min: 1, autocomplete: "request" },
-    { name: "set-status", type: "string", description: "New status", required: true, choices: STATUSES },
+    { name: "status", type: "string", description: "New status", required: true, choices: STATUSES },
     { name: "reason", type: "string", description: "Why (shown to voters)", rest: true, maxLength: 500 },
   ],
   schema: z.object({

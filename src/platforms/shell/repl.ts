@@ -33,8 +33,8 @@ export function startRepl(
   let queue = Promise.resolve();
   return new Promise((resolve) => {
     rl.on("line", (line) => {
-      screen.busy();
       queue = queue.then(async () => {
+        screen.busy();
         const text = line.trim();
         if (!text) return screen.prompt();
         if (text === "/quit" || text === "/exit") return rl.close();
