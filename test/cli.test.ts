@@ -197,7 +197,7 @@ describe("the README's terminal examples, typed literally on the default configu
           expect({ line, status: r.status, stderr: r.stderr }).toEqual({ line, status: 0, stderr: "" });
         }
         // Asking for a community the default config lacks says which exist and how to pick one.
-        const wrong = spawnSync(process.execPath, [BIN, "exec", "--as", "ana", "--community", "alpha", "/upvote 1"], { cwd: home, env: e, encoding: "utf8", timeout: 60_000 });
+        const wrong = spawnSync(process.execPath, [BIN, "exec", "--as", "zoe", "--community", "alpha", "/upvote 1"], { cwd: home, env: e, encoding: "utf8", timeout: 60_000 });
         expect(wrong.status).toBe(1);
         expect(wrong.stderr.trim()).toBe('✗ There is no community "alpha". Communities: local. At the prompt: /as <name> local; with exec: --community local.');
       } finally {
@@ -228,7 +228,7 @@ describe("the README's terminal examples, typed literally on the default configu
         }
         await check();
         // A notification queued by the last command prints above a freshly drawn prompt.
-        await out.waitFor(/📣 to #local: [^\n]*\nflywheel> /);
+        await out.waitFor(/flywheel> \n📣 to #\w+: Roadmap update[^\n]*\n[\s\S]*?flywheel> /);
         child.stdin.write("/as\n");
         await out.waitFor(/Usage: \/as <name> \[community\]/);
         child.stdin.write("/quit\n");
