@@ -1,5 +1,6 @@
 // `/flywheel <command> [text]` runs any command on every platform, and SLACK_COMMAND_PREFIX names
 // every other Slack command (`/fw-request`) while replies name commands as people must type them.
+import type { types } from "@slack/bolt";
 import { ApplicationCommandOptionType } from "discord.js";
 import { DB_TARGETS, testServices, type TestEnv } from "./helpers/db";
 import { as } from "./helpers/actors";
@@ -27,6 +28,14 @@ describe.each(DB_TARGETS)("the /flywheel umbrella on %s", (target) => {
       expect(await say(BOB, "/flywheel", `upvote ${id}`)).toContain(`Your vote for #${id} is counted for beta`);
       expect(await say(ANA, "/flywheel", "")).toContain("Usage: /flywheel &lt;command&gt; [text]");
       expect(await say(ANA, "/flywheel", "frobnicate")).toContain("I don't know the command /frobnicate");
+    });
+
+    test("/flywheel request with no text opens /request's form, as /request does", async () => {
+      const before = h.standin.callsOf("views.open").length;
+      expect((await postCommand(h.url, slashCommand(ANA, "/flywheel", "request", h.standin.responseUrl("form")))).status).toBe(200);
+      const open = await h.standin.waitFor(() => h.standin.callsOf("views.open")[before]);
+      const view = open.args.view as types.ModalView;
+      expect(view.blocks.map((b) => (b as types.InputBlock).block_id)).toEqual(["title", "details"]);
     });
 
     test("/help names the commands as they are typed here", async () => {

@@ -2,6 +2,7 @@ import type { App as BoltApp, SlashCommand, webApi } from "@slack/bolt";
 import { dispatch } from "../../command-kit/dispatch";
 import { usageOf } from "../../command-kit/define";
 import { loadCommands } from "../../command-kit/registry";
+import { unwrapUmbrella } from "../../command-kit/umbrella";
 import { errorReply, type ModalSpec } from "../../core/reply";
 import { answer, responseBody } from "./answer";
 import { commandFromSlack, slackCommandName, withSlackNames } from "./command-names";
@@ -30,10 +31,12 @@ export function registerSlashCommands(bolt: BoltApp, rt: SlackRuntime): void {
       return;
     }
     const prefix = rt.app.env.SLACK_COMMAND_PREFIX;
-    const name = commandFromSlack(c.command, prefix);
-    const text = fromSlackText(c.text ?? "");
     const channel = isSlackId(c.channel_id) ? c.channel_id : undefined;
     const { speaker, place } = slackSpeaker({ user: c.user_id, name: c.user_name, team: c.team_id, channel });
+    // `/flywheel request` with no text opens /request's form, as `/request` does.
+    const typed = unwrapUmbrella({ command: commandFromSlack(c.command, prefix), text: fromSlackText(c.text ?? ""), speaker, place });
+    const name = typed.command;
+    const text = typed.text ?? "";
     const modalState = { ws: c.team_id, ch: channel, r: c.response_url };
     const to = { client, user: c.user_id, responseUrl: c.response_url, channel };
 
