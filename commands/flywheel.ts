@@ -8,7 +8,7 @@ import { UMBRELLA } from "../src/command-kit/umbrella";
  */
 export default defineCommand({
   name: UMBRELLA,
-  description: "Run any Flywheel command, e.g. /flywheel upvote 12 (for a workspace where another app owns a command name)",
+  description: "Run any Flywheel command, e.g. /flywheel upvote 12 (when another app owns a name)",
   role: "member",
   communityOptional: true,
   options: [
