@@ -1,4 +1,7 @@
 import { userInfo } from "node:os";
+import { dirname, join } from "node:path";
+import { createWriteStream, mkdirSync } from "node:fs";
+import type { FlywheelConfig } from "./config/file";
 import { ConfigError, loadEnv, type Env } from "./config/env";
 import { startApp } from "./app";
 import { databaseTarget } from "./db/target";
@@ -6,13 +9,16 @@ import { releaseLock, writeLock } from "./cli/local";
 import { createLogger } from "./log";
 import { shellDeliverer } from "./platforms/shell/deliverer";
 import { startRepl } from "./platforms/shell/repl";
+import { ShellScreen } from "./platforms/shell/screen";
 import { mountAdmin } from "./server/admin";
 
 /** Starts the bot and resolves with the exit code when it stops (signal, or /quit in the shell). */
 export async function startBot(env: Env, opts: { shell?: boolean } = {}): Promise<number> {
-  const log = createLogger(env.LOG_LEVEL);
   const chat = Boolean(env.SLACK_BOT_TOKEN || env.DISCORD_TOKEN);
   const wantShell = opts.shell ?? (!chat && process.stdin.isTTY === true);
+  // Log lines would draw over the prompt and what is being typed: with a prompt, they go to a file.
+  const logFile = wantShell ? join(env.DATA_DIR, "flywheel.log") : undefined;
+  const log = createLogger(env.LOG_LEVEL, logFile ? appendTo(logFile) : undefined);
   const embedded = !env.DATABASE_URL;
   const database = databaseTarget(env);
   let lock: ReturnType<typeof writeLock> | undefined;
@@ -25,10 +31,10 @@ export async function startBot(env: Env, opts: { shell?: boolean } = {}): Promis
       return 1;
     }
   }
-  const write = (s: string) => process.stdout.write(s);
+  const screen = new ShellScreen(process.stdout);
   let app;
   try {
-    app = await startApp({ env, log, deliverers: [shellDeliverer(write)] });
+    app = await startApp({ env, log, deliverers: [shellDeliverer((s) => screen.print(s))] });
   } catch (e) {
     if (lock) releaseLock(env.DATA_DIR, lock);
     if (e instanceof ConfigError) {
@@ -44,7 +50,8 @@ export async function startBot(env: Env, opts: { shell?: boolean } = {}): Promis
   }
   mountAdmin(app, { token: lock?.token, database });
   log.info({ port: app.port, database: app.database.kind, platforms: [...app.platforms.keys()] }, "Flywheel is running");
-  process.stdout.write(`Flywheel is running on http://127.0.0.1:${app.port} (health: /healthz, database: ${app.database.kind}).${wantShell ? "" : " Ctrl-C stops it."}\n`);
+  const logs = logFile ? ` Logs go to ${logFile}.` : "";
+  process.stdout.write(`Flywheel is running on http://127.0.0.1:${app.port} (health: /healthz, database: ${app.database.kind}).${logs}${wantShell ? "" : " Ctrl-C stops it."}\n`);
 
   let stopping: Promise<number> | undefined;
   const stop = (code: number) =>
@@ -57,11 +64,25 @@ export async function startBot(env: Env, opts: { shell?: boolean } = {}): Promis
     process.once("SIGINT", () => void stop(0).then(resolve));
     process.once("SIGTERM", () => void stop(0).then(resolve));
     if (wantShell) {
-      const name = process.env.FLYWHEEL_USER || safeUser();
-      void startRepl(app.services, { input: process.stdin, output: process.stdout }, { name }).then(() => stop(0).then(resolve));
+      const name = terminalUser(env, app.services.config);
+      void startRepl(app.services, { input: process.stdin, output: process.stdout, screen }, { name }).then(() => stop(0).then(resolve));
     }
   });
   return done;
+}
+
+/**
+ * Who types at the prompt: FLYWHEEL_USER, else the first terminal staff member of flywheel.yml
+ * (`admin` in the built-in config), so the person who started the bot can run staff commands.
+ * Only with neither, the account name.
+ */
+export function terminalUser(env: Pick<Env, "FLYWHEEL_USER">, config: FlywheelConfig): string {
+  return env.FLYWHEEL_USER ?? config.staff.find((s) => s.shell)?.shell ?? safeUser();
+}
+
+function appendTo(file: string): NodeJS.WritableStream {
+  mkdirSync(dirname(file), { recursive: true });
+  return createWriteStream(file, { flags: "a" });
 }
 
 const safeUser = () => {

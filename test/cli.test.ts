@@ -2,6 +2,10 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { PassThrough } from "node:stream";
+import { envSchema } from "../src/config/env";
+import { ShellScreen } from "../src/platforms/shell/screen";
 import { watch } from "./helpers/program";
 
 // Drives the BUILT program (npm test builds it first), as a newcomer would.
@@ -122,4 +126,140 @@ test("the terminal bot: type commands at the prompt; exec and /healthz reach the
   } finally {
     if (child.exitCode === null) child.kill("SIGKILL");
   }
+});
+
+test("an unknown command is named as such, not read as arguments of start", () => {
+  const r = run(["frobnicate"]);
+  expect(r.status).toBe(2);
+  expect(r.stderr.trim()).toBe("flywheel: unknown command 'frobnicate'. Commands: start, exec, export, github, slack, digest, discord; flywheel --help explains each.");
+  expect(r.stderr).not.toContain("too many arguments");
+});
+
+test("every variable the program reads is documented in .env.example", () => {
+  const documented = new Set([...readFileSync(join(__dirname, "..", ".env.example"), "utf8").matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]));
+  expect(Object.keys(envSchema.shape).filter((k) => !documented.has(k))).toEqual([]);
+  expect(documented).toContain("FLYWHEEL_USER");
+});
+
+describe("the README's terminal examples, typed literally on the default configuration", () => {
+  const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
+  const blocks = [...readme.matchAll(/```(\w*)\n([\s\S]*?)```/g)].map((m) => ({ lang: m[1], lines: m[2].split("\n").filter((l) => l.trim()) }));
+  const promptBlocks = blocks.filter((b) => b.lines.some((l) => l.startsWith("flywheel> ")));
+  const shellBlocks = blocks.filter((b) => b.lang === "sh" && b.lines.some((l) => l.startsWith("npx flywheel exec ")));
+
+  /** A fresh folder with no flywheel.yml: the built-in config, as after `git clone`. */
+  const fresh = () => {
+    const home = mkdtempSync(join(tmpdir(), "flywheel-readme-"));
+    const clean = Object.fromEntries(Object.entries(env).filter(([k]) => !/^(FLYWHEEL_|DATA_DIR)/.test(k)));
+    return { home, env: { ...clean, LOG_LEVEL: "info" } };
+  };
+
+  /** `npx flywheel a "b c"` as a shell splits it. */
+  const argsOf = (line: string) => [...line.replace(/^npx flywheel\s+/, "").matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);
+
+  test("the README has them", () => {
+    expect(promptBlocks.length).toBeGreaterThan(0);
+    expect(shellBlocks.length).toBeGreaterThan(0);
+  });
+
+  test("each `npx flywheel …` block succeeds line by line", () => {
+    for (const block of shellBlocks) {
+      const { home, env: e } = fresh();
+      try {
+        for (const line of block.lines.filter((l) => l.startsWith("npx flywheel "))) {
+          const r = spawnSync(process.execPath, [BIN, ...argsOf(line)], { cwd: home, env: e, encoding: "utf8", timeout: 60_000 });
+          expect({ line, status: r.status, stderr: r.stderr }).toEqual({ line, status: 0, stderr: "" });
+        }
+        // Asking for a community the default config lacks says which exist and how to pick one.
+        const wrong = spawnSync(process.execPath, [BIN, "exec", "--as", "zoe", "--community", "alpha", "/upvote 1"], { cwd: home, env: e, encoding: "utf8", timeout: 60_000 });
+        expect(wrong.status).toBe(1);
+        expect(wrong.stderr.trim()).toBe('✗ There is no community "alpha". Communities: local. At the prompt: /as <name> local; with exec: --community local.');
+      } finally {
+        rmSync(home, { recursive: true, force: true });
+      }
+    }
+  });
+
+  test("the prompt session: every line typed as shown answers as shown; logs stay off the screen", async () => {
+    for (const block of promptBlocks) {
+      const { home, env: e } = fresh();
+      const child = spawn(process.execPath, [BIN, "start", "--shell"], { cwd: home, env: e });
+      const out = watch(child);
+      let stderr = "";
+      child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
+      try {
+        await out.waitFor(/You are admin\. Communities: local\./);
+        let expected: string[] = [];
+        const check = async () => {
+          for (const want of expected) await out.waitFor(new RegExp(want.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+          expected = [];
+        };
+        for (const line of block.lines) {
+          if (line.startsWith("flywheel> ")) {
+            await check();
+            child.stdin.write(`${line.slice("flywheel> ".length)}\n`);
+          } else expected.push(line);
+        }
+        await check();
+        // A notification queued by the last command prints above a freshly drawn prompt.
+        await out.waitFor(/flywheel> \n📣 to #\w+: Roadmap update[^\n]*\n[\s\S]*?flywheel> /);
+        child.stdin.write("/as\n");
+        await out.waitFor(/Usage: \/as <name> \[community\]/);
+        child.stdin.write("/quit\n");
+        expect(await new Promise<number | null>((resolve) => child.on("exit", resolve))).toBe(0);
+        // Log lines went to the log file, not over the prompt.
+        expect(out.text).not.toMatch(/"level":\d+/);
+        expect(stderr).not.toMatch(/"level":\d+/);
+        expect(readFileSync(join(home, "data", "flywheel.log"), "utf8")).toMatch(/"msg":"Flywheel is running"/);
+      } finally {
+        if (child.exitCode === null) child.kill("SIGKILL");
+        rmSync(home, { recursive: true, force: true });
+      }
+    }
+  });
+});
+
+describe("the screen the prompt shares with notifications", () => {
+  const setup = (tty: boolean) => {
+    const input = new PassThrough();
+    const output = Object.assign(new PassThrough(), { isTTY: tty, columns: 80 });
+    let text = "";
+    output.on("data", (b: Buffer) => (text += b.toString()));
+    const rl = createInterface({ input, output, prompt: "flywheel> ", terminal: tty });
+    const screen = new ShellScreen(output);
+    screen.attach(rl);
+    return { input, rl, screen, text: () => text, reset: () => (text = "") };
+  };
+
+  test("on a terminal, a notification is printed above the prompt, which is drawn again with the half-typed line", () => {
+    const s = setup(true);
+    try {
+      s.screen.prompt();
+      s.input.write("/upvote 1");
+      s.reset();
+      s.screen.print("\n📣 to #local: #1 is now planned\n");
+      const after = s.text();
+      // Erase the line (CSI 2K), back to column 1 (CSI 1G), print, then the prompt and what was typed.
+      expect(after.startsWith("\x1b[2K\x1b[1G📣 to #local: #1 is now planned\n")).toBe(true);
+      expect(after).toContain("flywheel> /upvote 1");
+      expect(s.rl.line).toBe("/upvote 1");
+    } finally {
+      s.rl.close();
+    }
+  });
+
+  test("on a pipe, a notification starts on its own line and the prompt follows; while a command runs, it just prints", () => {
+    const s = setup(false);
+    try {
+      s.screen.prompt();
+      s.screen.print("📣 one");
+      expect(s.text()).toBe("flywheel> \n📣 one\nflywheel> ");
+      s.reset();
+      s.screen.busy();
+      s.screen.print("📣 two");
+      expect(s.text()).toBe("📣 two\n");
+    } finally {
+      s.rl.close();
+    }
+  });
 });

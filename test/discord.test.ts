@@ -210,7 +210,7 @@ describe.each(DB_TARGETS)("Discord commands through discord.js on %s", (target) 
 
   test("staff actions are refused to members; staff (by Discord id in the config) can, and voters hear about it in Discord", async () => {
     const n = (await t.app.services.db.featureRequest.findFirstOrThrow({ where: { title: "Faster image builds" } })).id;
-    const asMember = await t.d.answer(t.d.slash(ana, "status", [
+    const asMember = await t.d.answer(t.d.slash(ana, "set-status", [
       { name: "number", type: ApplicationCommandOptionType.Integer, value: n },
       { name: "status", type: ApplicationCommandOptionType.String, value: "shipped" },
     ]));
@@ -218,10 +218,10 @@ describe.each(DB_TARGETS)("Discord commands through discord.js on %s", (target) 
     expect(embedOf(asMember).description).toBe("Sorry, only Flywheel staff can do that. Nothing was changed.");
     expect((await t.app.services.db.featureRequest.findUniqueOrThrow({ where: { id: n } })).status).toBe("open");
     // A member crafting the button line is refused the same way.
-    const crafted = await t.d.answer(t.d.click(ana, `fw:status ${n} shipped`));
+    const crafted = await t.d.answer(t.d.click(ana, `fw:set-status ${n} shipped`));
     expect(embedOf(crafted).description).toContain("only Flywheel staff");
 
-    const asStaff = await t.d.answer(t.d.slash(staff, "status", [
+    const asStaff = await t.d.answer(t.d.slash(staff, "set-status", [
       { name: "number", type: ApplicationCommandOptionType.Integer, value: n },
       { name: "status", type: ApplicationCommandOptionType.String, value: "planned" },
       { name: "reason", type: ApplicationCommandOptionType.String, value: "On the Q1 roadmap @everyone" },

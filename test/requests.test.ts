@@ -126,7 +126,7 @@ describe.each(DB_TARGETS)("requests & votes on %s", (target) => {
     const id = await file(a1, "Something staff decide");
     const other = await file(a1, "Another thing");
     await t.services.db.person.updateMany({ where: { displayName: "a1" }, data: { role: "steward" } });
-    for (const line of [`/status ${id} planned`, `/merge ${id} into ${other}`, `/edit ${id} title Hijacked`, "/steward a1 beta"]) {
+    for (const line of [`/set-status ${id} planned`, `/merge ${id} into ${other}`, `/edit ${id} title Hijacked`, "/steward a1 beta"]) {
       const r = await a1(line);
       expect(r.error).toBe(true);
       expect(r.text).toContain("only Flywheel staff");
@@ -144,9 +144,9 @@ describe.each(DB_TARGETS)("requests & votes on %s", (target) => {
     const id = await file(a1, "Notify me");
     await b1(`/upvote ${id}`);
     await b2(`/upvote ${id}`);
-    const res = await carol(`/status ${id} planned Q1 next year`);
+    const res = await carol(`/set-status ${id} planned Q1 next year`);
     expect(res.text).toContain("is now planned");
-    expect((await carol(`/status ${id} planned`)).text).toContain("already planned");
+    expect((await carol(`/set-status ${id} planned`)).text).toContain("already planned");
     const rows = await t.services.db.outboxMessage.findMany({ where: { idempotencyKey: { startsWith: "status:" } }, orderBy: { channel: "asc" } });
     // One message per place: alpha's channel (a1) and beta's channel (b1, b2). (The communities'
     // channels get the same news: test/github.lifecycle.test.ts.)
@@ -160,7 +160,7 @@ describe.each(DB_TARGETS)("requests & votes on %s", (target) => {
     expect(show.text).toMatch(/open → planned \(Q1 next year\)/);
     expect(show.text).toContain("Wanted by 2 communities · 3 votes: Beta College (2 members), Alpha University (1 member)");
     // Shipped requests take no more votes.
-    await carol(`/status ${id} shipped`);
+    await carol(`/set-status ${id} shipped`);
     expect((await as(t.services, "g1", "gamma")(`/upvote ${id}`)).text).toContain("already shipped");
   });
 

@@ -2,6 +2,9 @@ import { parse } from "yaml";
 import { runCli } from "../src/cli/program";
 import { loadEnv } from "../src/config/env";
 import { commandList } from "../src/command-kit/registry";
+import { SLACK_BUILT_IN_COMMANDS } from "../src/platforms/slack/builtins";
+import { manifestProblems, type SlackManifest } from "../src/platforms/slack/manifest-rules";
+import { slackManifest } from "../src/platforms/slack/manifest";
 
 async function cli(argv: string[], env: Record<string, string> = {}) {
   const out: string[] = [];
@@ -10,20 +13,41 @@ async function cli(argv: string[], env: Record<string, string> = {}) {
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
-interface Manifest {
-  features: {
-    slash_commands: { command: string; url?: string; description: string; usage_hint?: string; should_escape: boolean }[];
-    shortcuts: { name: string; type: string; callback_id: string }[];
-  };
-  oauth_config: { scopes: { bot: string[] } };
-  settings: { event_subscriptions: { request_url?: string; bot_events: string[] }; interactivity: { is_enabled: boolean; request_url?: string }; socket_mode_enabled: boolean };
+/**
+ * Slack's published rules, written out here on their own so that a new command which breaks one
+ * fails `npm test`. Sources: "App manifest reference" (https://docs.slack.dev/reference/app-manifest,
+ * formerly https://api.slack.com/reference/manifests) and the help-center page "Use built-in
+ * slash commands" (https://slack.com/help/articles/201259356) for names an app cannot take.
+ */
+function expectSlackAccepts(m: SlackManifest) {
+  expect(m.display_information.name.length).toBeGreaterThan(0);
+  expect(m.display_information.name.length).toBeLessThanOrEqual(35);
+  const long = m.display_information.long_description;
+  if (long !== undefined) {
+    expect(long.length).toBeGreaterThanOrEqual(175);
+    expect(long.length).toBeLessThanOrEqual(4000);
+  }
+  const cmds = m.features.slash_commands;
+  expect(cmds.length).toBeLessThanOrEqual(50);
+  expect(new Set(cmds.map((c) => c.command)).size).toBe(cmds.length);
+  for (const c of cmds) {
+    expect(c.command).toMatch(/^\/[a-z0-9_-]{1,32}$/);
+    expect(SLACK_BUILT_IN_COMMANDS).not.toContain(c.command.slice(1));
+    expect(c.description.length).toBeGreaterThan(0);
+    expect(c.description.length).toBeLessThanOrEqual(2000);
+    if (c.usage_hint !== undefined) expect(c.usage_hint.length).toBeLessThanOrEqual(1000);
+  }
+  const urls = [...cmds.map((c) => c.url), m.settings.event_subscriptions.request_url, m.settings.interactivity.request_url];
+  if (m.settings.socket_mode_enabled) expect(urls.filter((u) => u !== undefined)).toEqual([]);
+  else for (const u of urls) expect(u).toMatch(/^https:\/\//);
+  expect(manifestProblems(m)).toEqual([]);
 }
 
 describe("flywheel slack manifest", () => {
   test("prints YAML with every command of commands/, the shortcut, scopes, events and request URLs", async () => {
     const { code, out } = await cli(["slack", "manifest", "https://bot.example.org/"]);
     expect(code).toBe(0);
-    const m = parse(out) as Manifest;
+    const m = parse(out) as SlackManifest;
     const url = "https://bot.example.org/slack/events";
     expect(m.features.slash_commands.map((c) => c.command).sort()).toEqual(commandList().map((c) => `/${c.name}`).sort());
     for (const c of m.features.slash_commands) {
@@ -38,16 +62,99 @@ describe("flywheel slack manifest", () => {
     expect(m.settings.socket_mode_enabled).toBe(false);
   });
 
-  test("uses PUBLIC_URL when no base URL is given; Socket Mode needs none", async () => {
-    const fromEnv = parse((await cli(["slack", "manifest"], { PUBLIC_URL: "https://flywheel.example.com/bot" })).out) as Manifest;
+  test("the generated manifest keeps every documented limit, in HTTP mode, Socket Mode and with a prefix", () => {
+    expectSlackAccepts(slackManifest({ baseUrl: "https://bot.example.org" }));
+    expectSlackAccepts(slackManifest({ socketMode: true }));
+    const prefixed = slackManifest({ baseUrl: "https://bot.example.org", prefix: "fw-" });
+    expectSlackAccepts(prefixed);
+    const names = prefixed.features.slash_commands.map((c) => c.command);
+    expect(names).toContain("/fw-request");
+    expect(names).toContain("/fw-set-status");
+    // The umbrella is always there, under its own name, whatever the prefix.
+    expect(names).toContain("/flywheel");
+    expect(names).not.toContain("/fw-flywheel");
+  });
+
+  test("no command takes a Slack built-in name; the staff status command is /set-status", () => {
+    expect(SLACK_BUILT_IN_COMMANDS).toEqual(expect.arrayContaining(["me", "status", "away", "dnd", "shrug", "remind", "msg", "feed", "who", "collapse", "expand", "leave", "join", "open", "search", "topic", "mute", "pro", "shortcuts"]));
+    const names = commandList().map((c) => c.name);
+    for (const n of names) expect(SLACK_BUILT_IN_COMMANDS).not.toContain(n);
+    expect(names).toContain("set-status");
+    expect(names).toContain("flywheel");
+  });
+
+  test("usage hints and descriptions are not clipped at 100 characters", () => {
+    const m = slackManifest({ socketMode: true });
+    for (const c of commandList()) {
+      const declared = m.features.slash_commands.find((x) => x.command === `/${c.name}`)!;
+      expect(declared.description).toBe(c.description);
+      expect(declared.description).not.toMatch(/…$/);
+    }
+  });
+
+  test("a manifest Slack would refuse is never printed: each broken rule is named", () => {
+    const good = slackManifest({ baseUrl: "https://bot.example.org" });
+    const broken: SlackManifest = {
+      ...good,
+      display_information: { ...good.display_information, name: "F".repeat(36), long_description: "too short" },
+      features: {
+        ...good.features,
+        slash_commands: [
+          { command: "/status", url: "https://bot.example.org/slack/events", description: "x", should_escape: false },
+          { command: "/Has Space", url: "https://bot.example.org/slack/events", description: "x", should_escape: false },
+          { command: `/${"a".repeat(33)}`, url: "https://bot.example.org/slack/events", description: "d".repeat(2001), usage_hint: "u".repeat(1001), should_escape: false },
+          ...Array.from({ length: 50 }, (_, i) => ({ command: `/c${i}`, url: "http://bot.example.org/slack/events", description: "x", should_escape: false })),
+        ],
+      },
+    };
+    const problems = manifestProblems(broken).join("\n");
+    expect(problems).toContain("app name must be 1–35");
+    expect(problems).toContain("long description must be 175–4000");
+    expect(problems).toContain("at most 50 slash commands");
+    expect(problems).toContain("/status: Slack reserves this name");
+    expect(problems).toContain("/Has Space: a command is a slash and 1–32");
+    expect(problems).toContain(`/${"a".repeat(33)}: a command is a slash and 1–32`);
+    expect(problems).toContain("the description must be 1–2000");
+    expect(problems).toContain("the usage hint is over 1000");
+    expect(problems).toContain("must start with https://");
+    expect(manifestProblems({ ...good, settings: { ...good.settings, socket_mode_enabled: true } })).toEqual(["Socket Mode takes no request URLs"]);
+  });
+
+  test("a prefix that makes a name too long, or a long app name, is refused with the reason, exit code 2", async () => {
+    // 20 characters: /…-request-show is exactly 32 long, /…-support-stats one too many.
+    const long = await cli(["slack", "manifest", "--socket-mode", "--prefix", "flywheel-community-x"]);
+    expect(long.code).toBe(2);
+    expect(long.out).toBe("");
+    expect(long.err).toBe("flywheel slack manifest: Slack would refuse this manifest: /flywheel-community-xsupport-stats: a command is a slash and 1–32 of a-z, 0-9, _ and -");
+    const name = await cli(["slack", "manifest", "--socket-mode", "--name", "An app name much longer than Slack allows"]);
+    expect(name.code).toBe(2);
+    expect(name.err).toContain("the app name must be 1–35 characters");
+  });
+
+  test("uses PUBLIC_URL when no base URL is given; Socket Mode needs none; SLACK_COMMAND_PREFIX names the commands", async () => {
+    const fromEnv = parse((await cli(["slack", "manifest"], { PUBLIC_URL: "https://flywheel.example.com/bot" })).out) as SlackManifest;
     expect(fromEnv.settings.interactivity.request_url).toBe("https://flywheel.example.com/bot/slack/events");
-    const socket = parse((await cli(["slack", "manifest", "--socket-mode"])).out) as Manifest;
+    const socket = parse((await cli(["slack", "manifest", "--socket-mode"])).out) as SlackManifest;
     expect(socket.settings.socket_mode_enabled).toBe(true);
     expect(socket.settings.interactivity.request_url).toBeUndefined();
     expect(socket.features.slash_commands.every((c) => c.url === undefined)).toBe(true);
+    const prefixed = parse((await cli(["slack", "manifest", "--socket-mode"], { SLACK_COMMAND_PREFIX: "fw-" })).out) as SlackManifest;
+    expect(prefixed.features.slash_commands.map((c) => c.command)).toEqual(expect.arrayContaining(["/fw-request", "/fw-upvote", "/flywheel"]));
   });
 
-  test("a missing or bad base URL is a clear error, exit code 2", async () => {
+  test("--link prints Slack's one-click 'create app from manifest' link with the manifest as URL-encoded JSON", async () => {
+    const { code, out } = await cli(["slack", "manifest", "--link", "https://bot.example.org"]);
+    expect(code).toBe(0);
+    const link = new URL(out.trim());
+    expect(`${link.origin}${link.pathname}`).toBe("https://api.slack.com/apps");
+    expect(link.searchParams.get("new_app")).toBe("1");
+    expect(out).toContain("manifest_json=%7B");
+    const m = JSON.parse(link.searchParams.get("manifest_json")!) as SlackManifest;
+    expect(m).toEqual(slackManifest({ baseUrl: "https://bot.example.org" }));
+    expectSlackAccepts(m);
+  });
+
+  test("a missing, bad or plain-http base URL is a clear error, exit code 2", async () => {
     const none = await cli(["slack", "manifest"]);
     expect(none.code).toBe(2);
     expect(none.err).toContain("give the bot's public base URL");
@@ -55,5 +162,8 @@ describe("flywheel slack manifest", () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toContain("is not a URL");
     expect(bad.out).toBe("");
+    const http = await cli(["slack", "manifest", "http://bot.example.org"]);
+    expect(http.code).toBe(2);
+    expect(http.err).toContain("must start with https://");
   });
 });

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { dispatchLine } from "../command-kit/dispatch";
 import { OutboxWorker } from "../delivery/worker";
+import { expandAlias } from "../platforms/shell/aliases";
 import { renderText } from "../platforms/shell/render";
 import { shellDeliverer } from "../platforms/shell/deliverer";
 import { shellSpeaker } from "../platforms/shell/speaker";
@@ -9,7 +10,7 @@ import type { CliIO } from "./io";
 export function registerExec(program: Command, io: CliIO, setCode: (n: number) => void): void {
   program
     .command("exec")
-    .description('run one slash command and print the reply, e.g. flywheel exec --as ana --community alpha "/upvote 12"')
+    .description('run one slash command and print the reply, e.g. flywheel exec --as ana --community local "/upvote 12"')
     .requiredOption("--as <name>", "who types it (a terminal user name)")
     .option("--community <slug>", "the community they speak for")
     .option("--verbose", "also name the database the command used (on stderr)")
@@ -18,7 +19,7 @@ export function registerExec(program: Command, io: CliIO, setCode: (n: number) =
       const services = await io.services();
       if (o.verbose) io.err(`flywheel: database: ${io.database}`);
       const { speaker, place } = shellSpeaker(o.as, o.community);
-      const reply = await dispatchLine(services, line.join(" "), speaker, place);
+      const reply = await dispatchLine(services, expandAlias(line.join(" ")), speaker, place);
       if (reply.error) {
         io.err(renderText(reply));
         setCode(1);

@@ -100,6 +100,15 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   registerDigest(program, io, setCode);
   registerDiscord(program, io, setCode, env);
 
+  // `start` is the default command, so commander would read a mistyped command as an argument of
+  // `start` ("too many arguments"); say what really happened instead.
+  const first = argv[0];
+  const known = new Set(["help", ...program.commands.flatMap((c) => [c.name(), ...c.aliases()])]);
+  if (first !== undefined && !first.startsWith("-") && !known.has(first)) {
+    ctx.err(`flywheel: unknown command '${first}'. Commands: ${[...known].filter((k) => k !== "help").join(", ")}; flywheel --help explains each.`);
+    return 2;
+  }
+
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (e) {

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { Env } from "../config/env";
-import { manifestYaml } from "../platforms/slack/manifest";
+import { manifestLink, manifestYaml } from "../platforms/slack/manifest";
 import type { CliIO } from "./io";
 
 /** `flywheel slack manifest <baseUrl>`: the Slack app manifest, generated from commands/. */
@@ -12,9 +12,12 @@ export function registerSlack(program: Command, io: CliIO, setCode: (n: number) 
     .argument("[baseUrl]", "the bot's public base URL, e.g. https://bot.example.org (default: PUBLIC_URL)")
     .option("--socket-mode", "for Socket Mode (SLACK_APP_TOKEN): no request URLs needed")
     .option("--name <name>", "the app's name in Slack", "Flywheel")
-    .action((baseUrl: string | undefined, o: { socketMode?: boolean; name: string }) => {
+    .option("--prefix <prefix>", "put before every command but /flywheel, e.g. fw- for /fw-request (default: SLACK_COMMAND_PREFIX)")
+    .option("--link", "print Slack's one-click 'create app from manifest' link instead of YAML")
+    .action((baseUrl: string | undefined, o: { socketMode?: boolean; name: string; prefix?: string; link?: boolean }) => {
+      const opts = { baseUrl: baseUrl ?? env?.PUBLIC_URL, socketMode: o.socketMode, name: o.name, prefix: o.prefix ?? env?.SLACK_COMMAND_PREFIX };
       try {
-        io.out(manifestYaml({ baseUrl: baseUrl ?? env?.PUBLIC_URL, socketMode: o.socketMode, name: o.name }).trimEnd());
+        io.out(o.link ? manifestLink(opts) : manifestYaml(opts).trimEnd());
       } catch (e) {
         io.err(`flywheel slack manifest: ${(e as Error).message}`);
         setCode(2);

@@ -3,12 +3,13 @@ import { cleanOptions, cleanText } from "../core/clean-text";
 import type { Services } from "../core/context";
 import { isUserError } from "../core/errors";
 import { resolveActor, type Speaker } from "../core/people/identity";
-import { hasRole, refusal } from "../core/people/permissions";
+import { hasRole, refusal, unlinkedPlace } from "../core/people/permissions";
 import { errorReply, type Place, type Reply } from "../core/reply";
 import type { CommandDef } from "./define";
 import { describeIssue, describeProblem, issueWording, optionError } from "./explain";
 import { parseStructured, parseText } from "./parse";
 import { loadCommands } from "./registry";
+import { unwrapUmbrella } from "./umbrella";
 
 /** One command as an adapter hands it over: typed text or structured options (Discord, modals). */
 export interface Invocation {
@@ -30,7 +31,8 @@ export function splitCommandLine(line: string): { command: string; text: string 
  * The one way a command runs, whatever the platform: find it, resolve who is asking, check the
  * role, parse and validate the options, run it. Never throws: failures become friendly replies.
  */
-export async function dispatch(services: Services, inv: Invocation): Promise<Reply> {
+export async function dispatch(services: Services, typed: Invocation): Promise<Reply> {
+  const inv = unwrapUmbrella(typed);
   const commands = loadCommands();
   const cmd = commands.get(inv.command.toLowerCase()) as CommandDef<Record<string, unknown>> | undefined;
   if (!cmd) {
@@ -46,9 +48,7 @@ export async function dispatch(services: Services, inv: Invocation): Promise<Rep
     }
     if (!cmd.communityOptional && actor.communityId === null && actor.role !== "staff") {
       outcome = "user_error";
-      return errorReply(
-        "This place isn't linked to a member community yet, so I can't tell whom you speak for. Ask staff to add it to flywheel.yml.",
-      );
+      return errorReply(unlinkedPlace(services.config, inv.place.platform, inv.speaker.communitySlug));
     }
     // Typed or structured, the options go through the one parser, then the schema.
     const read = inv.options ? parseStructured(inv.options, cmd) : parseText(inv.text ?? "", cmd);

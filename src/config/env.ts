@@ -23,11 +23,15 @@ export const envSchema = z.object({
   HOST: z.string().min(1).default("0.0.0.0"),
   FLYWHEEL_CONFIG: z.string().min(1).default(DEFAULT_CONFIG_PATH),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  FLYWHEEL_USER: optional(z.string().regex(/^\S{1,64}$/, { message: "expected one word, the terminal user's name (e.g. admin)" })),
   PUBLIC_URL: optional(url("the bot's public base URL")),
   SLACK_BOT_TOKEN: optional(z.string().regex(/^xox[bp]-/, { message: "expected a Slack bot token starting with xoxb-" })),
   SLACK_SIGNING_SECRET: optional(z.string().min(8, { message: "expected the Slack app's signing secret" })),
   SLACK_APP_TOKEN: optional(z.string().regex(/^xapp-/, { message: "expected a Slack app-level token starting with xapp-" })),
   SLACK_API_URL: optional(url("a Slack Web API base URL")),
+  SLACK_COMMAND_PREFIX: optional(
+    z.string().regex(/^[a-z0-9_-]{1,16}$/, { message: "expected up to 16 of a-z, 0-9, _ and - (e.g. fw-), put before every Slack command but /flywheel" }),
+  ),
   SLACK_CHANNEL_PACE_MS: z.preprocess(
     (v) => (v === "" ? undefined : v),
     z.coerce

@@ -35,7 +35,7 @@ export interface SlackHarness {
  * when a test moves it and a channel's second message would otherwise wait for that; null leaves
  * the variable unset (the bot's default).
  */
-export async function startSlackHarness(target: string, opts: { socket?: boolean; platforms?: boolean; channelPaceMs?: number | null } = {}): Promise<SlackHarness> {
+export async function startSlackHarness(target: string, opts: { socket?: boolean; platforms?: boolean; channelPaceMs?: number | null; env?: Record<string, string> } = {}): Promise<SlackHarness> {
   const standin = await new SlackStandin().start();
   if (opts.socket) standin.enableSocketMode();
   const db = target === "pglite" ? { url: "memory:", drop: async () => {} } : await freshDatabase(target);
@@ -51,6 +51,7 @@ export async function startSlackHarness(target: string, opts: { socket?: boolean
       PORT: "0",
       HOST: "127.0.0.1",
       LOG_LEVEL: "silent",
+      ...opts.env,
     }),
     log,
     databaseUrl: db.url,

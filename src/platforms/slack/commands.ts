@@ -2,8 +2,10 @@ import type { App as BoltApp, SlashCommand, webApi } from "@slack/bolt";
 import { dispatch } from "../../command-kit/dispatch";
 import { usageOf } from "../../command-kit/define";
 import { loadCommands } from "../../command-kit/registry";
+import { unwrapUmbrella } from "../../command-kit/umbrella";
 import { errorReply, type ModalSpec } from "../../core/reply";
 import { answer, responseBody } from "./answer";
+import { commandFromSlack, slackCommandName, withSlackNames } from "./command-names";
 import { deadline, within } from "./budget";
 import { renderModal, type ModalState } from "./render";
 import { isDeliveryId, once, WORKING, type SlackRuntime } from "./runtime";
@@ -28,10 +30,13 @@ export function registerSlashCommands(bolt: BoltApp, rt: SlackRuntime): void {
       await ack(responseBody(errorReply("Slack sent this command without saying who typed it, so I did nothing. Please try again.")));
       return;
     }
-    const name = c.command.replace(/^\//, "").toLowerCase();
-    const text = fromSlackText(c.text ?? "");
+    const prefix = rt.app.env.SLACK_COMMAND_PREFIX;
     const channel = isSlackId(c.channel_id) ? c.channel_id : undefined;
     const { speaker, place } = slackSpeaker({ user: c.user_id, name: c.user_name, team: c.team_id, channel });
+    // `/flywheel request` with no text opens /request's form, as `/request` does.
+    const typed = unwrapUmbrella({ command: commandFromSlack(c.command, prefix), text: fromSlackText(c.text ?? ""), speaker, place });
+    const name = typed.command;
+    const text = typed.text ?? "";
     const modalState = { ws: c.team_id, ch: channel, r: c.response_url };
     const to = { client, user: c.user_id, responseUrl: c.response_url, channel };
 
@@ -43,7 +48,7 @@ export function registerSlashCommands(bolt: BoltApp, rt: SlackRuntime): void {
           openModal(client, c.trigger_id, spec, modalState).catch(async (e: unknown) => {
             rt.log.warn({ err: e }, "slack views.open failed");
             const usage = def ? ` ${usageOf(def)}` : "";
-            await answer(errorReply(`I couldn't open the form just now. You can type it instead: /${name}${usage}`), to);
+            await answer(errorReply(`I couldn't open the form just now. You can type it instead: /${slackCommandName(name, prefix)}${usage}`), to);
           }),
         ),
         left(),
@@ -67,7 +72,7 @@ export function registerSlashCommands(bolt: BoltApp, rt: SlackRuntime): void {
       const reply = await work;
       if (!reply) return;
       if (reply.modal) return form(reply.modal);
-      await answer(reply, to);
+      await answer(withSlackNames(reply, prefix), to);
     });
   });
 }

@@ -1,3 +1,4 @@
+import { withSlackNames } from "./command-names";
 import type { App as BoltApp, types } from "@slack/bolt";
 import { publishThreadMessage } from "../../app";
 import { dispatchLine } from "../../command-kit/dispatch";
@@ -47,7 +48,7 @@ export function registerEvents(bolt: BoltApp, rt: SlackRuntime): void {
       const name = event.user_profile?.display_name || event.user_profile?.real_name || (await rt.names.nameOf(user));
       const { speaker, place } = slackSpeaker({ user, name, team, channel: event.channel, thread });
       const reply = await once(rt, `event:${body.event_id}`, () => dispatchLine(rt.app.services, line, speaker, place));
-      if (reply) await answer(reply, { client, user, channel: event.channel, thread });
+      if (reply) await answer(withSlackNames(reply, rt.app.env.SLACK_COMMAND_PREFIX), { client, user, channel: event.channel, thread });
     });
     await within(done, left());
   });

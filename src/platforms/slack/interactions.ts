@@ -1,3 +1,4 @@
+import { withSlackNames } from "./command-names";
 import type { App as BoltApp, BlockAction, ButtonAction, MessageShortcut, ViewSubmitAction } from "@slack/bolt";
 import { dispatch, dispatchLine } from "../../command-kit/dispatch";
 import { loadCommands } from "../../command-kit/registry";
@@ -35,7 +36,7 @@ function registerButtons(bolt: BoltApp, rt: SlackRuntime): void {
         await openModal(client, body.trigger_id, reply.modal, { ws: team, ch: channel, th: thread, r: body.response_url });
         return;
       }
-      await answer(reply, { client, user: body.user.id, responseUrl: body.response_url, channel, thread });
+      await answer(withSlackNames(reply, rt.app.env.SLACK_COMMAND_PREFIX), { client, user: body.user.id, responseUrl: body.response_url, channel, thread });
     });
     await within(done, left());
   });
@@ -119,7 +120,7 @@ function registerModals(bolt: BoltApp, rt: SlackRuntime): void {
     const id = isDeliveryId(body.trigger_id) ? body.trigger_id : `${view.id}:${view.hash}`;
     const work = once(rt, `view:${id}`, () => dispatch(rt.app.services, { command: state.c, options, speaker, place }));
     const send = (reply: Reply) =>
-      rt.background.run("modal answer", () => answer(reply, { client, user: body.user.id, responseUrl: state.r, channel, thread: state.th }));
+      rt.background.run("modal answer", () => answer(withSlackNames(reply, rt.app.env.SLACK_COMMAND_PREFIX), { client, user: body.user.id, responseUrl: state.r, channel, thread: state.th }));
 
     const first = await within(work, left());
     if (!first.done) {

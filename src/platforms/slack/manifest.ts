@@ -1,7 +1,9 @@
 import { stringify } from "yaml";
 import { usageOf } from "../../command-kit/define";
 import { commandList } from "../../command-kit/registry";
+import { slackCommandName } from "./command-names";
 import { REQUEST_SHORTCUT, SLACK_EVENTS_PATH } from "./ids";
+import { manifestProblems, type SlackManifest } from "./manifest-rules";
 
 /** Bot scopes, each for something the bot does. */
 export const BOT_SCOPES = [
@@ -23,42 +25,52 @@ export interface ManifestOptions {
   baseUrl?: string;
   socketMode?: boolean;
   name?: string;
+  /** SLACK_COMMAND_PREFIX: `fw-` declares `/fw-request`… (`/flywheel` keeps its name). */
+  prefix?: string;
 }
 
-/** Slack's limits for a few manifest fields. */
-const clip = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
+const LONG_DESCRIPTION =
+  "Flywheel collects feature requests from every member community, ranks them by how many distinct communities want them, " +
+  "and tells everyone who asked when the work moves on GitHub. Staff triage support tickets in shared threads, contributors " +
+  "are credited automatically, and every community gets a weekly digest. Type /flywheel help to start.";
 
-/** A Slack app manifest generated from commands/: every slash command, the shortcut, scopes, events. */
-export function slackManifest(o: ManifestOptions): Record<string, unknown> {
-  const name = o.name ?? "Flywheel";
-  let url: string | undefined;
-  if (!o.socketMode) {
-    if (!o.baseUrl) throw new Error("give the bot's public base URL (e.g. https://bot.example.org), or --socket-mode");
-    let u: URL;
-    try {
-      u = new URL(o.baseUrl);
-    } catch {
-      throw new Error(`"${o.baseUrl}" is not a URL; give the bot's public base URL, e.g. https://bot.example.org`);
-    }
-    if (u.protocol !== "https:" && u.protocol !== "http:") throw new Error(`"${o.baseUrl}" must start with https://`);
-    url = `${u.origin}${u.pathname.replace(/\/$/, "")}${SLACK_EVENTS_PATH}`;
+/** The Slack request URL under the bot's public base URL; Slack wants https. */
+function requestUrl(baseUrl: string | undefined): string {
+  if (!baseUrl) throw new Error("give the bot's public base URL (e.g. https://bot.example.org), or --socket-mode");
+  let u: URL;
+  try {
+    u = new URL(baseUrl);
+  } catch {
+    throw new Error(`"${baseUrl}" is not a URL; give the bot's public base URL, e.g. https://bot.example.org`);
   }
+  if (u.protocol !== "https:") throw new Error(`"${baseUrl}" must start with https:// (Slack only calls https request URLs; or use --socket-mode)`);
+  return `${u.origin}${u.pathname.replace(/\/$/, "")}${SLACK_EVENTS_PATH}`;
+}
+
+/**
+ * A Slack app manifest generated from commands/: every slash command, the shortcut, scopes,
+ * events. Refuses (throws, one line per rule) to produce one Slack would reject.
+ */
+export function slackManifest(o: ManifestOptions): SlackManifest {
+  const name = o.name ?? "Flywheel";
+  const url = o.socketMode ? undefined : requestUrl(o.baseUrl);
   const at = url ? { url } : {};
-  return {
+  const manifest: SlackManifest = {
     display_information: {
-      name: clip(name, 35),
+      name,
       description: "Community feature requests ranked by breadth, support triage, roadmap and credit",
+      long_description: LONG_DESCRIPTION,
       background_color: "#2c2d30",
     },
     features: {
       app_home: { home_tab_enabled: false, messages_tab_enabled: true, messages_tab_read_only_enabled: false },
-      bot_user: { display_name: clip(name, 80), always_online: true },
+      bot_user: { display_name: name, always_online: true },
       shortcuts: [{ name: REQUEST_SHORTCUT.name, type: "message", callback_id: REQUEST_SHORTCUT.callbackId, description: REQUEST_SHORTCUT.description }],
       slash_commands: commandList().map((c) => ({
-        command: `/${c.name}`,
+        command: `/${slackCommandName(c.name, o.prefix)}`,
         ...at,
-        description: clip(c.description, 100),
-        ...(usageOf(c) ? { usage_hint: clip(usageOf(c), 100) } : {}),
+        description: c.description,
+        ...(usageOf(c) ? { usage_hint: usageOf(c) } : {}),
         // Text arrives as typed; we escape it ourselves when we show it.
         should_escape: false,
       })),
@@ -72,6 +84,13 @@ export function slackManifest(o: ManifestOptions): Record<string, unknown> {
       token_rotation_enabled: false,
     },
   };
+  const problems = manifestProblems(manifest);
+  if (problems.length) throw new Error(`Slack would refuse this manifest: ${problems.join("; ")}`);
+  return manifest;
 }
 
 export const manifestYaml = (o: ManifestOptions): string => stringify(slackManifest(o), { lineWidth: 0 });
+
+/** Slack's one-click "create an app from this manifest" link (the manifest as URL-encoded JSON). */
+export const manifestLink = (o: ManifestOptions): string =>
+  `https://api.slack.com/apps?new_app=1&manifest_json=${encodeURIComponent(JSON.stringify(slackManifest(o)))}`;

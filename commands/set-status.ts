@@ -7,7 +7,7 @@ import { changeStatus } from "../src/core/requests/lifecycle";
 const STATUSES = ["open", "planned", "in_progress", "shipped", "declined"] as const;
 
 export default defineCommand({
-  name: "status",
+  name: "set-status",
   description: "Staff: set a request's status (everyone who asked or voted hears about it)",
   role: "staff",
   options: [
