@@ -38,7 +38,9 @@ export async function startBot(env: Env, opts: { shell?: boolean } = {}): Promis
     const held = lock;
     releaseLock(env.DATA_DIR, held);
     lock = writeLock(env.DATA_DIR, app.port);
-    mountAdmin(app, lock.token);
+    const { services } = app;
+    // The CLI (commander and every subcommand) loads on the first command, not with the bot.
+    mountAdmin(app.http, lock.token, async (argv, out, err) => (await import("./cli/program")).runCli(argv, { out, err, services, env }));
   }
   log.info({ port: app.port, database: app.database.kind, platforms: [...app.platforms.keys()] }, "Flywheel is running");
   process.stdout.write(`Flywheel is running on http://127.0.0.1:${app.port} (health: /healthz, database: ${app.database.kind}).${wantShell ? "" : " Ctrl-C stops it."}\n`);

@@ -1,10 +1,9 @@
 import { Webhooks } from "@octokit/webhooks";
-import type { App } from "../app";
 import type { Services } from "../core/context";
 import { firstTimeSeen } from "../core/dedupe";
 import { repoFollowed } from "../core/github/sync";
-import type { Prisma } from "../generated/prisma/client";
-import { readBody, sendJson } from "../server/http";
+import { readBody, sendJson, type Route } from "../server/http";
+import type { EventDeps, Run } from "./events/deps";
 import { onIssueComment } from "./events/issue-comment";
 import { onIssues } from "./events/issues";
 import { onProjectsV2Item } from "./events/projects-v2-item";
@@ -15,24 +14,6 @@ import { onRelease } from "./events/release";
 export const WEBHOOK_PATH = "/github/webhooks";
 
 export type Outcome = "handled" | "duplicate" | "ignored";
-
-/**
- * Runs one delivery's effects at most once: events from repos we do not follow are ignored;
- * prepare (GitHub API calls) runs outside the transaction; the delivery id is recorded in the
- * same transaction as the effects, so a redelivery changes nothing and a failed handling
- * (rolled back) can be redelivered.
- */
-export type Run = <T = undefined>(
-  event: { id: string; name: string; payload: unknown },
-  repo: string | null | undefined,
-  effect: (tx: Prisma.TransactionClient, prepared: T) => Promise<void>,
-  prepare?: () => Promise<T>,
-) => Promise<void>;
-
-export interface EventDeps {
-  services: Services;
-  run: Run;
-}
 
 const actionOf = (payload: unknown): string =>
   payload && typeof payload === "object" && typeof (payload as { action?: unknown }).action === "string" ? (payload as { action: string }).action : "";
@@ -82,11 +63,10 @@ const header = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : 
  * changes. 200 for handled, duplicate and ignored deliveries alike; 500 when handling failed
  * (it rolled back, so GitHub's redelivery retries it).
  */
-export function mountGithubWebhooks(app: App, secret: string): void {
-  const { services } = app;
+export function githubWebhookRoute(services: Services, secret: string): Route {
   const outcomes = new Map<string, Outcome>();
   const webhooks = createWebhooks(services, secret, outcomes);
-  app.http.route("POST", WEBHOOK_PATH, async (req, res) => {
+  const handler: Route["handler"] = async (req, res) => {
     const id = header(req.headers["x-github-delivery"]);
     const name = header(req.headers["x-github-event"]);
     const signature = header(req.headers["x-hub-signature-256"]);
@@ -127,5 +107,6 @@ export function mountGithubWebhooks(app: App, secret: string): void {
     const outcome = outcomes.get(id) ?? "ignored";
     outcomes.delete(id);
     sendJson(res, 200, { ok: true, outcome: name === "ping" ? "pong" : outcome });
-  });
+  };
+  return { method: "POST", path: WEBHOOK_PATH, handler };
 }

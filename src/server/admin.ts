@@ -1,15 +1,17 @@
-import type { App } from "../app";
 import { sameToken } from "../cli/local";
-import { readBody, sendJson } from "./http";
+import { readBody, sendJson, type HttpServer } from "./http";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+
+/** Runs one CLI command inside the bot, writing its output lines; resolves with its exit code. */
+export type InProcessCli = (argv: string[], out: (s: string) => void, err: (s: string) => void) => Promise<number>;
 
 /**
  * POST /admin/cli: the CLI's commands, run inside this process so they share its embedded
  * database. Loopback only, and only with the secret from the lock file in DATA_DIR.
  */
-export function mountAdmin(app: App, token: string): void {
-  app.http.route("POST", "/admin/cli", async (req, res) => {
+export function mountAdmin(http: HttpServer, token: string, runCli: InProcessCli): void {
+  http.route("POST", "/admin/cli", async (req, res) => {
     if (!LOOPBACK.has(req.socket.remoteAddress ?? "") || !sameToken(String(req.headers["x-flywheel-admin"] ?? ""), token)) {
       sendJson(res, 403, { error: "forbidden" });
       return;
@@ -27,9 +29,7 @@ export function mountAdmin(app: App, token: string): void {
     }
     const out: string[] = [];
     const err: string[] = [];
-    // The CLI (commander and every subcommand) loads on the first command, not with the bot.
-    const { runCli } = await import("../cli/program");
-    const code = await runCli(argv, { out: (s) => out.push(s), err: (s) => err.push(s), services: app.services, env: app.env });
+    const code = await runCli(argv, (s) => out.push(s), (s) => err.push(s));
     sendJson(res, 200, { code, stdout: out.join("\n"), stderr: err.join("\n") });
   });
 }

@@ -4,7 +4,8 @@ import type { Logger } from "pino";
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
 
-interface Route {
+/** One endpoint on the one HTTP server. */
+export interface Route {
   method: string;
   /** Exact path, or a prefix when it ends with "/*". */
   path: string;

@@ -6,7 +6,7 @@ import type { Services, Actor, PlatformName } from "../context";
 import { addCredits } from "../credit/ledger";
 import { isUserError, UserError } from "../errors";
 import { resolveActor } from "../people/identity";
-import type { ThreadMessage, ThreadMessageHandler } from "../inbound";
+import type { ThreadMessage, ThreadMessages } from "../inbound";
 import type { Reply } from "../reply";
 import { defuseMentions, truncate } from "../text";
 import { staffCard } from "./cards";
@@ -198,9 +198,9 @@ export async function handleThreadMessage(services: Services, m: ThreadMessage):
 }
 
 /** Subscribes the relay to the platforms' thread messages (called once by startApp). */
-export function subscribeSupport(app: { services: Services; threadHandlers: ThreadMessageHandler[] }): void {
-  app.threadHandlers.push(async (m) => {
-    await handleThreadMessage(app.services, m);
+export function subscribeSupport(services: Services, threads: Pick<ThreadMessages, "subscribe">): void {
+  threads.subscribe(async (m) => {
+    await handleThreadMessage(services, m);
   });
 }
 
