@@ -28,7 +28,7 @@ export interface CliContext {
   progress?: NodeJS.WritableStream;
   /**
    * `flywheel start`, given by the binary: the bot's admin endpoint runs this CLI, so the CLI
-   * does not import the bot (that would be a cycle). Absent inside the bot, where it makes no sense.
+   * does not import the bot (that would be a cycle). Absent inside the running bot.
    */
   start?: (env: Env, opts: { shell?: boolean }) => Promise<number>;
 }
@@ -85,7 +85,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     .option("--shell", "open the interactive prompt even when stdin is not a terminal")
     .action(async (o: { shell?: boolean }) => {
       if (!ctx.start) {
-        ctx.err("flywheel: the bot is already running here; `start` works only from the command line.");
+        ctx.err("flywheel: `start` is not available here; run `flywheel start` in a terminal.");
         setCode(2);
         return;
       }
