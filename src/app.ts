@@ -1,31 +1,27 @@
 import type { Logger } from "pino";
 import { type Env } from "./config/env";
 import { type FlywheelConfig, loadConfigFile } from "./config/file";
-import { cleanText } from "./core/clean-text";
 import { type Clock, systemClock } from "./core/clock";
-import { syncCommunities } from "./core/people/communities";
 import type { Services } from "./core/context";
-import type { ThreadMessageHandler } from "./core/inbound";
+import { ThreadMessages } from "./core/inbound";
+import { syncCommunities } from "./core/people/communities";
 import { subscribeSupport } from "./core/support/relay";
 import { ticketDeliveryFailed } from "./core/support/unreachable";
 import { openDatabase, type Database } from "./db/client";
 import type { Deliverer } from "./delivery/deliverer";
 import { deadLetterAlert } from "./delivery/dead-alert";
 import { OutboxWorker, type WorkerOptions } from "./delivery/worker";
-import { digestJobs } from "./jobs/digests";
+import { scheduleJobs } from "./jobs";
 import { AdvisoryLockLeader, SoleLeader } from "./jobs/leader";
 import { Scheduler } from "./jobs/scheduler";
-import { runSupportReminders } from "./core/support/reminders";
-import { forgetOldDeliveries } from "./jobs/forget-deliveries";
 import { createLogger } from "./log";
-import { HttpServer } from "./server/http";
+import type { PlatformStatus, StartedPlatform } from "./platforms/platform";
 import { mountHealth } from "./server/health";
-import { mountRoadmap } from "./web/roadmap";
+import { HttpServer } from "./server/http";
 import { Metrics, mountMetrics } from "./server/metrics";
+import { mountRoadmap } from "./web/roadmap";
 
-export type PlatformStatus = "connected" | "connecting" | "disconnected";
-
-/** A running Flywheel: everything a platform module or a test needs to reach. */
+/** A running Flywheel: everything main, the CLI's admin endpoint or a test needs to reach. */
 export interface App {
   env: Env;
   services: Services;
@@ -33,16 +29,17 @@ export interface App {
   http: HttpServer;
   port: number;
   worker: OutboxWorker;
+  /** The outbox worker's deliverers, one per platform (it reads this list on every delivery). */
   deliverers: Deliverer[];
-  /** Cron jobs, run only on the replica that holds the scheduler lock; add yours with add(). */
+  /** Cron jobs (src/jobs/), run only on the replica that holds the scheduler lock. */
   scheduler: Scheduler;
   metrics: Metrics;
-  /** Platforms report their connection state here; /healthz shows it. */
+  /** Each started platform's connection state; /healthz shows it. */
   platforms: Map<string, () => PlatformStatus>;
-  /** Subscribers to plain thread/DM messages the platforms see (support relay). */
-  threadHandlers: ThreadMessageHandler[];
-  /** Run in reverse order on stop. */
-  stopHooks: (() => Promise<void>)[];
+  /** Plain thread/DM messages the platforms see, for the features that subscribe (support relay). */
+  threads: ThreadMessages;
+  /** Mounts what a started platform hands back: its routes, deliverer, status and stop. */
+  attach(platform: StartedPlatform): void;
   stop(): Promise<void>;
 }
 
@@ -63,19 +60,6 @@ export interface StartOptions {
   listen?: boolean;
 }
 
-/** Hands a thread message to every subscriber; one failing subscriber does not stop the others. */
-export async function publishThreadMessage(app: App, said: Parameters<ThreadMessageHandler>[0]): Promise<void> {
-  // Thread and DM messages from every platform are cleaned here, once, like command options.
-  const m = { ...said, text: cleanText(said.text) };
-  for (const h of app.threadHandlers) {
-    try {
-      await h(m);
-    } catch (e) {
-      app.services.log.error({ err: e }, "thread message handler failed");
-    }
-  }
-}
-
 export async function startApp(opts: StartOptions): Promise<App> {
   const { env } = opts;
   const log = opts.log ?? createLogger(env.LOG_LEVEL);
@@ -84,7 +68,17 @@ export async function startApp(opts: StartOptions): Promise<App> {
     { url: opts.databaseUrl ?? env.DATABASE_URL, dataDir: env.DATA_DIR },
     { migrate: true, log: (line) => log.info(line) },
   );
+  // Run in reverse order on stop: the database closes last.
   const stopHooks: (() => Promise<void>)[] = [() => database.close()];
+  const runStopHooks = async () => {
+    for (const hook of [...stopHooks].reverse()) {
+      try {
+        await hook();
+      } catch (e) {
+        log.warn({ err: e }, "stop hook failed");
+      }
+    }
+  };
   try {
     const sync = await syncCommunities(database.prisma, config);
     if (sync.added.length || sync.changed.length || sync.removed.length) log.info(sync, "communities synced from config");
@@ -101,56 +95,54 @@ export async function startApp(opts: StartOptions): Promise<App> {
     const pollMs = opts.scheduler ? opts.scheduler.pollMs : undefined;
     const leadership = database.kind === "postgresql" && url ? new AdvisoryLockLeader(url, { log, pollMs }) : new SoleLeader();
     const scheduler = new Scheduler(leadership, log);
-    scheduler.addSource(digestJobs(services, leadership.id));
-    // SLA reminders: every minute is fine-grained enough for the shortest (15-minute) threshold.
-    scheduler.add({ name: "support-reminders", cron: "* * * * *", run: () => runSupportReminders(services) });
-    scheduler.add({ name: "forget-old-deliveries", cron: "23 3 * * *", run: () => forgetOldDeliveries(services) });
+    scheduleJobs(scheduler, services);
     const http = new HttpServer(log);
     const deliverers: Deliverer[] = [...(opts.deliverers ?? [])];
+    // A private ticket's refused DM is told to staff on its card, once; any other dead row gets the generic alert.
+    const generic = deadLetterAlert(config);
+    const deadAlert: WorkerOptions["onDeadTx"] = async (tx, row) => {
+      if (!(await ticketDeliveryFailed(tx, services, row))) await generic(tx, row);
+    };
+    const worker = new OutboxWorker(
+      services,
+      deliverers,
+      metrics.countingWorker({ exclusive: database.kind === "pglite", onDeadTx: deadAlert, ...opts.worker }),
+    );
+    const platforms = new Map<string, () => PlatformStatus>();
+    const threads = new ThreadMessages(log);
     const app: App = {
       env,
       services,
       database,
       http,
       port: 0,
+      worker,
       deliverers,
       scheduler,
       metrics,
-      platforms: new Map(),
-      threadHandlers: [],
-      stopHooks,
-      worker: undefined as unknown as OutboxWorker,
-      async stop() {
-        for (const hook of [...stopHooks].reverse()) {
-          try {
-            await hook();
-          } catch (e) {
-            log.warn({ err: e }, "stop hook failed");
-          }
-        }
+      platforms,
+      threads,
+      attach(platform) {
+        for (const r of platform.routes ?? []) http.route(r.method, r.path, r.handler);
+        if (platform.deliverer) deliverers.push(platform.deliverer);
+        platforms.set(platform.name, platform.status);
+        if (platform.stop) stopHooks.push(() => platform.stop!());
       },
+      stop: runStopHooks,
     };
-    mountHealth(app);
-    subscribeSupport(app);
-    mountRoadmap(app);
-    mountMetrics(app, metrics);
+    mountHealth(http, app);
+    mountRoadmap(http, services);
+    mountMetrics(http, metrics);
+    subscribeSupport(services, threads);
     if (opts.platforms !== false) {
       const { startPlatforms } = await import("./platforms");
-      await startPlatforms(app);
+      const started = await startPlatforms(app);
+      if (started.github) services.github = started.github;
+      for (const p of started.started) app.attach(p);
     }
-    // A private ticket's refused DM is told to staff on its card, once; any other dead row gets the generic alert.
-    const generic = deadLetterAlert(config);
-    const deadAlert: WorkerOptions["onDeadTx"] = async (tx, row) => {
-      if (!(await ticketDeliveryFailed(tx, services, row))) await generic(tx, row);
-    };
-    app.worker = new OutboxWorker(
-      services,
-      deliverers,
-      metrics.countingWorker({ exclusive: database.kind === "pglite", onDeadTx: deadAlert, ...opts.worker }),
-    );
     if (opts.worker?.autostart !== false) {
-      app.worker.start();
-      stopHooks.push(() => app.worker.stop());
+      worker.start();
+      stopHooks.push(() => worker.stop());
     }
     if (opts.scheduler !== false) {
       scheduler.start();
@@ -162,7 +154,7 @@ export async function startApp(opts: StartOptions): Promise<App> {
     }
     return app;
   } catch (e) {
-    for (const hook of [...stopHooks].reverse()) await hook().catch(() => {});
+    await runStopHooks();
     throw e;
   }
 }

@@ -48,7 +48,13 @@ export async function startBot(env: Env, opts: { shell?: boolean } = {}): Promis
     releaseLock(env.DATA_DIR, held);
     lock = writeLock(env.DATA_DIR, { port: app.port, database });
   }
-  mountAdmin(app, { token: lock?.token, database });
+  const { services } = app;
+  mountAdmin(app.http, {
+    token: lock?.token,
+    database,
+    // The CLI (commander and every subcommand) loads on the first command, not with the bot.
+    runCli: async (argv, out, err) => (await import("./cli/program")).runCli(argv, { out, err, services, env }),
+  });
   log.info({ port: app.port, database: app.database.kind, platforms: [...app.platforms.keys()] }, "Flywheel is running");
   const logs = logFile ? ` Logs go to ${logFile}.` : "";
   process.stdout.write(`Flywheel is running on http://127.0.0.1:${app.port} (health: /healthz, database: ${app.database.kind}).${logs}${wantShell ? "" : " Ctrl-C stops it."}\n`);

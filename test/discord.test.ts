@@ -24,7 +24,7 @@ describe.each(DB_TARGETS)("Discord commands through discord.js on %s", (target) 
     const identify = await t.d.waitForFrame((f) => f.op === GatewayOpcodes.Identify);
     // Guilds alone; the message intents only because the support relay subscribes to thread messages.
     const messages = GatewayIntentBits.GuildMessages | GatewayIntentBits.DirectMessages | GatewayIntentBits.MessageContent;
-    expect(identify.d.intents).toBe(GatewayIntentBits.Guilds | (t.app.threadHandlers.length ? messages : 0));
+    expect(identify.d.intents).toBe(GatewayIntentBits.Guilds | (t.app.threads.followed ? messages : 0));
     expect(identify.d.token).toBe(BOT_TOKEN);
     const gateway = await t.d.waitFor((c) => c.path === "/gateway/bot");
     expect(gateway.authorization).toBe(`Bot ${BOT_TOKEN}`);

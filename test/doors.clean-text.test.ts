@@ -97,7 +97,7 @@ describe.each(DB_TARGETS)("clean text at the door, Slack on %s", (target) => {
   const seen: ThreadMessage[] = [];
   beforeAll(async () => {
     h = await startSlackHarness(target);
-    h.app.threadHandlers.push(async (m) => void seen.push(m));
+    h.app.threads.subscribe(async (m) => void seen.push(m));
   });
   afterAll(() => h.close());
   const answerAt = (url: string) => h.standin.waitFor(() => h.standin.responses.find((r) => url.endsWith(`/${r.id}`))?.body);

@@ -12,7 +12,8 @@ describe.each(DB_TARGETS)("Slack acks slow work first, on %s", (target) => {
   let h: SlackHarness;
   beforeAll(async () => {
     h = await startSlackHarness(target, { platforms: false });
-    await startSlack(h.app, { ackBudgetMs: 300 });
+    const slack = await startSlack(h.app, { ackBudgetMs: 300 });
+    if (slack) h.app.attach(slack);
   });
   afterAll(() => h.close());
 

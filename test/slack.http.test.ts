@@ -262,7 +262,7 @@ describe.each(DB_TARGETS)("Slack over HTTP (Bolt receiver) on %s", (target) => {
 
   test("plain messages in threads and DMs reach the thread-message subscribers; bots are flagged", async () => {
     const seen: ThreadMessage[] = [];
-    h.app.threadHandlers.push(async (m) => {
+    h.app.threads.subscribe(async (m) => {
       seen.push(m);
     });
     const reply = { type: "message", channel: "C0SUPPORT", user: "U0ANA", text: "still broken &amp; <@U0BOB|bob> saw it", ts: "1764400200.000300", thread_ts: "1764400000.000100", channel_type: "channel", event_ts: "1764400200.000300", team: "T0ALPHA" };

@@ -1,6 +1,5 @@
 // A ticket opened on one platform, triaged in the shared thread on the other, answered back:
 // through startApp (relay subscribed like in production), with Slack and Discord places.
-import { publishThreadMessage } from "../src/app";
 import { dispatch, dispatchLine } from "../src/command-kit/dispatch";
 import type { Speaker } from "../src/core/people/identity";
 import type { ThreadMessage } from "../src/core/inbound";
@@ -62,7 +61,7 @@ describe.each(DB_TARGETS)("support relay, Discord member and Slack staff thread,
     // Staff answers in the Slack thread, 25 minutes later: the member gets it in their Discord thread.
     s.clock.advance(25 * 60_000);
     const answeredAt = s.clock.now();
-    await publishThreadMessage(s.app, msg(sam, { ...supportPlace, thread: card.externalId }, "Hi Dana, raise the quota in settings @everyone"));
+    await s.app.threads.publish(msg(sam, { ...supportPlace, thread: card.externalId }, "Hi Dana, raise the quota in settings @everyone"));
     await s.drain();
     const toMember = s.discord.inThread(memberThread);
     expect(toMember.map((p) => p.reply.text)).toEqual(["Sam (staff): Hi Dana, raise the quota in settings @\u200beveryone"]);
@@ -70,13 +69,13 @@ describe.each(DB_TARGETS)("support relay, Discord member and Slack staff thread,
 
     // Our own relayed copy echoes back as a bot message: neither relayed nor a response.
     s.clock.advance(60_000);
-    await publishThreadMessage(s.app, msg(sam, { ...danaPlace, user: undefined, thread: memberThread }, toMember[0].reply.text, { fromBot: true }));
+    await s.app.threads.publish(msg(sam, { ...danaPlace, user: undefined, thread: memberThread }, toMember[0].reply.text, { fromBot: true }));
     // The member replies in their thread (the platform redelivers it once): staff get it once.
     const reply = msg(dana, { platform: "discord", workspace: ALPHA_GUILD, channel: ALPHA_CHANNEL, thread: memberThread }, "That worked, thanks!");
-    await publishThreadMessage(s.app, reply);
-    await publishThreadMessage(s.app, { ...reply });
+    await s.app.threads.publish(reply);
+    await s.app.threads.publish({ ...reply });
     // An internal note in the staff thread stays there.
-    await publishThreadMessage(s.app, msg(sam, { ...supportPlace, thread: card.externalId }, "!note quota raised by hand, follow up with infra"));
+    await s.app.threads.publish(msg(sam, { ...supportPlace, thread: card.externalId }, "!note quota raised by hand, follow up with infra"));
     await s.drain();
     expect(s.slack.inThread(card.externalId).map((p) => p.reply.text)).toEqual(["Dana (Alpha University): That worked, thanks!"]);
     expect(s.discord.inThread(memberThread)).toHaveLength(1);
@@ -149,13 +148,13 @@ support:
     expect(card.place).toMatchObject({ platform: "discord", workspace: STAFF_GUILD, channel: STAFF_CHANNEL });
 
     // Discord reports a thread reply with the thread's own id.
-    await publishThreadMessage(s.app, msg(zoe, { platform: "discord", workspace: STAFF_GUILD, channel: STAFF_CHANNEL, thread: card.opened }, "Which browser?"));
+    await s.app.threads.publish(msg(zoe, { platform: "discord", workspace: STAFF_GUILD, channel: STAFF_CHANNEL, thread: card.opened }, "Which browser?"));
     await s.drain();
     expect(s.slack.inThread(memberRoot.externalId).map((p) => [p.place.channel, p.reply.text])).toEqual([["C0BETA", "Zoe (staff): Which browser?"]]);
 
     // Slack reports a thread reply with the root's ts; a ts in another channel is not this thread.
-    await publishThreadMessage(s.app, msg(ben, { platform: "slack", workspace: "T0OTHER", channel: "C0OTHER", thread: memberRoot.externalId }, "not for the ticket"));
-    await publishThreadMessage(s.app, msg(ben, { ...benPlace, thread: memberRoot.externalId }, "Firefox 140"));
+    await s.app.threads.publish(msg(ben, { platform: "slack", workspace: "T0OTHER", channel: "C0OTHER", thread: memberRoot.externalId }, "not for the ticket"));
+    await s.app.threads.publish(msg(ben, { ...benPlace, thread: memberRoot.externalId }, "Firefox 140"));
     await s.drain();
     expect(s.discord.inThread(card.opened!).map((p) => p.reply.text)).toEqual(["Ben (Beta College): Firefox 140"]);
     expect(await s.app.services.db.ticketMessage.count({ where: { ticketId: id } })).toBe(3);

@@ -27,6 +27,11 @@ export interface CliContext {
   env?: Env;
   /** Where progress bars draw (defaults to stderr when not running inside the bot). */
   progress?: NodeJS.WritableStream;
+  /**
+   * `flywheel start`, given by the binary: the bot's admin endpoint runs this CLI, so the CLI
+   * does not import the bot (that would be a cycle). Absent inside the running bot.
+   */
+  start?: (env: Env, opts: { shell?: boolean }) => Promise<number>;
 }
 
 /** The whole `flywheel` command line; returns the exit code instead of exiting. */
@@ -90,8 +95,12 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
     .option("--no-shell", "never open the interactive prompt")
     .option("--shell", "open the interactive prompt even when stdin is not a terminal")
     .action(async (o: { shell?: boolean }) => {
-      const { startBot } = await import("../main");
-      setCode(await startBot(env, { shell: o.shell }));
+      if (!ctx.start) {
+        ctx.err("flywheel: `start` is not available here; run `flywheel start` in a terminal.");
+        setCode(2);
+        return;
+      }
+      setCode(await ctx.start(env, { shell: o.shell }));
     });
   registerExec(program, io, setCode);
   registerExport(program, io, setCode);

@@ -1,12 +1,11 @@
 import { timingSafeEqual } from "node:crypto";
 import { type EmitterWebhookEvent, Webhooks } from "@octokit/webhooks";
-import type { App } from "../app";
 import type { Services } from "../core/context";
 import { firstTimeSeen } from "../core/dedupe";
 import { repoFollowed } from "../core/github/sync";
-import type { Prisma } from "../generated/prisma/client";
 import { MiB } from "../server/body";
-import { sendJson } from "../server/http";
+import { sendJson, type Route } from "../server/http";
+import type { EventDeps, Run } from "./events/deps";
 import { onIssueComment } from "./events/issue-comment";
 import { onIssues } from "./events/issues";
 import { onProjectsV2Item } from "./events/projects-v2-item";
@@ -17,25 +16,6 @@ import { onRelease } from "./events/release";
 export const WEBHOOK_PATH = "/github/webhooks";
 
 export type Outcome = "handled" | "duplicate" | "ignored";
-
-/**
- * Runs one event's effects at most once: events from repos we do not follow are ignored;
- * prepare (GitHub API calls) runs outside the transaction; the delivery id and what happened
- * (the same under every delivery: a repository hook and an organization hook both deliver one
- * event) are recorded in the same transaction as the effects, so a redelivery or a second hook
- * changes nothing and a failed handling (rolled back) can be redelivered.
- */
-export type Run = <T = undefined>(
-  event: { id: string; name: string; payload: unknown; happened: string },
-  repo: string | null | undefined,
-  effect: (tx: Prisma.TransactionClient, prepared: T) => Promise<void>,
-  prepare?: () => Promise<T>,
-) => Promise<void>;
-
-export interface EventDeps {
-  services: Services;
-  run: Run;
-}
 
 const actionOf = (payload: unknown): string =>
   payload && typeof payload === "object" && typeof (payload as { action?: unknown }).action === "string" ? (payload as { action: string }).action : "";
@@ -101,11 +81,10 @@ function jsonObject(bytes: Buffer): object | undefined {
  * costs one bounded read: 401 and nothing runs. 200 for handled, duplicate and ignored
  * deliveries alike; 500 when handling failed (it rolled back, so GitHub's redelivery retries it).
  */
-export function mountGithubWebhooks(app: App, secret: string): void {
-  const { services } = app;
+export function githubWebhookRoute(services: Services, secret: string): Route {
   const outcomes = new Map<string, Outcome>();
   const webhooks = createWebhooks(services, secret, outcomes);
-  app.http.route("POST", WEBHOOK_PATH, async (req, res) => {
+  const handler: Route["handler"] = async (req, res, _url, readBody) => {
     const id = header(req.headers["x-github-delivery"]);
     const name = header(req.headers["x-github-event"]);
     const signature = SIGNATURE.exec(header(req.headers["x-hub-signature-256"]) ?? "")?.[1];
@@ -117,7 +96,7 @@ export function mountGithubWebhooks(app: App, secret: string): void {
       sendJson(res, 401, { error: "missing or malformed X-Hub-Signature-256: set the webhook's secret" });
       return;
     }
-    const body = await app.http.readBody(req, res, { limit: GITHUB_BODY_LIMIT, hmac: { key: secret } });
+    const body = await readBody({ limit: GITHUB_BODY_LIMIT, hmac: { key: secret } });
     if (!body) return;
     if (!timingSafeEqual(Buffer.from(signature, "hex"), body.hmac!)) {
       services.log.warn({ delivery: id, event: name }, "GitHub webhook with a bad signature refused");
@@ -142,5 +121,6 @@ export function mountGithubWebhooks(app: App, secret: string): void {
     const outcome = outcomes.get(id) ?? "ignored";
     outcomes.delete(id);
     sendJson(res, 200, { ok: true, outcome: name === "ping" ? "pong" : outcome });
-  });
+  };
+  return { method: "POST", path: WEBHOOK_PATH, handler };
 }

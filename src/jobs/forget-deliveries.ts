@@ -1,5 +1,6 @@
 import type { Services } from "../core/context";
 import { DELIVERY_MEMORY_DAYS, forgetDeliveriesBefore } from "../core/dedupe";
+import type { Job } from "./scheduler";
 
 /** The daily clean-up: inbound ids (and Slack's outbox markers) older than any redelivery can be. */
 export async function forgetOldDeliveries(services: Services): Promise<number> {
@@ -8,3 +9,10 @@ export async function forgetOldDeliveries(services: Services): Promise<number> {
   if (forgotten) services.log.info({ forgotten, before }, "forgot old inbound delivery ids");
   return forgotten;
 }
+
+/** Daily, at a quiet hour. */
+export const forgetOldDeliveriesJob = (services: Services): Job => ({
+  name: "forget-old-deliveries",
+  cron: "23 3 * * *",
+  run: () => forgetOldDeliveries(services),
+});

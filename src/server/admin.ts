@@ -1,9 +1,8 @@
 import type { IncomingMessage } from "node:http";
-import type { App } from "../app";
 import type { DatabaseTarget } from "../db/target";
 import { sameToken } from "../cli/local";
 import { KiB } from "./body";
-import { sendJson } from "./http";
+import { sendJson, type HttpServer } from "./http";
 
 /** A CLI command line is never more than a few hundred bytes. */
 export const ADMIN_BODY_LIMIT = 64 * KiB;
@@ -12,6 +11,9 @@ const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
 const fromLoopback = (req: IncomingMessage) => LOOPBACK.has(req.socket.remoteAddress ?? "");
 
+/** Runs one CLI command inside the bot, writing its output lines; resolves with its exit code. */
+export type InProcessCli = (argv: string[], out: (s: string) => void, err: (s: string) => void) => Promise<number>;
+
 /**
  * GET /admin/database: which database this bot writes to (named without its password), so a CLI
  * that finds the bot on its port can refuse to write to another one. Loopback only.
@@ -19,22 +21,22 @@ const fromLoopback = (req: IncomingMessage) => LOOPBACK.has(req.socket.remoteAdd
  * POST /admin/cli: the CLI's commands, run inside this process so they share its embedded
  * database. Loopback only, and only with the secret from the lock file in DATA_DIR.
  */
-export function mountAdmin(app: App, opts: { token?: string; database: DatabaseTarget }): void {
-  app.http.route("GET", "/admin/database", async (req, res) => {
+export function mountAdmin(http: HttpServer, opts: { token?: string; database: DatabaseTarget; runCli?: InProcessCli }): void {
+  http.route("GET", "/admin/database", async (req, res) => {
     if (!fromLoopback(req)) {
       sendJson(res, 403, { error: "forbidden" });
       return;
     }
     sendJson(res, 200, { flywheel: true, pid: process.pid, database: opts.database });
   });
-  const token = opts.token;
-  if (!token) return;
-  app.http.route("POST", "/admin/cli", async (req, res) => {
+  const { token, runCli } = opts;
+  if (!token || !runCli) return;
+  http.route("POST", "/admin/cli", async (req, res, _url, readBody) => {
     if (!fromLoopback(req) || !sameToken(String(req.headers["x-flywheel-admin"] ?? ""), token)) {
       sendJson(res, 403, { error: "forbidden" });
       return;
     }
-    const body = await app.http.readBody(req, res, { limit: ADMIN_BODY_LIMIT });
+    const body = await readBody({ limit: ADMIN_BODY_LIMIT });
     if (!body) return;
     let argv: unknown;
     try {
@@ -49,9 +51,7 @@ export function mountAdmin(app: App, opts: { token?: string; database: DatabaseT
     }
     const out: string[] = [];
     const err: string[] = [];
-    // The CLI (commander and every subcommand) loads on the first command, not with the bot.
-    const { runCli } = await import("../cli/program");
-    const code = await runCli(argv, { out: (s) => out.push(s), err: (s) => err.push(s), services: app.services, env: app.env });
+    const code = await runCli(argv, (s) => out.push(s), (s) => err.push(s));
     sendJson(res, 200, { code, stdout: out.join("\n"), stderr: err.join("\n") });
   });
 }

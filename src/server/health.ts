@@ -1,9 +1,20 @@
-import type { App } from "../app";
-import { sendJson } from "./http";
+import type { Services } from "../core/context";
+import type { Database } from "../db/client";
+import type { Scheduler } from "../jobs/scheduler";
+import type { PlatformStatus } from "../platforms/platform";
+import { sendJson, type HttpServer } from "./http";
+
+/** What /healthz reports on. */
+export interface HealthSources {
+  database: Database;
+  services: Services;
+  platforms: ReadonlyMap<string, () => PlatformStatus>;
+  scheduler: Scheduler;
+}
 
 /** GET /healthz: 200 when the database answers, 503 when it does not; platform states included. */
-export function mountHealth(app: App): void {
-  app.http.route("GET", "/healthz", async (_req, res) => {
+export function mountHealth(http: HttpServer, app: HealthSources): void {
+  http.route("GET", "/healthz", async (_req, res) => {
     const database = await app.database.ping();
     const platforms = Object.fromEntries([...app.platforms].map(([name, state]) => [name, state()]));
     const deadMessages = database ? await app.services.db.outboxMessage.count({ where: { status: "dead" } }).catch(() => 0) : 0;

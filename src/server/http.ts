@@ -3,9 +3,13 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { type Body, BodyBudget, type BodyRules, MiB, readBody } from "./body";
 
-export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
+/** Reads the request's body within the server's budget for bodies in flight (see body.ts). */
+export type BodyReader = (rules: BodyRules) => Promise<Body | undefined>;
 
-interface Route {
+export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL, readBody: BodyReader) => void | Promise<void>;
+
+/** One endpoint on the one HTTP server. */
+export interface Route {
   method: string;
   /** Exact path, or a prefix when it ends with "/*". */
   path: string;
@@ -58,7 +62,7 @@ export class HttpServer {
         sendJson(res, known ? 405 : 404, { error: known ? "method not allowed" : "not found" });
         return;
       }
-      await route.handler(req, res, url);
+      await route.handler(req, res, url, (rules) => this.readBody(req, res, rules));
     } catch (e) {
       this.log.error({ err: e, path: url.pathname }, "http handler failed");
       if (!res.headersSent) sendJson(res, 500, { error: "internal error" });

@@ -1,9 +1,9 @@
 import type { Logger } from "pino";
 import { collectDefaultMetrics, Counter, Gauge, Registry } from "prom-client";
-import type { App } from "../app";
 import type { MetricsSink } from "../core/context";
 import type { Db } from "../db/client";
 import type { DeadRow, RetryReason, WorkerOptions } from "../delivery/worker";
+import type { HttpServer } from "./http";
 
 const PLATFORMS = ["slack", "discord", "shell", "github"] as const;
 
@@ -105,8 +105,8 @@ export class Metrics implements MetricsSink {
 }
 
 /** GET /metrics in the Prometheus text format. */
-export function mountMetrics(app: App, metrics: Metrics): void {
-  app.http.route("GET", "/metrics", async (_req, res) => {
+export function mountMetrics(http: HttpServer, metrics: Metrics): void {
+  http.route("GET", "/metrics", async (_req, res) => {
     const body = await metrics.registry.metrics();
     res.writeHead(200, { "content-type": metrics.registry.contentType, "content-length": Buffer.byteLength(body) });
     res.end(body);

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { App } from "../app";
+import type { Services } from "../core/context";
 import { isUserError } from "../core/errors";
 import { filterableCommunities, getPublicRequest, listRoadmap, roadmapOverview, statusFeed } from "../core/roadmap/roadmap";
-import type { Handler } from "../server/http";
+import type { Handler, HttpServer } from "../server/http";
 import { atomFeed, requestDetailJson, requestListJson } from "./api";
 import { ROADMAP_CSS } from "./css";
 import { detailPage, listPage, messagePage, overviewPage } from "./pages";
@@ -24,8 +24,7 @@ function numberFrom(path: string, prefix: string): number | null {
  * Mounts the public, read-only roadmap on the one HTTP server: the page, one page per request,
  * its stylesheet, the Atom feed and the JSON API. Nothing here needs a login; nothing here writes.
  */
-export function mountRoadmap(app: App): void {
-  const { http, services } = app;
+export function mountRoadmap(http: HttpServer, services: Services): void {
 
   /** Bad filters get a 400 page that says what to fix; anything else a 500 page, logged. */
   const page =

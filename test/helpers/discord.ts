@@ -102,8 +102,8 @@ export async function discordTestApp(
       platforms: !opts.direct,
     });
     if (opts.direct) {
-      if (opts.subscribe) app.threadHandlers.push(async (m) => void published.push(m));
-      await startDiscord(app, opts.direct);
+      if (opts.subscribe) app.threads.subscribe(async (m) => void published.push(m));
+      app.attach(await startDiscord(app, opts.direct));
     }
   } catch (e) {
     await d.stop();

@@ -7,7 +7,7 @@ import { addCredits } from "../credit/ledger";
 import { isUserError, UserError } from "../errors";
 import { resolveActor } from "../people/identity";
 import { communityShownTo, personAndCommunityShownTo, type Viewer } from "../people/visibility";
-import type { ThreadMessage, ThreadMessageHandler } from "../inbound";
+import type { ThreadMessage, ThreadMessages } from "../inbound";
 import type { Place, Reply } from "../reply";
 import { defuseMentions, truncate } from "../text";
 import { staffCard } from "./cards";
@@ -213,9 +213,9 @@ export async function handleThreadMessage(services: Services, m: ThreadMessage):
 }
 
 /** Subscribes the relay to the platforms' thread messages (called once by startApp). */
-export function subscribeSupport(app: { services: Services; threadHandlers: ThreadMessageHandler[] }): void {
-  app.threadHandlers.push(async (m) => {
-    await handleThreadMessage(app.services, m);
+export function subscribeSupport(services: Services, threads: Pick<ThreadMessages, "subscribe">): void {
+  threads.subscribe(async (m) => {
+    await handleThreadMessage(services, m);
   });
 }
 

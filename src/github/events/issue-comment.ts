@@ -1,7 +1,7 @@
 import type { Webhooks } from "@octokit/webhooks";
 import { commentPosted } from "../../core/github/sync";
 import { issueItem, user } from "../payload";
-import type { EventDeps } from "../webhooks";
+import type { EventDeps } from "./deps";
 import { happened } from "./happened";
 
 /** issue_comment.created: "This is Flywheel #12" in a maintainer's comment links the issue or PR it is on; anyone else's suggests it. */

@@ -1,7 +1,7 @@
 import type { Webhooks } from "@octokit/webhooks";
 import { issueClosed, issueReopened, itemLabeled, itemMilestoned, itemOpenedOrEdited } from "../../core/github/sync";
 import { issueItem, user } from "../payload";
-import type { EventDeps } from "../webhooks";
+import type { EventDeps } from "./deps";
 import { happened } from "./happened";
 
 /** issues: opened/edited link by "Flywheel #12"; labels, milestones, closing and reopening move the linked request. */

@@ -1,6 +1,6 @@
 import type { Webhooks } from "@octokit/webhooks";
 import { projectStatusChanged } from "../../core/github/sync";
-import type { EventDeps } from "../webhooks";
+import type { EventDeps } from "./deps";
 import { happened } from "./happened";
 
 /** The option a single-select change moved to ({id, name} in current payloads). */

@@ -1,7 +1,7 @@
 import type { Webhooks } from "@octokit/webhooks";
 import { recordReview } from "../../core/github/credit";
 import { pullItem } from "../payload";
-import type { EventDeps } from "../webhooks";
+import type { EventDeps } from "./deps";
 import { happened } from "./happened";
 
 /** pull_request_review.submitted: the reviewer is remembered and credited when the PR merges. */

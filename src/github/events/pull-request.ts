@@ -2,7 +2,7 @@ import type { Webhooks } from "@octokit/webhooks";
 import type { PullExtras } from "../../core/github/refs";
 import { itemLabeled, itemOpenedOrEdited, pullClosedUnmerged, pullMerged } from "../../core/github/sync";
 import { pullItem, user } from "../payload";
-import type { EventDeps } from "../webhooks";
+import type { EventDeps } from "./deps";
 import { happened } from "./happened";
 
 /** pull_request: an opened PR naming a request links it (in progress); a merge credits and ships. */

@@ -1,6 +1,6 @@
 import type { Webhooks } from "@octokit/webhooks";
 import { releasePublished } from "../../core/github/sync";
-import type { EventDeps } from "../webhooks";
+import type { EventDeps } from "./deps";
 import { happened } from "./happened";
 
 /** release.published: requests its notes name ship, or are announced as released. */

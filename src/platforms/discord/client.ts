@@ -1,5 +1,5 @@
 import { Client, GatewayIntentBits, Partials, REST, type RESTOptions, Status } from "discord.js";
-import type { PlatformStatus } from "../../app";
+import type { PlatformStatus } from "../platform";
 import type { Env } from "../../config/env";
 import { NO_MENTIONS } from "./render";
 

@@ -1,20 +1,19 @@
 import { type Client, Events } from "discord.js";
 import type { Logger } from "pino";
-import type { App } from "../../app";
-import { publishThreadMessage } from "../../app";
 import { clientStatus, createDiscordClient, discordRest } from "./client";
 import { discordDeliverer } from "./deliverer";
 import { guardInteractions } from "./gatekeeper";
 import { handleInteraction, type InteractionContext } from "./interactions";
 import { followedChannels, threadMessageOf } from "./messages";
 import { registerCommands } from "./register";
+import type { PlatformContext, StartedPlatform } from "../platform";
 
 export interface DiscordOptions {
   /** Defer interactions still working after this long (default 1.5 s of Discord's 3). */
   deferAfterMs?: number;
 }
 
-export interface DiscordPlatform {
+export interface DiscordPlatform extends StartedPlatform {
   /** The gateway client (replaced once if Discord refuses the message intents). */
   readonly client: Client;
 }
@@ -23,11 +22,11 @@ export interface DiscordPlatform {
 const isDisallowedIntents = (e: unknown): boolean => e instanceof Error && /disallowed intents/i.test(e.message);
 
 /**
- * Logs in to the Discord gateway (DISCORD_TOKEN + DISCORD_APPLICATION_ID) and wires it into the
- * app: interactions to the command dispatcher, the outbox deliverer, thread messages to their
- * subscribers, /healthz status and a stop hook. Resolves once the gateway session is ready.
+ * Logs in to the Discord gateway (DISCORD_TOKEN + DISCORD_APPLICATION_ID): interactions go to the
+ * command dispatcher, thread messages to the thread-message port. Resolves once the gateway
+ * session is ready, with the outbox deliverer, /healthz status and stop.
  */
-export async function startDiscord(app: App, opts: DiscordOptions = {}): Promise<DiscordPlatform> {
+export async function startDiscord(app: PlatformContext, opts: DiscordOptions = {}): Promise<DiscordPlatform> {
   const { env } = app;
   const token = env.DISCORD_TOKEN;
   const applicationId = env.DISCORD_APPLICATION_ID;
@@ -45,7 +44,6 @@ export async function startDiscord(app: App, opts: DiscordOptions = {}): Promise
       log.error({ err: e }, "registering discord commands failed; the bot runs with the commands registered before");
     }
   }
-  app.deliverers.push(discordDeliverer(rest));
 
   const inflight = new Set<Promise<void>>();
   const track = (p: Promise<void>) => {
@@ -55,7 +53,7 @@ export async function startDiscord(app: App, opts: DiscordOptions = {}): Promise
   const ctx: InteractionContext = { services: app.services, log, deferAfterMs: opts.deferAfterMs ?? 1500 };
 
   // The message intents (MessageContent is privileged) are asked for only when someone listens.
-  const wantMessages = app.threadHandlers.length > 0;
+  const wantMessages = app.threads.followed;
   let client: Client;
   try {
     client = await connect(app, ctx, log, token, wantMessages, track);
@@ -71,18 +69,20 @@ export async function startDiscord(app: App, opts: DiscordOptions = {}): Promise
     client = await connect(app, ctx, log, token, false, track);
   }
 
-  app.platforms.set("discord", () => clientStatus(client));
-  app.stopHooks.push(async () => {
-    // No new work, let the running answers finish, then hang up.
-    client.removeAllListeners(Events.InteractionCreate);
-    client.removeAllListeners(Events.MessageCreate);
-    await Promise.allSettled([...inflight]);
-    await client.destroy();
-    rest.clearHashSweeper();
-    rest.clearHandlerSweeper();
-  });
   log.info({ user: client.user?.tag, intents: client.options.intents.toArray() }, "discord connected");
   return {
+    name: "discord",
+    deliverer: discordDeliverer(rest),
+    status: () => clientStatus(client),
+    async stop() {
+      // No new work, let the running answers finish, then hang up.
+      client.removeAllListeners(Events.InteractionCreate);
+      client.removeAllListeners(Events.MessageCreate);
+      await Promise.allSettled([...inflight]);
+      await client.destroy();
+      rest.clearHashSweeper();
+      rest.clearHandlerSweeper();
+    },
     get client() {
       return client;
     },
@@ -90,7 +90,7 @@ export async function startDiscord(app: App, opts: DiscordOptions = {}): Promise
 }
 
 /** One gateway client with every listener attached, logged in; destroyed again if login fails. */
-async function connect(app: App, ctx: InteractionContext, log: Logger, token: string, wantMessages: boolean, track: (p: Promise<void>) => void): Promise<Client> {
+async function connect(app: PlatformContext, ctx: InteractionContext, log: Logger, token: string, wantMessages: boolean, track: (p: Promise<void>) => void): Promise<Client> {
   const client = createDiscordClient(app.env, { wantMessages });
   // Without an 'error' listener, a gateway or REST error event would crash the process.
   client.on(Events.Error, (e) => log.error({ err: e }, "discord client error"));
@@ -105,7 +105,7 @@ async function connect(app: App, ctx: InteractionContext, log: Logger, token: st
     client.on(Events.MessageCreate, (m) => {
       const botId = client.user?.id;
       const message = botId ? threadMessageOf(m, botId, followed) : undefined;
-      if (message) track(publishThreadMessage(app, message));
+      if (message) track(app.threads.publish(message));
     });
   }
   try {

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import { scrubSecrets } from "../../log";
 import { MiB } from "../../server/body";
-import { type HttpServer, sendJson } from "../../server/http";
+import { type Handler, sendJson } from "../../server/http";
 
 type WebClientOptions = webApi.WebClientOptions;
 
@@ -102,15 +102,15 @@ type Listener = (req: IncomingMessage, res: ServerResponse) => void;
  * reader, then Bolt verifies the signature over those bytes (it uses req.rawBody when set).
  * Slack's ssl_check pings carry no timestamp: Bolt answers those, unsigned as Slack sends them.
  */
-export function slackEventsRoute(http: HttpServer, listener: Listener, log: Logger) {
-  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+export function slackEventsRoute(listener: Listener, log: Logger): Handler {
+  return async (req, res, _url, readBody) => {
     const ts = req.headers["x-slack-request-timestamp"];
     if (ts !== undefined && !slackTimestampFresh(ts, Date.now())) {
       log.warn("slack request with a timestamp more than five minutes from now refused");
       sendJson(res, 401, { error: "stale or future request timestamp" });
       return;
     }
-    const body = await http.readBody(req, res, { limit: SLACK_BODY_LIMIT });
+    const body = await readBody({ limit: SLACK_BODY_LIMIT });
     if (!body) return;
     Object.assign(req, { rawBody: body.bytes });
     listener(req, res);

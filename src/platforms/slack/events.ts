@@ -1,6 +1,5 @@
 import { withSlackNames } from "./command-names";
 import type { App as BoltApp, types } from "@slack/bolt";
-import { publishThreadMessage } from "../../app";
 import { dispatchLine } from "../../command-kit/dispatch";
 import { firstTimeSeen } from "../../core/dedupe";
 import { answer } from "./answer";
@@ -68,7 +67,7 @@ export function registerEvents(bolt: BoltApp, rt: SlackRuntime): void {
       if (!(await firstTimeSeen(rt.app.services.db, `event:${body.event_id}`, "slack"))) return;
       const name = m.name ?? (m.user && !m.botId ? await rt.names.nameOf(m.user) : undefined);
       const { speaker, place } = slackSpeaker({ user: author, name, team, channel: m.channel, thread: m.thread, dm: m.dm });
-      await publishThreadMessage(rt.app, {
+      await rt.app.threads.publish({
         speaker,
         place,
         text: fromSlackText(m.text),

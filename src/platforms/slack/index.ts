@@ -1,6 +1,6 @@
 import { webApi } from "@slack/bolt";
-import type { App, PlatformStatus } from "../../app";
 import { ConfigError } from "../../config/env";
+import type { PlatformContext, PlatformStatus, StartedPlatform } from "../platform";
 import { Background, within } from "./budget";
 import { boltLogger, cachedIdentity, createBolt, slackEventsRoute } from "./bolt";
 import { registerSlashCommands } from "./commands";
@@ -20,15 +20,15 @@ export interface SlackOptions {
 
 /**
  * Starts Slack when SLACK_BOT_TOKEN is set: HTTP mode on POST /slack/events of the app's one HTTP
- * server (SLACK_SIGNING_SECRET), or Socket Mode (SLACK_APP_TOKEN). Registers the outbox deliverer,
- * the /healthz status and a stop hook. Call before the outbox worker is created.
+ * server (SLACK_SIGNING_SECRET), or Socket Mode (SLACK_APP_TOKEN). Returns its route (HTTP mode),
+ * outbox deliverer, /healthz status and stop; undefined when no Slack variable is set.
  */
-export async function startSlack(app: App, opts: SlackOptions = {}): Promise<void> {
+export async function startSlack(app: PlatformContext, opts: SlackOptions = {}): Promise<StartedPlatform | undefined> {
   const { env } = app;
   const token = env.SLACK_BOT_TOKEN;
   if (!token) {
     if (env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET) throw new ConfigError("SLACK_BOT_TOKEN: needed with SLACK_APP_TOKEN / SLACK_SIGNING_SECRET (the xoxb- bot token)");
-    return;
+    return undefined;
   }
   if (!env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET)
     throw new ConfigError("SLACK_SIGNING_SECRET: needed with SLACK_BOT_TOKEN for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)");
@@ -50,15 +50,13 @@ export async function startSlack(app: App, opts: SlackOptions = {}): Promise<voi
     log.error({ err: e }, "slack listener failed");
   });
 
-  app.deliverers.push(new SlackDeliverer(outboxClient, app.services.db, log, { channelPaceMs: env.SLACK_CHANNEL_PACE_MS }));
+  const deliverer = new SlackDeliverer(outboxClient, app.services.db, log, { channelPaceMs: env.SLACK_CHANNEL_PACE_MS });
 
   let state: PlatformStatus = "connecting";
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
-  app.platforms.set("slack", () => state);
 
   if (http) {
-    app.http.route("POST", SLACK_EVENTS_PATH, slackEventsRoute(app.http, http.requestListener, log));
     // Check the token in the background: start-up never waits on Slack; /healthz tells.
     const check = (delay: number) => {
       identity().then(
@@ -91,14 +89,20 @@ export async function startSlack(app: App, opts: SlackOptions = {}): Promise<voi
     connect(1000);
   }
 
-  app.stopHooks.push(async () => {
-    stopped = true;
-    clearTimeout(retry);
-    // Bolt's receiver.stop() does not wait for the close handshake; the client's disconnect does.
-    if (socket) await within(socket.client.disconnect(), 5000);
-    // Answers still in flight finish (each Slack call is bounded) before the database closes.
-    await within(rt.background.drain(), 30_000);
-    state = "disconnected";
-  });
   log.info({ mode: socket ? "socket" : "http" }, "slack started");
+  return {
+    name: "slack",
+    routes: http ? [{ method: "POST", path: SLACK_EVENTS_PATH, handler: slackEventsRoute(http.requestListener, log) }] : [],
+    deliverer,
+    status: () => state,
+    async stop() {
+      stopped = true;
+      clearTimeout(retry);
+      // Bolt's receiver.stop() does not wait for the close handshake; the client's disconnect does.
+      if (socket) await within(socket.client.disconnect(), 5000);
+      // Answers still in flight finish (each Slack call is bounded) before the database closes.
+      await within(rt.background.drain(), 30_000);
+      state = "disconnected";
+    },
+  };
 }

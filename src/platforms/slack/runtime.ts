@@ -1,13 +1,14 @@
 import type { Logger } from "pino";
-import type { App } from "../../app";
 import { firstTimeSeen } from "../../core/dedupe";
 import { errorReply, type Reply } from "../../core/reply";
 import type { Background } from "./budget";
 import type { SlackNames } from "./names";
+import type { PlatformContext } from "../platform";
 
 /** What every Slack listener needs. */
 export interface SlackRuntime {
-  app: App;
+  /** What Slack was started with: settings, core services, the thread-message port. */
+  app: PlatformContext;
   log: Logger;
   background: Background;
   /** How long a listener may work before it must answer Slack (which gives up after 3 s). */
