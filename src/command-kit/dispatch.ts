@@ -6,19 +6,13 @@ import { resolveActor, type Speaker } from "../core/people/identity";
 import { hasRole, refusal, unlinkedPlace } from "../core/people/permissions";
 import { errorReply, type Place, type Reply } from "../core/reply";
 import type { CommandDef } from "./define";
+import type { Invocation } from "./invocation";
 import { describeIssue, describeProblem, issueWording, optionError } from "./explain";
 import { parseStructured, parseText } from "./parse";
 import { loadCommands } from "./registry";
 import { unwrapUmbrella } from "./umbrella";
 
-/** One command as an adapter hands it over: typed text or structured options (Discord, modals). */
-export interface Invocation {
-  command: string;
-  text?: string;
-  options?: Record<string, unknown>;
-  speaker: Speaker;
-  place: Place;
-}
+export type { Invocation } from "./invocation";
 
 /** Splits "/upvote 12" (leading slash optional) into the command name and the rest of the line. */
 export function splitCommandLine(line: string): { command: string; text: string } {

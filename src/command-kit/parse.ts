@@ -1,4 +1,4 @@
-import type { OptionSpec } from "./define";
+import type { OptionSpec } from "./options";
 
 interface Token {
   value: string;

@@ -1,4 +1,4 @@
-import type { Invocation } from "./dispatch";
+import type { Invocation } from "./invocation";
 
 /**
  * The one command every platform always has: `/flywheel <command> [text]` runs any other
