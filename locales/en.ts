@@ -5,7 +5,16 @@
 const en = {
   "common.unknownCommand": "I don't know the command {command}. Try {help} to see what I can do.",
   "common.somethingWentWrong": "Something went wrong on our side (ref {ref}). Nothing you typed was lost; please try again.",
-  "common.votes": "{count, plural, one {# vote} other {# votes}}",
-  "common.pledged": "{amount, number} {unit} pledged",
+  "common.typeACommand": "Type a command, like {help}.",
+
+  // ── commands: commands/*.ts: answers, option descriptions ──
+
+  // ── requests: src/core/requests, people, github, credit: errors, notifications, announcements ──
+
+  // ── support: support tickets: commands, cards, reminders, relay ──
+
+  // ── pages: digests, the roadmap pages, feed and API labels ──
+
+  // ── platforms: Slack, Discord and terminal renderers, modals, option errors ──
 };
 export default en;

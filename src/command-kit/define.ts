@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Actor, RoleName, Services } from "../core/context";
 import type { ModalSpec, Place, Reply } from "../core/reply";
+import type { Translator } from "../i18n/translate";
 import type { OptionSpec } from "./options";
 import type { Parsed } from "./parse";
 
@@ -12,6 +13,8 @@ export interface CommandContext<O> {
   /** Where the invocation came from; notifications about it go back there. */
   place: Place;
   services: Services;
+  /** The asker's language (their own, else their community's, else the organization's). */
+  t: Translator;
 }
 
 export interface CommandDef<O = Record<string, unknown>> {

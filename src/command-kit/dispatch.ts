@@ -4,7 +4,9 @@ import type { Services } from "../core/context";
 import { isUserError } from "../core/errors";
 import { resolveActor, type Speaker } from "../core/people/identity";
 import { hasRole, refusal, unlinkedPlace } from "../core/people/permissions";
+import { personLocale } from "../core/people/locale";
 import { errorReply, type Place, type Reply } from "../core/reply";
+import { translator } from "../i18n/translate";
 import type { CommandDef } from "./define";
 import type { Invocation } from "./invocation";
 import { describeIssue, describeProblem, issueWording, optionError } from "./explain";
@@ -29,13 +31,16 @@ export async function dispatch(services: Services, typed: Invocation): Promise<R
   const inv = unwrapUmbrella(typed);
   const commands = loadCommands();
   const cmd = commands.get(inv.command.toLowerCase()) as CommandDef<Record<string, unknown>> | undefined;
+  // Before the asker is known, their own language or their place's community's; after, their community's.
+  let tr = translator(personLocale(services.config, { own: [inv.speaker.locale], communitySlug: inv.speaker.communitySlug }));
   if (!cmd) {
     services.metrics?.commandHandled("unknown", inv.place.platform, "user_error");
-    return errorReply(`I don't know the command /${cleanText(inv.command)}. Try /help to see what I can do.`);
+    return errorReply(tr.t("common.unknownCommand", { command: `/${cleanText(inv.command)}`, help: "/help" }));
   }
   let outcome: "ok" | "user_error" | "error" = "ok";
   try {
     const actor = await resolveActor(services, inv.speaker);
+    tr = translator(personLocale(services.config, { own: [inv.speaker.locale], communitySlug: actor.communitySlug }));
     if (!hasRole(actor.role, cmd.role)) {
       outcome = "user_error";
       return errorReply(refusal(cmd.role));
@@ -56,16 +61,16 @@ export async function dispatch(services: Services, typed: Invocation): Promise<R
       outcome = "user_error";
       return optionError(cmd, describeIssue(valid.error));
     }
-    return await cmd.run({ options: valid.data, actor, place: inv.place, services });
+    return await cmd.run({ options: valid.data, actor, place: inv.place, services, t: tr });
   } catch (e) {
     if (isUserError(e)) {
       outcome = "user_error";
-      return errorReply(e.message);
+      return errorReply(e.localized ? tr.t(e.localized.key, e.localized.values) : e.message);
     }
     outcome = "error";
     const ref = randomUUID().slice(0, 8);
     services.log.error({ err: e, ref, command: cmd.name }, "command failed");
-    return errorReply(`Something went wrong on our side (ref ${ref}). Nothing you typed was lost; please try again.`);
+    return errorReply(tr.t("common.somethingWentWrong", { ref }));
   } finally {
     services.metrics?.commandHandled(cmd?.name ?? "unknown", inv.place.platform, outcome);
   }
@@ -74,6 +79,6 @@ export async function dispatch(services: Services, typed: Invocation): Promise<R
 /** Runs a whole typed line like "/upvote 12" (buttons carry such lines too). */
 export function dispatchLine(services: Services, line: string, speaker: Speaker, place: Place): Promise<Reply> {
   const { command, text } = splitCommandLine(line);
-  if (!command) return Promise.resolve(errorReply("Type a command, like /help."));
+  if (!command) return Promise.resolve(errorReply(translator(personLocale(services.config, { own: [speaker.locale], communitySlug: speaker.communitySlug })).t("common.typeACommand", { help: "/help" })));
   return dispatch(services, { command, text, speaker, place });
 }

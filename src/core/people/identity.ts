@@ -11,6 +11,8 @@ export interface Speaker {
   channel?: string;
   /** The shell names its community explicitly (`--community`). */
   communitySlug?: string;
+  /** The person's own language when the platform tells it (Discord's interaction locale, Slack's user locale). */
+  locale?: string;
 }
 
 /** Which configured community a place belongs to: Slack team (or channel in a shared team), Discord guild. */

@@ -1,5 +1,6 @@
 import type { FlywheelConfig } from "../../config/file";
 import { resolveLocale } from "../../i18n/locale";
+import { translator, type Translator } from "../../i18n/translate";
 import type { Place } from "../reply";
 import { communityForPlace } from "./identity";
 
@@ -19,3 +20,6 @@ export function placeLocale(config: FlywheelConfig, place: Pick<Place, "platform
   const c = place.channel ? communityForPlace(config, place) : undefined;
   return resolveLocale([c?.locale, config.locale]);
 }
+
+/** The translator for a post to a place (a channel: its community's language; a DM: the person's community's). */
+export const translatorForPlace = (config: FlywheelConfig, place: Pick<Place, "platform" | "workspace" | "channel">): Translator => translator(placeLocale(config, place));
