@@ -4,7 +4,7 @@ import { UMBRELLA } from "../src/command-kit/umbrella";
 
 /**
  * `/flywheel <command> [text]`. Dispatch runs the named command itself (see command-kit/umbrella),
- * so this only answers a bare `/flywheel`, with how to use it.
+ * so this only answers `/flywheel flywheel`, with how to use it.
  */
 export default defineCommand({
   name: UMBRELLA,
@@ -12,11 +12,12 @@ export default defineCommand({
   role: "member",
   communityOptional: true,
   options: [
-    { name: "command", type: "string", description: "The command to run, e.g. upvote", required: true },
+    { name: "command", type: "string", description: "The command to run, e.g. upvote", required: true, example: "upvote" },
     { name: "text", type: "string", description: "What you would type after it, e.g. 12", rest: true },
   ],
   usage: "<command> [text]",
-  schema: z.object({ command: z.string().optional(), text: z.string().optional() }),
+  // A bare /flywheel is an option error like any other: it says what to give and shows the usage.
+  schema: z.object({ command: z.string(), text: z.string().optional() }),
   async run() {
     return { text: `Usage: /${UMBRELLA} <command> [text], e.g. /${UMBRELLA} upvote 12. Type /${UMBRELLA} help for every command.`, ephemeral: true };
   },

@@ -165,13 +165,13 @@ describe.each(DB_TARGETS)("GitHub authority and the request lifecycle on %s", (t
     expect((await post("pull_request", again)).body.outcome).toBe("handled");
   });
 
-  test("shipping from /status, a GitHub issue, a merge or a confirmed suggestion has the same effects", async () => {
+  test("shipping from /set-status, a GitHub issue, a merge or a confirmed suggestion has the same effects", async () => {
     const titles = ["Dark theme for dashboards", "Air-gapped installer", "Shared team folders", "Monthly usage charts"];
     const ids: number[] = [];
     for (const t of titles) ids.push(await request(t));
     const [L1, L2, L3, L4] = ids;
 
-    expect((await carol(`/status ${L1} shipped`)).text).toContain(`#${L1} is now shipped`);
+    expect((await carol(`/set-status ${L1} shipped`)).text).toContain(`#${L1} is now shipped`);
 
     standin.addIssue(REPO, { number: 40, title: "Air-gapped installer", body: "", state: "open", user: { login: "maint" }, created_at: "2026-11-01T00:00:00Z", updated_at: "2026-11-01T00:00:00Z" });
     expect((await carol(`/github link ${L2} ${REPO}#40`)).text).toContain(`Linked #${L2}`);

@@ -66,7 +66,8 @@ describe.each(DB_TARGETS)("support tickets on %s", (target) => {
       expect(r).toMatchObject({ error: true });
       expect(r.text).toContain(says);
     }
-    expect((await as(t.services, "zed")("/support Who am I speaking for")).text).toContain("isn't linked to a member community");
+    // At the terminal, someone who speaks for no community is told which exist and how to pick one.
+    expect((await as(t.services, "zed")("/support Who am I speaking for")).text).toContain("Say which community you speak for. Communities: alpha, beta, gamma.");
     expect(await t.services.db.supportTicket.count()).toBe(before);
   });
 

@@ -14,7 +14,8 @@ export function unwrapUmbrella(inv: Invocation): Invocation {
   if (inv.command.toLowerCase() !== UMBRELLA) return inv;
   const given = inv.options ? `${String(inv.options.command ?? "")} ${String(inv.options.text ?? "")}` : (inv.text ?? "");
   const m = /^\s*\/?(\S+)\s*([\s\S]*)$/.exec(given);
-  if (!m || m[1].toLowerCase() === UMBRELLA) return inv;
+  // A flag where the command's name should be is the umbrella's own bad input: its usage answers.
+  if (!m || m[1].toLowerCase() === UMBRELLA || m[1].startsWith("-")) return inv;
   return { command: m[1].toLowerCase(), text: m[2].trim(), speaker: inv.speaker, place: inv.place };
 }
 

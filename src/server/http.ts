@@ -30,7 +30,10 @@ export class HttpServer {
     private log: Logger,
     opts: { bodyBudget?: number } = {},
   ) {
-    this.server = createServer((req, res) => void this.handle(req, res));
+    // Idle keep-alive connections outlive a load balancer's (60 s on the common ones) and a busy
+    // client's reuse: closing first races the next request on that socket (a reset, or a 502).
+    this.server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => void this.handle(req, res));
+    this.server.headersTimeout = 66_000;
     this.bodies = new BodyBudget(opts.bodyBudget ?? DEFAULT_BODY_BUDGET);
   }
 
