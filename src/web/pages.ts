@@ -29,7 +29,7 @@ function githubLinks(t: Translator, r: PublicRequest): Html | "" {
   const links = r.github.map((g) => {
     const href = safeHref(g.url);
     const label = `${g.repo}#${g.number}`;
-    return html`${href ? external(href, label) : label} <span class="muted">(${g.state})</span>`;
+    return html`${href ? external(href, label) : label} <span class="muted">(${t.t("pages.githubState", { state: g.state })})</span>`;
   });
   return links.length ? html`<p class="links">${message(t, "pages.githubLinks", { links: html`${links.map((l, i) => html`${i ? ", " : ""}${l}`)}` })}</p>` : "";
 }
