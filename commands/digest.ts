@@ -30,7 +30,7 @@ export default defineCommand({
     send: z.boolean().default(false),
     week: z.string().min(1, { message: "Give a week: a date like 2026-11-25 or an ISO week like 2026-W48." }).max(20).optional(),
   }),
-  async run({ options: o, actor, services }): Promise<Reply> {
+  async run({ options: o, actor, services, t }): Promise<Reply> {
     if (o.send) {
       if (!hasRole(actor.role, "staff")) return errorReply(refusal("staff"));
       if (!o.community) return errorReply("Name the community to post to: /digest send <community>.");
@@ -45,7 +45,7 @@ export default defineCommand({
     if (o.send) {
       const by = `${actor.platform}:${actor.externalId}`;
       const outcome = await postDigest(services, community, week, by, { recordEmpty: false });
-      return { text: describeOutcome(community, outcome), ephemeral: true, error: outcome.kind === "already" ? true : undefined };
+      return { text: describeOutcome(t, community, outcome), ephemeral: true, error: outcome.kind === "already" ? true : undefined };
     }
 
     const digest = await buildDigest(services, community, week);

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { isUserError } from "../core/errors";
 import { buildDigest, communityBySlug, describeOutcome, postDigest } from "../core/digest/digest";
 import { parseWeek } from "../core/weeks";
+import { translator } from "../i18n/translate";
 import { OutboxWorker } from "../delivery/worker";
 import { renderText } from "../platforms/shell/render";
 import { shellDeliverer } from "../platforms/shell/deliverer";
@@ -25,7 +26,7 @@ export function registerDigest(program: Command, io: CliIO, setCode: (n: number)
           return;
         }
         const outcome = await postDigest(services, community, week, "cli", { recordEmpty: false });
-        io.out(describeOutcome(community, outcome));
+        io.out(describeOutcome(translator(services.config.locale), community, outcome));
         // A community with no chat channel gets its digest in the terminal: print it now, as exec does.
         await new OutboxWorker(services, [shellDeliverer((t) => io.out(t.trim()))]).drain();
       } catch (e) {

@@ -1,5 +1,5 @@
 import type { FeedEntry, PublicRequest, PublicRequestDetail, RoadmapPage } from "../core/roadmap/roadmap";
-import { STATUS_LABEL } from "../core/requests/requests";
+import type { Translator } from "../i18n/translate";
 import { escapeXml } from "./html";
 import type { ApiFilters } from "./query";
 
@@ -69,26 +69,27 @@ export function requestListJson(p: RoadmapPage, f: ApiFilters, base: string) {
  * An Atom 1.0 feed (RFC 4287) of status changes, newest first. Entry ids are permanent URLs of
  * the change, so readers never show one twice.
  */
-export function atomFeed(entries: FeedEntry[], base: string, now: Date): string {
+export function atomFeed(t: Translator, entries: FeedEntry[], base: string, now: Date): string {
   const updated = (entries[0]?.at ?? now).toISOString();
   const items = entries.map((e) => {
-    const change = `${STATUS_LABEL[e.from]} → ${STATUS_LABEL[e.to]}`;
-    const who = e.wantedBy.length ? ` Wanted by ${e.wantedBy.map((c) => c.name).join(", ")}.` : "";
-    const reason = e.reason?.trim() ? ` ${e.reason.trim()}${/[.!?]$/.test(e.reason.trim()) ? "" : "."}` : "";
-    const summary = `#${e.number} ${e.title} moved from ${STATUS_LABEL[e.from]} to ${STATUS_LABEL[e.to]}.${reason}${who}`;
+    const names = { number: e.number, title: e.title, from: t.t("pages.status", { status: e.from }), to: t.t("pages.status", { status: e.to }) };
+    const reason = e.reason?.trim();
+    let summary = t.t("pages.feed.summary", names);
+    if (reason) summary = t.t("pages.feed.reason", { summary, reason: /[.!?]$/.test(reason) ? reason : `${reason}.` });
+    if (e.wantedBy.length) summary = t.t("pages.feed.wantedBy", { summary, names: e.wantedBy.map((c) => c.name).join(", ") });
     return `  <entry>
     <id>${escapeXml(`${base}/roadmap/${e.number}#change-${e.id}`)}</id>
-    <title type="text">${escapeXml(`#${e.number} ${e.title}: ${change}`)}</title>
+    <title type="text">${escapeXml(t.t("pages.feed.entryTitle", names))}</title>
     <link rel="alternate" type="text/html" href="${escapeXml(`${base}/roadmap/${e.number}`)}"/>
 ${e.link ? `    <link rel="related" href="${escapeXml(e.link)}"/>\n` : ""}    <updated>${e.at.toISOString()}</updated>
-    <category term="${e.to}" label="${escapeXml(STATUS_LABEL[e.to])}"/>
+    <category term="${e.to}" label="${escapeXml(names.to)}"/>
     <summary type="text">${escapeXml(summary)}</summary>
   </entry>`;
   });
   return `<?xml version="1.0" encoding="utf-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom">
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${escapeXml(t.locale)}">
   <id>${escapeXml(`${base}/roadmap`)}</id>
-  <title type="text">Roadmap status changes</title>
+  <title type="text">${escapeXml(t.t("pages.feedTitle"))}</title>
   <updated>${updated}</updated>
   <author><name>Flywheel</name></author>
   <link rel="self" type="application/atom+xml" href="${escapeXml(`${base}/roadmap.atom`)}"/>

@@ -1,3 +1,6 @@
+import type { MessageKey } from "../i18n/catalog";
+import type { MessageValues, Translator } from "../i18n/translate";
+
 /**
  * Server-side HTML for the public pages. Every interpolated value is escaped unless it is
  * already an `Html` fragment built here, so user text (titles, details, reasons) can only ever
@@ -35,6 +38,23 @@ export function html(strings: TemplateStringsArray, ...values: Interpolated[]): 
   return new Html(out);
 }
 
+/**
+ * A catalog message with markup in it (a link, a <time>): each Html value stands in the message as
+ * a private-use placeholder, the formatted text is escaped as a whole, then the placeholders
+ * become the markup. Translators see one sentence; the markup stays out of the catalogs.
+ */
+export function message(t: Translator, key: MessageKey, values: Record<string, Html | MessageValues[string]> = {}): Html {
+  const plain: MessageValues = {};
+  const markup: Html[] = [];
+  for (const [name, v] of Object.entries(values)) {
+    if (v instanceof Html) {
+      plain[name] = `\uE000${markup.length}\uE001`;
+      markup.push(v);
+    } else plain[name] = v;
+  }
+  return new Html(escapeHtml(t.t(key, plain)).replace(/\uE000(\d+)\uE001/g, (_, i: string) => markup[Number(i)].value));
+}
+
 /** Markup produced by trusted code (the SVG builders), never from user text. */
 export const trusted = (markup: string): Html => new Html(markup);
 
@@ -68,6 +88,8 @@ export const SECURITY_HEADERS: Record<string, string> = {
 };
 
 export interface LayoutOptions {
+  /** The reader's language: the page's words and its <html lang>. */
+  t: Translator;
   title: string;
   /** Link to the Atom feed in <head>, so feed readers find it. */
   feed?: boolean;
@@ -76,28 +98,27 @@ export interface LayoutOptions {
 
 /** The page shell: phone-friendly viewport, the stylesheet, a header and a footer. */
 export function layout(o: LayoutOptions): string {
+  const { t } = o;
   return html`<!doctype html>
-<html lang="en">
+<html lang="${t.locale}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${o.title}</title>
 <link rel="stylesheet" href="/roadmap.css">
 <link rel="icon" href="data:,">
-${o.feed ? html`<link rel="alternate" type="application/atom+xml" title="Roadmap status changes" href="/roadmap.atom">` : ""}
+${o.feed ? html`<link rel="alternate" type="application/atom+xml" title="${t.t("pages.feedTitle")}" href="/roadmap.atom">` : ""}
 </head>
 <body>
-<header class="site"><a class="home" href="/roadmap">Roadmap</a><nav><a href="/roadmap.atom">Feed</a> <a href="/api/requests">JSON</a></nav></header>
+<header class="site"><a class="home" href="/roadmap">${t.t("pages.roadmap")}</a><nav><a href="/roadmap.atom">${t.t("pages.nav.feed")}</a> <a href="/api/requests">${t.t("pages.nav.json")}</a></nav></header>
 <main>
 ${o.body}
 </main>
-<footer class="site">Requests rank by how many communities want them, weighted by tier. Read-only; vote from your community's Slack or Discord.</footer>
+<footer class="site">${t.t("pages.footer")}</footer>
 </body>
 </html>
 `.value;
 }
-
-export const formatNumber = (n: number): string => n.toLocaleString("en-US", { maximumFractionDigits: 2 });
 
 /** 2026-11-23 in UTC: dates on a public page must not depend on the server's time zone. */
 export const isoDay = (d: Date): string => d.toISOString().slice(0, 10);

@@ -1,59 +1,64 @@
 import type { PublicCommunity, PublicRequest, PublicRequestDetail, RoadmapGroup, RoadmapPage } from "../core/roadmap/roadmap";
-import { LISTABLE_STATUSES, STATUS_LABEL } from "../core/requests/requests";
-import { plural } from "../core/text";
-import { formatNumber, html, type Html, layout, safeHref, timeTag } from "./html";
+import { RECENTLY_SHIPPED_DAYS } from "../core/roadmap/roadmap";
+import { LISTABLE_STATUSES } from "../core/requests/requests";
+import type { Translator } from "../i18n/translate";
+import { html, type Html, layout, message, safeHref, timeTag } from "./html";
 import { roadmapHref, type PageFilters } from "./query";
 import { breadthBar, votesChart } from "./svg";
 
-/** The roadmap's pages, as strings of HTML. Data comes from src/core/roadmap (already public). */
+/**
+ * The roadmap's pages, as strings of HTML, in the reader's language (t). Data comes from
+ * src/core/roadmap (already public); titles, details and names are shown as they were written.
+ */
 
 const NAMES_IN_LIST = 6;
 
-const statusPill = (status: PublicRequest["status"]) => html`<span class="status status-${status}">${STATUS_LABEL[status]}</span>`;
+const statusPill = (t: Translator, status: PublicRequest["status"]) => html`<span class="status status-${status}">${t.t("pages.status", { status })}</span>`;
 
-const capitalize = (s: string) => `${s[0].toUpperCase()}${s.slice(1)}`;
+const money = (t: Translator, amount: number, unit: string) => t.t("pages.money", { amount, unit });
 
-const money = (amount: number, unit: string) => `${unit} ${formatNumber(amount)}`;
-
-function communityList(list: PublicCommunity[], max = Infinity): string {
+function communityList(t: Translator, list: PublicCommunity[], max = Infinity): string {
   const names = list.map((c) => c.name);
   if (names.length <= max) return names.join(", ");
-  return `${names.slice(0, max).join(", ")} and ${names.length - max} more`;
+  return t.t("pages.namesAndMore", { names: names.slice(0, max).join(", "), count: names.length - max });
 }
 
 const external = (href: string, text: string) => html`<a href="${href}" rel="noopener noreferrer nofollow">${text}</a>`;
 
-function githubLinks(r: PublicRequest): Html | "" {
+function githubLinks(t: Translator, r: PublicRequest): Html | "" {
   const links = r.github.map((g) => {
     const href = safeHref(g.url);
     const label = `${g.repo}#${g.number}`;
-    return html`${href ? external(href, label) : label} <span class="muted">(${g.state})</span>`;
+    return html`${href ? external(href, label) : label} <span class="muted">(${t.t("pages.githubState", { state: g.state })})</span>`;
   });
-  return links.length ? html`<p class="links">GitHub: ${links.map((l, i) => html`${i ? ", " : ""}${l}`)}</p>` : "";
+  return links.length ? html`<p class="links">${message(t, "pages.githubLinks", { links: html`${links.map((l, i) => html`${i ? ", " : ""}${l}`)}` })}</p>` : "";
 }
 
-function credits(r: PublicRequest): Html | "" {
+const creditKinds = (t: Translator, kinds: string[]) => kinds.map((kind) => t.t("pages.creditKind", { kind })).join(", ");
+
+function credits(t: Translator, r: PublicRequest): Html | "" {
   if (!r.credits.length) return "";
   const items = r.credits.map((c, i) => {
     const who = c.githubLogin ? external(`https://github.com/${c.githubLogin}`, c.name) : html`${c.name}`;
-    return html`${i ? ", " : ""}${who} <span class="muted">(${c.kinds.join(", ")})</span>`;
+    return html`${i ? ", " : ""}${who} <span class="muted">(${creditKinds(t, c.kinds)})</span>`;
   });
-  return html`<p class="credits">Credited: ${items}</p>`;
+  return html`<p class="credits">${message(t, "pages.credited", { names: html`${items}` })}</p>`;
 }
 
-const breadthLabel = (r: PublicRequest) =>
-  `Weighted breadth ${formatNumber(r.breadth.weighted)}: ${Math.round(r.breadth.share * 100)}% of all member communities' weight`;
+const breadthLabel = (t: Translator, r: PublicRequest) => t.t("pages.breadthLabel", { weighted: r.breadth.weighted, share: r.breadth.share });
 
 /** One request in a list: number, title, status, breadth, votes, pledges, links, credits. */
-export function requestItem(r: PublicRequest): Html {
+export function requestItem(t: Translator, r: PublicRequest): Html {
   const href = `/roadmap/${r.number}`;
-  const pledged = r.pledges.count ? ` (${money(r.pledges.total, r.pledges.unit)})` : "";
+  const pledges = r.pledges.count
+    ? t.t("pages.pledgesWithMoney", { count: r.pledges.count, money: money(t, r.pledges.total, r.pledges.unit) })
+    : t.t("pages.pledges", { count: r.pledges.count });
   return html`<li class="req" id="r${r.number}" data-number="${r.number}" data-status="${r.status}">
-<div class="req-head"><a class="num" href="${href}">#${r.number}</a><a class="title" href="${href}">${r.title}</a>${statusPill(r.status)}</div>
-<div class="meta">${r.status === "open" ? breadthBar(r.breadth.share, breadthLabel(r)) : ""}<span class="breadth">${plural(r.breadth.communities, "community", "communities")}</span><span>${plural(r.votes, "vote")}</span><span>${plural(r.pledges.count, "pledge")}${pledged}</span>${r.shippedAt ? html`<span>shipped ${timeTag(r.shippedAt)}</span>` : ""}</div>
-${r.breadth.wantedBy.length ? html`<p class="who">Wanted by ${communityList(r.breadth.wantedBy, NAMES_IN_LIST)}</p>` : ""}
-${githubLinks(r)}
-${r.status === "shipped" ? credits(r) : ""}
+<div class="req-head"><a class="num" href="${href}">#${r.number}</a><a class="title" href="${href}">${r.title}</a>${statusPill(t, r.status)}</div>
+<div class="meta">${r.status === "open" ? breadthBar(r.breadth.share, breadthLabel(t, r)) : ""}<span class="breadth">${t.t("pages.communities", { count: r.breadth.communities })}</span><span>${t.t("pages.votes", { count: r.votes })}</span><span>${pledges}</span>${r.shippedAt ? html`<span>${message(t, "pages.shippedOn", { date: timeTag(r.shippedAt) })}</span>` : ""}</div>
+${r.breadth.wantedBy.length ? html`<p class="who">${t.t("pages.wantedBy", { names: communityList(t, r.breadth.wantedBy, NAMES_IN_LIST) })}</p>` : ""}
+${githubLinks(t, r)}
+${r.status === "shipped" ? credits(t, r) : ""}
 </li>`;
 }
 
@@ -62,134 +67,140 @@ export interface FilterChoices {
 }
 
 /** The filter form: plain GET, so it works without JavaScript and the URL can be shared. */
-function filterForm(f: Omit<PageFilters, "page">, choices: FilterChoices): Html {
+function filterForm(t: Translator, f: Omit<PageFilters, "page">, choices: FilterChoices): Html {
   const option = (value: string, label: string, selected: boolean) => html`<option value="${value}"${selected ? html` selected` : ""}>${label}</option>`;
   return html`<form class="filters" method="get" action="/roadmap" role="search">
-<label class="search">Search<input type="search" name="q" value="${f.q ?? ""}" maxlength="200" placeholder="Words in the title or details"></label>
-<label>Community<select name="community">${option("", "All communities", !f.community)}${choices.communities.map((c) => option(c.slug, c.name, c.slug === f.community))}</select></label>
-<label>Status<select name="status">${option("", "Overview", !f.status)}${LISTABLE_STATUSES.map((s) => option(s, capitalize(STATUS_LABEL[s]), s === f.status))}</select></label>
-<button type="submit">Show</button>
-${f.q || f.community || f.status ? html`<a class="reset" href="/roadmap">Clear</a>` : ""}
+<label class="search">${t.t("pages.filter.search")}<input type="search" name="q" value="${f.q ?? ""}" maxlength="200" placeholder="${t.t("pages.filter.searchPlaceholder")}"></label>
+<label>${t.t("pages.filter.community")}<select name="community">${option("", t.t("pages.filter.allCommunities"), !f.community)}${choices.communities.map((c) => option(c.slug, c.name, c.slug === f.community))}</select></label>
+<label>${t.t("pages.filter.status")}<select name="status">${option("", t.t("pages.filter.overview"), !f.status)}${LISTABLE_STATUSES.map((s) => option(s, t.t("pages.statusTitle", { status: s }), s === f.status))}</select></label>
+<button type="submit">${t.t("pages.filter.show")}</button>
+${f.q || f.community || f.status ? html`<a class="reset" href="/roadmap">${t.t("pages.filter.clear")}</a>` : ""}
 </form>`;
 }
 
-function describeFilters(f: Omit<PageFilters, "page">, choices: FilterChoices): string {
-  const parts: string[] = [];
-  if (f.community) parts.push(`wanted by ${choices.communities.find((c) => c.slug === f.community)?.name ?? f.community}`);
-  if (f.q) parts.push(`matching “${f.q}”`);
-  return parts.join(", ");
+function describeFilters(t: Translator, f: Omit<PageFilters, "page">, choices: FilterChoices): string {
+  const name = f.community ? (choices.communities.find((c) => c.slug === f.community)?.name ?? f.community) : undefined;
+  if (name && f.q) return t.t("pages.scope.both", { name, search: f.q });
+  if (name) return t.t("pages.scope.wantedBy", { name });
+  return f.q ? t.t("pages.scope.matching", { search: f.q }) : "";
 }
 
-const EMPTY: Record<RoadmapGroup["key"], string> = {
-  planned: "Nothing planned yet.",
-  in_progress: "Nothing in progress right now.",
-  shipped_recently: "Nothing shipped recently.",
-  open: "No open requests. File one from your community's chat with /request.",
-};
+const pageTitle = (t: Translator, page: string) => t.t("pages.pageTitle", { page });
 
 /** /roadmap with no status: the four groups, each with a link to its full, paged list. */
-export function overviewPage(groups: RoadmapGroup[], f: Omit<PageFilters, "page">, choices: FilterChoices): string {
-  const scope = describeFilters(f, choices);
+export function overviewPage(t: Translator, groups: RoadmapGroup[], f: Omit<PageFilters, "page">, choices: FilterChoices): string {
+  const scope = describeFilters(t, f, choices);
   const sections = groups.map((g) => {
-    const more = g.total > g.rows.length ? html`<a class="more" href="${roadmapHref({ ...f, status: g.status })}">All ${formatNumber(g.total)} →</a>` : "";
+    const more = g.total > g.rows.length ? html`<a class="more" href="${roadmapHref({ ...f, status: g.status })}">${t.t("pages.allCount", { count: g.total })}</a>` : "";
+    const title = t.t("pages.group", { group: g.key, days: RECENTLY_SHIPPED_DAYS });
     return html`<section class="group" id="${g.key}" aria-labelledby="h-${g.key}">
-<h2 id="h-${g.key}"><span>${g.title} <span class="muted">(${formatNumber(g.total)})</span></span>${more}</h2>
-${g.rows.length ? html`<ol class="requests">${g.rows.map(requestItem)}</ol>` : html`<p class="muted">${scope ? "No matches." : EMPTY[g.key]}</p>`}
+<h2 id="h-${g.key}"><span>${title} <span class="muted">(${t.number(g.total)})</span></span>${more}</h2>
+${g.rows.length ? html`<ol class="requests">${g.rows.map((r) => requestItem(t, r))}</ol>` : html`<p class="muted">${scope ? t.t("pages.noMatches") : t.t("pages.groupEmpty", { group: g.key, command: "/request" })}</p>`}
 </section>`;
   });
   return layout({
-    title: "Roadmap",
+    t,
+    title: t.t("pages.roadmap"),
     feed: true,
-    body: html`<h1>Roadmap</h1>
-<p class="muted">What is planned, in progress and shipped, and what member communities want most${scope ? html` — ${scope}` : ""}.</p>
-${filterForm(f, choices)}
+    body: html`<h1>${t.t("pages.roadmap")}</h1>
+<p class="muted">${scope ? t.t("pages.overview.introScoped", { scope }) : t.t("pages.overview.intro")}</p>
+${filterForm(t, f, choices)}
 ${sections}`,
   });
 }
 
 /** /roadmap?status=…: one status, paged with links. */
-export function listPage(p: RoadmapPage, f: PageFilters, choices: FilterChoices): string {
+export function listPage(t: Translator, p: RoadmapPage, f: PageFilters, choices: FilterChoices): string {
   const status = f.status!;
-  const scope = describeFilters(f, choices);
-  const order = status === "shipped" ? "newest first" : "most wanted first";
+  const scope = describeFilters(t, f, choices);
   const first = (p.page - 1) * p.pageSize + 1;
   const pages = Math.max(1, Math.ceil(p.total / p.pageSize));
-  const heading = `${capitalize(STATUS_LABEL[status])} requests`;
+  const heading = t.t("pages.list.heading", { status });
   const count = p.rows.length
-    ? html`${formatNumber(first)}–${formatNumber(first + p.rows.length - 1)} of ${formatNumber(p.total)}, ${order}`
-    : html`${formatNumber(p.total)} in all`;
-  const pager = html`<nav class="pager" aria-label="Pages">
-<span>${p.page > 1 ? html`<a rel="prev" href="${roadmapHref({ ...f, page: Math.min(p.page - 1, pages) })}">← Previous</a>` : ""}</span>
-<span class="muted">Page ${formatNumber(p.page)} of ${formatNumber(pages)}</span>
-<span>${p.hasMore ? html`<a rel="next" href="${roadmapHref({ ...f, page: p.page + 1 })}">Next →</a>` : ""}</span>
+    ? t.t("pages.list.range", { first, last: first + p.rows.length - 1, total: p.total, order: status === "shipped" ? "newest" : "wanted" })
+    : t.t("pages.list.inAll", { total: p.total });
+  const overview = html`<a href="${roadmapHref({ community: f.community, q: f.q })}">${t.t("pages.filter.overview")}</a>`;
+  const pager = html`<nav class="pager" aria-label="${t.t("pages.list.pages")}">
+<span>${p.page > 1 ? html`<a rel="prev" href="${roadmapHref({ ...f, page: Math.min(p.page - 1, pages) })}">${t.t("pages.list.previous")}</a>` : ""}</span>
+<span class="muted">${t.t("pages.list.pageOf", { page: p.page, pages })}</span>
+<span>${p.hasMore ? html`<a rel="next" href="${roadmapHref({ ...f, page: p.page + 1 })}">${t.t("pages.list.next")}</a>` : ""}</span>
 </nav>`;
   let list: Html;
-  if (p.rows.length) list = html`<ol class="requests" start="${first}">${p.rows.map(requestItem)}</ol>`;
+  if (p.rows.length) list = html`<ol class="requests" start="${first}">${p.rows.map((r) => requestItem(t, r))}</ol>`;
   else if (p.page > 1 && p.total > 0)
-    list = html`<p class="notice">There is no page ${formatNumber(p.page)}: the last is ${formatNumber(pages)}. <a href="${roadmapHref({ ...f, page: 1 })}">Back to the first page</a>.</p>`;
-  else list = html`<p class="muted">No ${STATUS_LABEL[status]} requests${scope ? html` ${scope}` : ""}.</p>`;
+    list = html`<p class="notice">${message(t, "pages.list.noSuchPage", { page: p.page, last: pages, back: html`<a href="${roadmapHref({ ...f, page: 1 })}">${t.t("pages.list.backToFirst")}</a>` })}</p>`;
+  else list = html`<p class="muted">${scope ? t.t("pages.list.noneScoped", { status, scope }) : t.t("pages.list.none", { status })}</p>`;
   return layout({
-    title: `${heading} — Roadmap`,
+    t,
+    title: pageTitle(t, heading),
     feed: true,
     body: html`<h1>${heading}</h1>
-<p class="muted">${count}${scope ? html` — ${scope}` : ""}. <a href="${roadmapHref({ community: f.community, q: f.q })}">Overview</a></p>
-${filterForm(f, choices)}
+<p class="muted">${scope ? message(t, "pages.list.summaryScoped", { count, scope, overview }) : message(t, "pages.list.summary", { count, overview })}</p>
+${filterForm(t, f, choices)}
 ${list}
 ${p.total > p.pageSize ? pager : ""}`,
   });
 }
 
-const SOURCE_LABEL: Record<string, string> = { command: "by staff", github: "from GitHub", merge: "by a merge" };
+function historyLine(t: Translator, c: PublicRequestDetail["history"][number]): Html {
+  const link = c.link ? safeHref(c.link) : null;
+  let line = message(t, "pages.detail.change", { date: timeTag(c.at), from: t.t("pages.status", { status: c.from }), to: html`<strong>${t.t("pages.status", { status: c.to })}</strong>`, source: c.source });
+  if (c.reason) line = message(t, "pages.detail.reason", { change: line, reason: c.reason });
+  if (link) line = message(t, "pages.detail.withSource", { change: line, source: external(link, t.t("pages.detail.source")) });
+  return html`<li>${line}</li>`;
+}
 
 /** /roadmap/<number>: one request, its breadth, money, links, credits, votes over time and history. */
-export function detailPage(d: PublicRequestDetail, now: Date): string {
+export function detailPage(t: Translator, d: PublicRequestDetail, now: Date): string {
   const fact = (term: string, value: Html | string | false | null) => (value === false || value === null ? "" : html`<dt>${term}</dt><dd>${value}</dd>`);
   const pledges = d.pledgesBy.length
-    ? html`${plural(d.pledges.count, "pledge")}, ${money(d.pledges.total, d.pledges.unit)} in all: ${d.pledgesBy.map((p, i) => html`${i ? "; " : ""}${p.community.name} ${money(p.amount, d.pledges.unit)}`)}`
-    : "none yet";
-  const history = [
-    html`<li>${timeTag(d.createdAt)} filed by ${d.requestedBy.name}</li>`,
-    ...d.history.map((c) => {
-      const link = c.link ? safeHref(c.link) : null;
-      return html`<li>${timeTag(c.at)} ${STATUS_LABEL[c.from]} → <strong>${STATUS_LABEL[c.to]}</strong> ${SOURCE_LABEL[c.source] ?? ""}${c.reason ? html`: ${c.reason}` : ""}${link ? html` (${external(link, "source")})` : ""}</li>`;
-    }),
-  ];
+    ? t.t("pages.detail.pledges", {
+        count: d.pledges.count,
+        total: money(t, d.pledges.total, d.pledges.unit),
+        list: d.pledgesBy.map((p) => t.t("pages.detail.pledgeBy", { name: p.community.name, money: money(t, p.amount, d.pledges.unit) })).join("; "),
+      })
+    : t.t("pages.detail.noPledges");
+  const history = [html`<li>${message(t, "pages.detail.filed", { date: timeTag(d.createdAt), name: d.requestedBy.name })}</li>`, ...d.history.map((c) => historyLine(t, c))];
   const votesTable = d.votesOverTime.length
-    ? html`<details><summary>Votes by day</summary><table class="data"><thead><tr><th>Day</th><th>Votes so far</th></tr></thead><tbody>${d.votesOverTime.map((p) => html`<tr><td>${p.day}</td><td>${formatNumber(p.votes)}</td></tr>`)}</tbody></table></details>`
+    ? html`<details><summary>${t.t("pages.detail.votesByDay")}</summary><table class="data"><thead><tr><th>${t.t("pages.detail.day")}</th><th>${t.t("pages.detail.votesSoFar")}</th></tr></thead><tbody>${d.votesOverTime.map((p) => html`<tr><td>${p.day}</td><td>${t.number(p.votes)}</td></tr>`)}</tbody></table></details>`
     : "";
+  const communities = t.t("pages.communities", { count: d.breadth.communities });
+  const json = `/api/requests/${d.number}`;
   return layout({
-    title: `#${d.number} ${d.title} — Roadmap`,
-    body: html`<p><a href="/roadmap">← Roadmap</a></p>
-<h1><span class="muted">#${d.number}</span> <span class="title">${d.title}</span> ${statusPill(d.status)}</h1>
-${d.mergedInto ? html`<p class="notice">Merged into <a href="/roadmap/${d.mergedInto}">#${d.mergedInto}</a>: votes and news continue there.</p>` : ""}
+    t,
+    title: pageTitle(t, `#${d.number} ${d.title}`),
+    body: html`<p><a href="/roadmap">${t.t("pages.detail.backToRoadmap")}</a></p>
+<h1><span class="muted">#${d.number}</span> <span class="title">${d.title}</span> ${statusPill(t, d.status)}</h1>
+${d.mergedInto ? html`<p class="notice">${message(t, "pages.detail.mergedInto", { link: html`<a href="/roadmap/${d.mergedInto}">#${d.mergedInto}</a>` })}</p>` : ""}
 ${d.body ? html`<div class="body">${d.body}</div>` : ""}
 <dl class="facts">
-${fact("Status", STATUS_LABEL[d.status])}
-${fact("Requested by", d.requestedBy.name)}
-${fact("Wanted by", html`${plural(d.breadth.communities, "community", "communities")}${d.breadth.wantedBy.length ? html`: ${communityList(d.breadth.wantedBy)}` : ""}`)}
-${fact("Weighted breadth", html`${breadthBar(d.breadth.share, breadthLabel(d))} ${formatNumber(d.breadth.weighted)}`)}
-${fact("Votes", formatNumber(d.votes))}
-${fact("Pledges", pledges)}
-${fact("GitHub", d.github.length ? githubLinks(d) : false)}
-${fact("Shipped", d.shippedAt ? timeTag(d.shippedAt) : false)}
-${fact("Credited", d.credits.length ? credits(d) : false)}
-${fact("Merged here", d.mergedFrom.length ? html`${d.mergedFrom.map((n, i) => html`${i ? ", " : ""}<a href="/roadmap/${n}">#${n}</a>`)}` : false)}
+${fact(t.t("pages.fact.status"), t.t("pages.status", { status: d.status }))}
+${fact(t.t("pages.fact.requestedBy"), d.requestedBy.name)}
+${fact(t.t("pages.fact.wantedBy"), d.breadth.wantedBy.length ? t.t("pages.fact.wantedByList", { communities, names: communityList(t, d.breadth.wantedBy) }) : communities)}
+${fact(t.t("pages.fact.breadth"), html`${breadthBar(d.breadth.share, breadthLabel(t, d))} ${t.number(d.breadth.weighted)}`)}
+${fact(t.t("pages.fact.votes"), t.number(d.votes))}
+${fact(t.t("pages.fact.pledges"), pledges)}
+${fact(t.t("pages.fact.github"), d.github.length ? githubLinks(t, d) : false)}
+${fact(t.t("pages.fact.shipped"), d.shippedAt ? timeTag(d.shippedAt) : false)}
+${fact(t.t("pages.fact.credited"), d.credits.length ? credits(t, d) : false)}
+${fact(t.t("pages.fact.mergedHere"), d.mergedFrom.length ? html`${d.mergedFrom.map((n, i) => html`${i ? ", " : ""}<a href="/roadmap/${n}">#${n}</a>`)}` : false)}
 </dl>
-<h2>Votes over time</h2>
-${votesChart(d.votesOverTime, now)}
+<h2>${t.t("pages.detail.votesOverTime")}</h2>
+${votesChart(d.votesOverTime, now, t)}
 ${votesTable}
-<h2>History</h2>
+<h2>${t.t("pages.detail.history")}</h2>
 <ol class="history">${history}</ol>
-<p class="muted">As JSON: <a href="/api/requests/${d.number}">/api/requests/${d.number}</a></p>`,
+<p class="muted">${message(t, "pages.detail.asJson", { link: html`<a href="${json}">${json}</a>` })}</p>`,
   });
 }
 
 /** 404 and 400 pages: same layout and headers, a plain explanation, a way back. */
-export function messagePage(title: string, message: string): string {
+export function messagePage(t: Translator, title: string, text: string): string {
   return layout({
-    title: `${title} — Roadmap`,
+    t,
+    title: pageTitle(t, title),
     body: html`<h1>${title}</h1>
-<p>${message}</p>
-<p><a href="/roadmap">Back to the roadmap</a></p>`,
+<p>${text}</p>
+<p><a href="/roadmap">${t.t("pages.backToRoadmap")}</a></p>`,
   });
 }

@@ -1,32 +1,34 @@
 import { z } from "zod";
 import { LISTABLE_STATUSES, type ListableStatus } from "../core/requests/requests";
 import { UserError } from "../core/errors";
+import type { MessageKey } from "../i18n/catalog";
 
 /** The form sends "" for "All": that means no filter, not a bad value. */
 const blankIsUnset = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
 
-const statusList = `${LISTABLE_STATUSES.join(", ")}`;
-const community = z.preprocess(blankIsUnset, z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { message: "Give a community slug, like alpha." }).optional());
+// zod carries a catalog key as each message; parse() turns it into the reader's words.
+const statusList = LISTABLE_STATUSES.join(", ");
+const community = z.preprocess(blankIsUnset, z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { message: "pages.query.communitySlug" satisfies MessageKey }).optional());
 // Control characters mean nothing in a search, and PostgreSQL refuses a NUL in text outright.
 // eslint-disable-next-line no-control-regex
 const withoutControls = (v: unknown) => (typeof v === "string" ? v.replace(/[\u0000-\u001F\u007F]/g, " ") : v);
 const search = z.preprocess(
   (v) => blankIsUnset(withoutControls(v)),
-  z.string().trim().max(200, { message: "Search for at most 200 characters." }).optional(),
+  z.string().trim().max(200, { message: "pages.query.searchTooLong" satisfies MessageKey }).optional(),
 );
 const page = z.preprocess(
   blankIsUnset,
   z.coerce
-    .number({ message: "The page is a number, like 2." })
-    .int({ message: "The page is a whole number, like 2." })
-    .min(1, { message: "Pages start at 1." })
-    .max(1_000_000, { message: "That page number is too large." })
+    .number({ message: "pages.query.pageNumber" satisfies MessageKey })
+    .int({ message: "pages.query.pageWhole" satisfies MessageKey })
+    .min(1, { message: "pages.query.pageMin" satisfies MessageKey })
+    .max(1_000_000, { message: "pages.query.pageMax" satisfies MessageKey })
     .default(1),
 );
 
 /** ?status=&community=&q=&page= on /roadmap. */
 const pageQuery = z.object({
-  status: z.preprocess(blankIsUnset, z.enum(LISTABLE_STATUSES, { message: `Status must be one of ${statusList}.` }).optional()),
+  status: z.preprocess(blankIsUnset, z.enum(LISTABLE_STATUSES, { message: "pages.query.status" satisfies MessageKey }).optional()),
   community,
   q: search,
   page,
@@ -36,14 +38,14 @@ const pageQuery = z.object({
 const apiQuery = z.object({
   status: z.preprocess(
     (v) => (typeof blankIsUnset(v) === "string" ? String(v).split(",").map((s) => s.trim()) : undefined),
-    z.array(z.enum(LISTABLE_STATUSES, { message: `Status must be one or more of ${statusList}, separated by commas.` })).optional(),
+    z.array(z.enum(LISTABLE_STATUSES, { message: "pages.query.statuses" satisfies MessageKey })).optional(),
   ),
   community,
   q: search,
   page,
   pageSize: z.preprocess(
     blankIsUnset,
-    z.coerce.number({ message: "pageSize is a number." }).int({ message: "pageSize is a whole number." }).min(1, { message: "pageSize is 1 to 100." }).max(100, { message: "pageSize is 1 to 100." }).default(25),
+    z.coerce.number({ message: "pages.query.pageSizeNumber" satisfies MessageKey }).int({ message: "pages.query.pageSizeWhole" satisfies MessageKey }).min(1, { message: "pages.query.pageSizeRange" satisfies MessageKey }).max(100, { message: "pages.query.pageSizeRange" satisfies MessageKey }).default(25),
   ),
 });
 
@@ -67,7 +69,10 @@ function parse<T>(schema: z.ZodType<T>, url: URL): T {
   // The first value of a repeated parameter wins; unknown parameters are ignored.
   for (const [k, v] of url.searchParams) if (!(k in raw)) raw[k] = v;
   const r = schema.safeParse(raw);
-  if (!r.success) throw new UserError(r.error.issues[0].message);
+  if (!r.success) {
+    const m = r.error.issues[0].message;
+    throw new UserError(m.startsWith("pages.query.") ? { key: m as MessageKey, values: { statuses: statusList } } : m);
+  }
   return r.data;
 }
 

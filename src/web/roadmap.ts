@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Services } from "../core/context";
-import { isUserError } from "../core/errors";
+import { isUserError, type UserError } from "../core/errors";
 import { filterableCommunities, getPublicRequest, listRoadmap, roadmapOverview, statusFeed } from "../core/roadmap/roadmap";
+import { acceptLanguage, resolveLocale } from "../i18n/locale";
+import { translator, type Translator } from "../i18n/translate";
 import type { Handler, HttpServer } from "../server/http";
 import { atomFeed, requestDetailJson, requestListJson } from "./api";
 import { ROADMAP_CSS } from "./css";
@@ -11,7 +13,9 @@ import { baseUrl, sendBody } from "./respond";
 
 const HTML = "text/html; charset=utf-8";
 const JSON_TYPE = "application/json; charset=utf-8";
-const API_HEADERS = { "access-control-allow-origin": "*" };
+// The words depend on Accept-Language: caches must keep one copy per language (RFC 9110 §12.5.5).
+const VARY = { vary: "Accept-Language" };
+const API_HEADERS = { "access-control-allow-origin": "*", ...VARY };
 
 /** /roadmap/12 (or /roadmap/12/): the number, else null (a 404, like an unknown number). */
 function numberFrom(path: string, prefix: string): number | null {
@@ -25,6 +29,9 @@ function numberFrom(path: string, prefix: string): number | null {
  * its stylesheet, the Atom feed and the JSON API. Nothing here needs a login; nothing here writes.
  */
 export function mountRoadmap(http: HttpServer, services: Services): void {
+  /** The reader's language: the browser's Accept-Language, else the organization's. */
+  const readerOf = (req: IncomingMessage): Translator => translator(resolveLocale([...acceptLanguage(req.headers["accept-language"]), services.config.locale]));
+  const errorText = (t: Translator, e: UserError) => (e.localized ? t.t(e.localized.key, e.localized.values) : e.message);
 
   /** Bad filters get a 400 page that says what to fix; anything else a 500 page, logged. */
   const page =
@@ -33,9 +40,10 @@ export function mountRoadmap(http: HttpServer, services: Services): void {
       try {
         await fn(req, res, url);
       } catch (e) {
-        if (isUserError(e)) return sendBody(req, res, messagePage("Cannot show that", e.message), { status: 400, type: HTML });
+        const t = readerOf(req);
+        if (isUserError(e)) return sendBody(req, res, messagePage(t, t.t("pages.error.cannotShow"), errorText(t, e)), { status: 400, type: HTML, headers: VARY });
         services.log.error({ err: e, path: url.pathname }, "roadmap page failed");
-        sendBody(req, res, messagePage("Something went wrong", "The roadmap could not be shown. Please try again in a moment."), { status: 500, type: HTML });
+        sendBody(req, res, messagePage(t, t.t("pages.error.wentWrong"), t.t("pages.error.tryAgain")), { status: 500, type: HTML, headers: VARY });
       }
     };
   const api =
@@ -44,24 +52,26 @@ export function mountRoadmap(http: HttpServer, services: Services): void {
       try {
         await fn(req, res, url);
       } catch (e) {
-        if (isUserError(e)) return sendBody(req, res, JSON.stringify({ error: e.message }), { status: 400, type: JSON_TYPE, headers: API_HEADERS });
+        const t = readerOf(req);
+        if (isUserError(e)) return sendBody(req, res, JSON.stringify({ error: errorText(t, e) }), { status: 400, type: JSON_TYPE, headers: API_HEADERS });
         services.log.error({ err: e, path: url.pathname }, "roadmap API failed");
-        sendBody(req, res, JSON.stringify({ error: "internal error" }), { status: 500, type: JSON_TYPE, headers: API_HEADERS });
+        sendBody(req, res, JSON.stringify({ error: t.t("pages.error.internal") }), { status: 500, type: JSON_TYPE, headers: API_HEADERS });
       }
     };
-  const notFoundPage = (req: IncomingMessage, res: ServerResponse, what: string) =>
-    sendBody(req, res, messagePage("Not found", what), { status: 404, type: HTML });
+  const notFoundPage = (req: IncomingMessage, res: ServerResponse, t: Translator, what: string) =>
+    sendBody(req, res, messagePage(t, t.t("pages.error.notFound"), what), { status: 404, type: HTML, headers: VARY });
 
   http.route(
     "GET",
     "/roadmap",
     page(async (req, res, url) => {
+      const t = readerOf(req);
       const f = parsePageQuery(url);
       const choices = { communities: await filterableCommunities(services) };
       const body = f.status
-        ? listPage(await listRoadmap(services, { statuses: [f.status], community: f.community, search: f.q, page: f.page }), f, choices)
-        : overviewPage(await roadmapOverview(services, { community: f.community, search: f.q }), f, choices);
-      sendBody(req, res, body, { type: HTML });
+        ? listPage(t, await listRoadmap(services, { statuses: [f.status], community: f.community, search: f.q, page: f.page }), f, choices)
+        : overviewPage(t, await roadmapOverview(services, { community: f.community, search: f.q }), f, choices);
+      sendBody(req, res, body, { type: HTML, headers: VARY });
     }),
   );
 
@@ -76,8 +86,9 @@ export function mountRoadmap(http: HttpServer, services: Services): void {
       }
       const n = numberFrom(url.pathname, "/roadmap");
       const d = n === null ? null : await getPublicRequest(services, n);
-      if (!d) return notFoundPage(req, res, n === null ? "There is no such page on the roadmap." : `There is no request #${n}.`);
-      sendBody(req, res, detailPage(d, services.clock.now()), { type: HTML });
+      const t = readerOf(req);
+      if (!d) return notFoundPage(req, res, t, n === null ? t.t("pages.error.noSuchPage") : t.t("pages.error.noSuchRequest", { number: n }));
+      sendBody(req, res, detailPage(t, d, services.clock.now()), { type: HTML, headers: VARY });
     }),
   );
 
@@ -87,8 +98,8 @@ export function mountRoadmap(http: HttpServer, services: Services): void {
     "GET",
     "/roadmap.atom",
     page(async (req, res) => {
-      const feed = atomFeed(await statusFeed(services), baseUrl(services.publicUrl, req), services.clock.now());
-      sendBody(req, res, feed, { type: "application/atom+xml; charset=utf-8" });
+      const feed = atomFeed(readerOf(req), await statusFeed(services), baseUrl(services.publicUrl, req), services.clock.now());
+      sendBody(req, res, feed, { type: "application/atom+xml; charset=utf-8", headers: VARY });
     }),
   );
 
@@ -109,7 +120,8 @@ export function mountRoadmap(http: HttpServer, services: Services): void {
       const n = numberFrom(url.pathname, "/api/requests");
       const d = n === null ? null : await getPublicRequest(services, n);
       if (!d) {
-        const error = n === null ? "Request numbers are whole numbers, like /api/requests/12." : `There is no request #${n}.`;
+        const t = readerOf(req);
+        const error = n === null ? t.t("pages.error.wholeNumbers", { example: "/api/requests/12" }) : t.t("pages.error.noSuchRequest", { number: n });
         return sendBody(req, res, JSON.stringify({ error }), { status: 404, type: JSON_TYPE, headers: API_HEADERS });
       }
       sendBody(req, res, JSON.stringify(requestDetailJson(d, baseUrl(services.publicUrl, req))), { type: JSON_TYPE, headers: API_HEADERS });

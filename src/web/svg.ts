@@ -1,4 +1,5 @@
-import { escapeHtml, formatNumber, type Html, trusted } from "./html";
+import type { Translator } from "../i18n/translate";
+import { escapeHtml, type Html, trusted } from "./html";
 
 /**
  * Charts as inline SVG drawn on the server: no script, no external file, nothing the page's CSP
@@ -34,12 +35,12 @@ function niceCeiling(n: number): number {
  * Votes over time as a step line: the running total at the end of each day with votes, held
  * flat until `until` (today). Each point carries a tooltip (<title>), which needs no script.
  */
-export function votesChart(points: { day: string; votes: number }[], until: Date): Html {
+export function votesChart(points: { day: string; votes: number }[], until: Date, t: Translator): Html {
   // A small viewBox with 13-unit text: about 10px on a phone, 17px at the 40rem the CSS allows.
   const W = 480;
   const H = 180;
   const pad = { l: 36, r: 10, t: 12, b: 28 };
-  if (!points.length) return trusted(`<p class="muted">No votes yet.</p>`);
+  if (!points.length) return trusted(`<p class="muted">${escapeHtml(t.t("pages.chart.noVotes"))}</p>`);
   const t0 = Date.parse(points[0].day);
   const last = Date.parse(points[points.length - 1].day);
   const t1 = Math.max(last, Date.parse(until.toISOString().slice(0, 10)), t0 + DAY);
@@ -53,19 +54,19 @@ export function votesChart(points: { day: string; votes: number }[], until: Date
   const area = `${line} V${y(0)} Z`;
   const dots = points
     .map((p) => {
-      const label = `${p.day}: ${formatNumber(p.votes)} ${p.votes === 1 ? "vote" : "votes"}`;
+      const label = t.t("pages.chart.point", { day: p.day, count: p.votes });
       return `<circle class="chart-dot" cx="${x(Date.parse(p.day))}" cy="${y(p.votes)}" r="3" fill="#1d4ed8"><title>${escapeHtml(label)}</title></circle>`;
     })
     .join("");
   const total = points[points.length - 1].votes;
-  const label = `Votes over time: ${formatNumber(total)} ${total === 1 ? "vote" : "votes"} from ${points[0].day} to ${until.toISOString().slice(0, 10)}`;
+  const label = t.t("pages.chart.label", { count: total, from: points[0].day, to: until.toISOString().slice(0, 10) });
   return trusted(
     `<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeHtml(label)}" preserveAspectRatio="xMidYMid meet">` +
       `<title>${escapeHtml(label)}</title>` +
       `<line class="axis" x1="${pad.l}" y1="${y(0)}" x2="${W - pad.r}" y2="${y(0)}" stroke="#9ca3af"/>` +
       `<line class="axis" x1="${pad.l}" y1="${pad.t}" x2="${pad.l}" y2="${y(0)}" stroke="#9ca3af"/>` +
       `<line class="grid" x1="${pad.l}" y1="${y(top)}" x2="${W - pad.r}" y2="${y(top)}" stroke="#e5e7eb"/>` +
-      `<text class="tick" font-size="13" fill="#6b7280" x="${pad.l - 6}" y="${y(top) + 4}" text-anchor="end">${formatNumber(top)}</text>` +
+      `<text class="tick" font-size="13" fill="#6b7280" x="${pad.l - 6}" y="${y(top) + 4}" text-anchor="end">${escapeHtml(t.number(top))}</text>` +
       `<text class="tick" font-size="13" fill="#6b7280" x="${pad.l - 6}" y="${y(0) + 4}" text-anchor="end">0</text>` +
       `<text class="tick" font-size="13" fill="#6b7280" x="${pad.l}" y="${H - 8}" text-anchor="start">${points[0].day}</text>` +
       `<text class="tick" font-size="13" fill="#6b7280" x="${W - pad.r}" y="${H - 8}" text-anchor="end">${new Date(t1).toISOString().slice(0, 10)}</text>` +

@@ -1,14 +1,17 @@
-import type { Community, Prisma, RequestStatus } from "../../generated/prisma/client";
-import { rankedLine } from "../requests/cards";
+import type { Community, RequestStatus } from "../../generated/prisma/client";
 import { communityShownTo, personShownTo, type Viewer } from "../people/visibility";
 import type { Services } from "../context";
 import { UserError } from "../errors";
 import { enqueue } from "../outbox";
 import type { Place, Reply, Section } from "../reply";
-import { rankRequests, STATUS_LABEL } from "../requests/requests";
+import { rankRequests, type RankedRequest } from "../requests/requests";
 import { distribution } from "../support/stats";
-import { formatDuration, plural, truncate } from "../text";
+import { formatDuration, truncate } from "../text";
 import { formatWeekRange, lastCompleteWeek, type Week } from "../weeks";
+import { DEFAULT_LOCALE, PSEUDO_LOCALE } from "../../i18n/catalog";
+import { pseudoText } from "../../i18n/pseudo";
+import { translator, type Translator } from "../../i18n/translate";
+import { personLocale } from "../people/locale";
 
 /** Monday 09:00 in the community's time zone, unless its `digest` setting says otherwise. */
 export const DEFAULT_DIGEST_CRON = "0 9 * * 1";
@@ -48,10 +51,32 @@ function capped(count: number, line: (i: number) => string, more: (n: number) =>
 const title = (t: string) => truncate(t, TITLE_MAX);
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
+const dayRanges = new Map<string, Intl.DateTimeFormat>();
+/**
+ * A week's dates as the reader writes them ("23–29 Nov 2026", "23–29 nov 2026"). English keeps
+ * the day-month form Flywheel has always used; en-XA accents it, like any text it shows.
+ */
+export function weekRangeIn(t: Translator, w: Week): string {
+  if (t.locale === DEFAULT_LOCALE) return formatWeekRange(w);
+  if (t.locale === PSEUDO_LOCALE) return pseudoText(formatWeekRange(w));
+  let f = dayRanges.get(t.locale);
+  if (!f) dayRanges.set(t.locale, (f = new Intl.DateTimeFormat(t.locale, { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" })));
+  const monday = new Date(Date.UTC(w.monday.year, w.monday.month - 1, w.monday.day));
+  return f.formatRange(monday, new Date(monday.getTime() + 6 * 86_400_000));
+}
+
+/** A digest is posted in the community's channels: it speaks the community's language. */
+export const communityTranslator = (services: Services, community: Community): Translator =>
+  translator(personLocale(services.config, { communitySlug: community.slug }));
+
+/** "#12 Dark mode — 3 communities · 5 votes · 1 pledge — open", for the most-wanted list. */
+const wantedLine = (t: Translator, r: RankedRequest) =>
+  truncate(t.t("pages.digest.wantedLine", { number: r.id, title: truncate(r.title, 80), communities: r.communities, votes: r.votes, pledges: r.pledges, status: r.status }), 140);
+
 /** Finds an active community by slug; a clear error otherwise. */
 export async function communityBySlug(services: Services, slug: string): Promise<Community> {
   const c = await services.db.community.findUnique({ where: { slug } });
-  if (!c || !c.active) throw new UserError(`There is no community "${slug}". The communities are listed in flywheel.yml.`);
+  if (!c || !c.active) throw new UserError({ key: "pages.digest.noCommunity", values: { slug } });
   return c;
 }
 
@@ -102,11 +127,10 @@ async function weekNews(services: Services, week: Week) {
       orderBy: [{ amount: "desc" }, { id: "asc" }],
       include: { community: true, request: { select: { id: true, title: true } } },
     })
-  ).map((p) => ({ ...p, amount: formatAmount(p.amount) }));
+  ).map((p) => ({ ...p, amount: Number(p.amount.toString()) }));
   return { fresh, moved, credits: creditsByRequest, pledges };
 }
 
-const formatAmount = (a: Prisma.Decimal) => Number(a.toString()).toLocaleString("en-US", { maximumFractionDigits: 2 });
 type WeekNews = Awaited<ReturnType<typeof weekNews>>;
 
 /** Votes cast in the week move the most-wanted list, so a week with only votes is not empty. */
@@ -166,7 +190,7 @@ async function communityNews(services: Services, communities: Community[], range
 type CommunityNews = ReturnType<Awaited<ReturnType<typeof communityNews>>>;
 
 /** One community's digest from the week's news and its own figures. */
-function compose(services: Services, community: Community, week: Week, news: WeekNews, own: CommunityNews) {
+function compose(services: Services, t: Translator, community: Community, week: Week, news: WeekNews, own: CommunityNews) {
   const { config } = services;
   // A digest is posted in the community's own channels: its members read it.
   const viewer: Viewer = { communityId: community.id, isStaff: false };
@@ -174,11 +198,11 @@ function compose(services: Services, community: Community, week: Week, news: Wee
   const { fresh, moved, credits, pledges } = news;
   if (fresh.length)
     sections.push({
-      title: "New requests",
+      title: t.t("pages.digest.newRequests"),
       text: capped(
         fresh.length,
-        (i) => `#${fresh[i].id} ${title(fresh[i].title)} — from ${communityShownTo(fresh[i].community, viewer)}`,
-        (n) => `…and ${n} more: /requests`,
+        (i) => t.t("pages.digest.newLine", { number: fresh[i].id, title: title(fresh[i].title), community: communityShownTo(fresh[i].community, viewer) }),
+        (count) => t.t("pages.digest.moreRequests", { count, command: "/requests" }),
       ),
     });
 
@@ -191,20 +215,29 @@ function compose(services: Services, community: Community, week: Week, news: Wee
           const name = x.person ? personShownTo(x.person, x.person.community, viewer) : x.githubLogin ? `@${x.githubLogin}` : x.community ? communityShownTo(x.community, viewer) : undefined;
           if (name && !who.includes(name)) who.push(name);
         }
-        return `🚀 #${id} ${title(c.title)} shipped${who.length ? ` — thanks to ${who.join(", ")}` : ""}`;
+        const shipped = { number: id, title: title(c.title) };
+        return who.length ? t.t("pages.digest.shippedThanks", { ...shipped, names: who.join(", ") }) : t.t("pages.digest.shipped", shipped);
       }
-      if (c.to === "merged") return `#${id} ${title(c.title)} was merged${c.mergedIntoId ? ` into #${c.mergedIntoId}` : ""}`;
-      return `#${id} ${title(c.title)}: ${STATUS_LABEL[c.from]} → ${STATUS_LABEL[c.to]}`;
+      if (c.to === "merged")
+        return c.mergedIntoId ? t.t("pages.digest.mergedInto", { number: id, title: title(c.title), into: c.mergedIntoId }) : t.t("pages.digest.merged", { number: id, title: title(c.title) });
+      return t.t("pages.digest.moved", { number: id, title: title(c.title), from: t.t("pages.status", { status: c.from }), to: t.t("pages.status", { status: c.to }) });
     };
-    sections.push({ title: "Status changes", text: capped(moved.length, line, (n) => `…and ${n} more changes`) });
+    sections.push({ title: t.t("pages.digest.statusChanges"), text: capped(moved.length, line, (count) => t.t("pages.digest.moreChanges", { count })) });
   }
 
   if (pledges.length) {
     const line = (i: number) => {
       const p = pledges[i];
-      return `${capitalize(communityShownTo(p.community, viewer))} ${p.createdAt >= week.start ? "pledged" : "now pledges"} ${p.amount} ${config.pledgeUnit} to #${p.request.id} ${title(p.request.title)}`;
+      return t.t("pages.digest.pledgeLine", {
+        community: capitalize(communityShownTo(p.community, viewer)),
+        renewed: p.createdAt >= week.start ? "no" : "yes",
+        amount: p.amount,
+        unit: config.pledgeUnit,
+        number: p.request.id,
+        title: title(p.request.title),
+      });
     };
-    sections.push({ title: "Pledges", text: capped(pledges.length, line, (n) => `…and ${n} more pledges`) });
+    sections.push({ title: t.t("pages.digest.pledges"), text: capped(pledges.length, line, (count) => t.t("pages.digest.morePledges", { count })) });
   }
 
   // This community's support figures.
@@ -212,11 +245,11 @@ function compose(services: Services, community: Community, week: Week, news: Wee
   const firstResponse = distribution(answered.map((t) => t.firstResponseAt!.getTime() - t.createdAt.getTime()))?.medianMs;
   if (opened || resolved || answered.length) {
     const fields = [
-      { label: "Opened", value: String(opened) },
-      { label: "Resolved", value: String(resolved) },
-      { label: "Median first response", value: firstResponse === undefined ? "no first responses this week" : formatDuration(firstResponse) },
+      { label: t.t("pages.digest.opened"), value: t.number(opened) },
+      { label: t.t("pages.digest.resolved"), value: t.number(resolved) },
+      { label: t.t("pages.digest.medianFirstResponse"), value: firstResponse === undefined ? t.t("pages.digest.noFirstResponses") : formatDuration(firstResponse) },
     ];
-    sections.push({ title: `Support for ${community.name}`, text: fields.map((f) => `${f.label}: ${f.value}`).join(" · "), fields });
+    sections.push({ title: t.t("pages.digest.support", { community: community.name }), text: fields.map((f) => t.t("pages.digest.field", f)).join(" · "), fields });
   }
 
   // Thanks to this community's people credited this week.
@@ -224,15 +257,15 @@ function compose(services: Services, community: Community, week: Week, news: Wee
   for (const c of own.contributions) {
     const p = people.get(c.person!.id) ?? { name: c.person!.displayName, count: 0, kinds: [] };
     p.count++;
-    const kind = c.kind.replace(/_/g, " ");
+    const kind = t.t("pages.creditKind", { kind: c.kind });
     if (!p.kinds.includes(kind)) p.kinds.push(kind);
     people.set(c.person!.id, p);
   }
   if (people.size) {
     const lines = [...people.values()]
       .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name))
-      .map((p) => `🙏 ${p.name} — ${plural(p.count, "contribution")} (${p.kinds.join(", ")})`);
-    sections.push({ title: "Thank you", text: capped(lines.length, (i) => lines[i], (n) => `…and ${n} more people`) });
+      .map((p) => t.t("pages.digest.thanksLine", { name: p.name, count: p.count, kinds: p.kinds.join(", ") }));
+    sections.push({ title: t.t("pages.digest.thankYou"), text: capped(lines.length, (i) => lines[i], (count) => t.t("pages.digest.morePeople", { count })) });
   }
   return sections;
 }
@@ -247,27 +280,31 @@ export async function buildDigests(services: Services, communities: Community[],
   if (!communities.length) return [];
   const range: Range = { gte: week.start, lt: week.end };
   const [news, own] = await Promise.all([shared(services, "news", week, () => weekNews(services, week)), communityNews(services, communities, range)]);
-  const drafts = communities.map((community) => ({ community, sections: compose(services, community, week, news, own(community)) }));
+  const drafts = communities.map((community) => {
+    const t = communityTranslator(services, community);
+    return { community, t, sections: compose(services, t, community, week, news, own(community)) };
+  });
   // A week with no sections anywhere may still have had votes (only then is the table scanned for one).
   const voted = drafts.some((d) => !d.sections.length) ? await shared(services, "votes", week, () => anyVotes(services, week)) : true;
   // The most-wanted list is context, not news: it is shown only in a week with news.
   const wanted = drafts.some((d) => d.sections.length || voted) ? await shared(services, "wanted", week, () => mostWanted(services, week)) : undefined;
-  const when = formatWeekRange(week);
-  return drafts.map(({ community, sections }) => {
+  return drafts.map(({ community, t, sections }) => {
+    const when = weekRangeIn(t, week);
     const empty = sections.length === 0 && !voted;
     if (!empty && wanted?.rows.length) {
       const lines = wanted.rows.map((r) => {
         const gained = wanted.gained.get(r.id);
-        return `${truncate(rankedLine(r), 140)}${gained ? ` (+${plural(gained, "vote")} this week)` : ""}`;
+        const line = wantedLine(t, r);
+        return gained ? t.t("pages.digest.gained", { line, count: gained }) : line;
       });
-      sections.splice(news.fresh.length ? 1 : 0, 0, { title: "Most wanted", text: lines.join("\n") });
+      sections.splice(news.fresh.length ? 1 : 0, 0, { title: t.t("pages.digest.mostWanted"), text: lines.join("\n") });
     }
-    const header = `Flywheel weekly digest for ${community.name}, ${when} (${week.label}).`;
+    const header = t.t("pages.digest.header", { community: community.name, when, week: week.label });
     const reply: Reply = {
-      title: `Weekly digest · ${community.name} · ${when}`,
+      title: t.t("pages.digest.title", { community: community.name, when }),
       text: [header, ...sections.map((s) => `${s.title}\n${s.text}`)].join("\n\n"),
       sections,
-      buttons: sections.length ? [{ label: "Open requests", command: "requests open" }] : undefined,
+      buttons: sections.length ? [{ label: t.t("pages.digest.openRequests"), command: "requests open" }] : undefined,
     };
     return { community, week, reply, empty };
   });
@@ -345,18 +382,24 @@ export function dueWeek(services: Services, community: Community): Week {
   return lastCompleteWeek(services.clock.now(), community.timezone);
 }
 
-const placeName = (p: Place): string =>
-  p.platform === "shell" ? "the terminal" : `${p.platform === "slack" ? "Slack" : p.platform === "discord" ? "Discord" : p.platform} channel ${p.channel}`;
+const placeName = (t: Translator, p: Place): string =>
+  p.platform === "shell" ? t.t("pages.digest.terminal") : t.t("pages.digest.channel", { platform: p.platform, channel: p.channel ?? "" });
 
-/** One sentence about a run, for /digest send and the CLI. */
-export function describeOutcome(community: Community, outcome: PostOutcome): string {
-  const which = `${community.name}'s digest for ${outcome.week.label} (${formatWeekRange(outcome.week)})`;
+/** One sentence about a run, for /digest send and the CLI, in the asker's language (t). */
+export function describeOutcome(t: Translator, community: Community, outcome: PostOutcome): string {
+  const week = { community: community.name, week: outcome.week.label, when: weekRangeIn(t, outcome.week) };
+  const which = t.t("pages.digest.which", week);
   switch (outcome.kind) {
     case "posted":
-      return `Queued ${which} for ${outcome.places.map(placeName).join(" and ")}; it is delivered in a moment. That week will not be posted again.`;
+      return t.t("pages.digest.queued", { which, places: t.list(outcome.places.map((p) => placeName(t, p))) });
     case "empty":
-      return `Nothing happened for ${community.name} in ${outcome.week.label} (${formatWeekRange(outcome.week)}), so there is nothing to post.`;
+      return t.t("pages.digest.nothing", week);
     case "already":
-      return `${which} was already ${outcome.status === "empty" ? "run (the week was empty)" : "posted"} on ${outcome.claimedAt.toISOString().slice(0, 16).replace("T", " ")} UTC by ${outcome.claimedBy ?? "an earlier run"}; nothing was sent again.`;
+      return t.t("pages.digest.already", {
+        which,
+        status: outcome.status === "empty" ? "empty" : "posted",
+        at: outcome.claimedAt.toISOString().slice(0, 16).replace("T", " "),
+        by: outcome.claimedBy ?? t.t("pages.digest.earlierRun"),
+      });
   }
 }

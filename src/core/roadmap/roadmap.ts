@@ -103,7 +103,6 @@ export type GroupKey = "planned" | "in_progress" | "shipped_recently" | "open";
 export interface RoadmapGroup {
   key: GroupKey;
   status: ListableStatus;
-  title: string;
   rows: PublicRequest[];
   total: number;
 }
@@ -146,7 +145,7 @@ export async function filterableCommunities(services: Services): Promise<{ slug:
 async function assertFilterable(services: Services, slug: string | undefined): Promise<void> {
   if (!slug) return;
   const c = await services.db.community.findUnique({ where: { slug } });
-  if (!c || c.private) throw new UserError(`There is no community "${slug}" on the public roadmap.`);
+  if (!c || c.private) throw new UserError({ key: "pages.error.noPublicCommunity", values: { slug } });
 }
 
 const weightOf = (services: Services) => (t: Tier) => services.config.weights[t];
@@ -285,18 +284,17 @@ export async function roadmapOverview(services: Services, q: Pick<RoadmapQuery, 
   const since = new Date(services.clock.now().getTime() - RECENTLY_SHIPPED_DAYS * 86_400_000);
   const top = (status: ListableStatus) => rankRequests(services, { statuses: [status], communitySlug: q.community, search: q.search, pageSize: ROADMAP_GROUP_SIZE });
   const [planned, inProgress, shipped, open] = await Promise.all([top("planned"), top("in_progress"), rankShipped(services, q, since), top("open")]);
-  const group = async (key: GroupKey, status: ListableStatus, title: string, r: { rows: RankedRequest[]; total: number }): Promise<RoadmapGroup> => ({
+  const group = async (key: GroupKey, status: ListableStatus, r: { rows: RankedRequest[]; total: number }): Promise<RoadmapGroup> => ({
     key,
     status,
-    title,
     rows: await decorate(services, r.rows.slice(0, ROADMAP_GROUP_SIZE)),
     total: r.total,
   });
   return Promise.all([
-    group("planned", "planned", "Planned", planned),
-    group("in_progress", "in_progress", "In progress", inProgress),
-    group("shipped_recently", "shipped", `Shipped in the last ${RECENTLY_SHIPPED_DAYS} days`, shipped),
-    group("open", "open", "Most wanted", open),
+    group("planned", "planned", planned),
+    group("in_progress", "in_progress", inProgress),
+    group("shipped_recently", "shipped", shipped),
+    group("open", "open", open),
   ]);
 }
 
