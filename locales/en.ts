@@ -67,7 +67,7 @@ const en = {
   "support.dm.slack": "a direct message from the Flywheel app (Slack's Apps section)",
   "support.dm.discord": "a direct message from the Flywheel bot",
   "support.dm.shell": "this terminal",
-  "support.where.terminal": "Staff answers will be printed in this terminal; add details with /ticket reply.",
+  "support.where.terminal": "Staff answers will be printed in this terminal; add details with {command}.",
   "support.where.privateFromChannel": "This ticket is private: nothing about it is posted in this channel. Staff answers will come to you in {dm}; reply there to add details.",
   "support.where.privateHere": "This ticket is private. Staff answers will arrive here, in this direct message; write here to add details.",
   "support.where.discordThread": "Staff answers will appear in a thread on the ticket's message in this channel; reply there to add details.",

@@ -68,7 +68,7 @@ export default {
   "support.dm.slack": "un mensaje directo de la app Flywheel (en la sección Apps de Slack)",
   "support.dm.discord": "un mensaje directo del bot de Flywheel",
   "support.dm.shell": "esta terminal",
-  "support.where.terminal": "Las respuestas del equipo se mostrarán en esta terminal; agrega detalles con /ticket reply.",
+  "support.where.terminal": "Las respuestas del equipo se mostrarán en esta terminal; agrega detalles con {command}.",
   "support.where.privateFromChannel": "Este ticket es privado: no se publica nada sobre él en este canal. Las respuestas del equipo te llegarán en {dm}; responde allí para agregar detalles.",
   "support.where.privateHere": "Este ticket es privado. Las respuestas del equipo llegarán aquí, en este mensaje directo; escribe aquí para agregar detalles.",
   "support.where.discordThread": "Las respuestas del equipo aparecerán en un hilo del mensaje del ticket en este canal; responde allí para agregar detalles.",

@@ -133,7 +133,7 @@ export function whereAnswersGo(t: FullTicket, askedIn: Place, hasStaffSpace: boo
   const member = asTicketPlace(t.memberPlace);
   let where: string;
   if (!member) where = "";
-  else if (member.platform === "shell") where = tr.t("support.where.terminal");
+  else if (member.platform === "shell") where = tr.t("support.where.terminal", { command: "/ticket reply" });
   else if (t.private && askedIn.channel) where = tr.t("support.where.privateFromChannel", { dm: tr.t(DM_KEY[member.platform]) });
   else if (t.private) where = tr.t("support.where.privateHere");
   else if (member.platform === "discord") where = tr.t("support.where.discordThread");
