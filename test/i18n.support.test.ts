@@ -29,6 +29,13 @@ const gateway: GithubGateway = {
   },
 };
 
+/** Services whose organization speaks `org` and whose community alpha speaks `alpha`, with GitHub. */
+async function supportEnv(target: string, org: string, alpha: string): Promise<TestEnv> {
+  const t = await testServices(target, config(org, alpha));
+  t.services.github = gateway;
+  return t;
+}
+
 const rowsOf = (t: TestEnv, id: number) =>
   t.services.db.outboxMessage.findMany({ where: { idempotencyKey: { startsWith: `ticket:${id}:` } }, orderBy: { id: "asc" } });
 const payload = (row: { payload: unknown }) => row.payload as Reply;
@@ -53,8 +60,7 @@ describe.each(DB_TARGETS)("support in the reader's language on %s", (target) => 
   describe("a Spanish community, an English organization", () => {
     let t: TestEnv;
     beforeAll(async () => {
-      t = await testServices(target, config("en", "es"));
-      t.services.github = gateway;
+      t = await supportEnv(target, "en", "es");
     });
     afterAll(() => t.close());
 
@@ -125,8 +131,7 @@ describe.each(DB_TARGETS)("support in the reader's language on %s", (target) => 
   describe("the pseudo-locale en-XA everywhere", () => {
     let t: TestEnv;
     beforeAll(async () => {
-      t = await testServices(target, config("en-XA", "en-XA"));
-      t.services.github = gateway;
+      t = await supportEnv(target, "en-XA", "en-XA");
     });
     afterAll(() => t.close());
 
