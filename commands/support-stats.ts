@@ -5,30 +5,39 @@ import { UserError } from "../src/core/errors";
 import { viewerOf } from "../src/core/people/visibility";
 import type { Reply, Section } from "../src/core/reply";
 import { type Distribution, looksLikeSince, parseSince, type StatsRow, supportStats } from "../src/core/support/stats";
-import { formatDuration, plural } from "../src/core/text";
+import { formatDuration } from "../src/core/text";
+import type { Translator } from "../src/i18n/translate";
 
 /** Chat platforms cap a message's blocks; the busiest communities are shown, the text names how many more. */
 const MAX_SECTIONS = 25;
 
-const dist = (d: Distribution | undefined, what: string) =>
-  d ? `${what} median ${formatDuration(d.medianMs)}, p90 ${formatDuration(d.p90Ms)} (${d.count})` : `${what}: none yet`;
+type Measure = "firstResponse" | "resolution";
 
-const line = (r: StatsRow) =>
+const dist = (t: Translator, d: Distribution | undefined, what: Measure) =>
+  d
+    ? t.t("support.stats.dist", { what, median: formatDuration(d.medianMs), p90: formatDuration(d.p90Ms), count: d.count })
+    : t.t("support.stats.distNone", { what });
+
+/** One community's figures on one line (the name goes in front, or "Overall"). */
+const figures = (t: Translator, r: StatsRow) =>
   [
-    `${r.name}: ${plural(r.opened, "ticket")} (${r.unresolved} unresolved)`,
-    dist(r.firstResponse, "first response"),
-    dist(r.resolution, "resolution"),
-    plural(r.reopens, "re-open"),
-    ...(r.helpful + r.notHelpful ? [`rated 👍 ${r.helpful} · 👎 ${r.notHelpful}`] : []),
+    t.t("support.stats.tickets", { count: r.opened, unresolved: r.unresolved }),
+    dist(t, r.firstResponse, "firstResponse"),
+    dist(t, r.resolution, "resolution"),
+    t.t("support.stats.reopens", { count: r.reopens }),
+    ...(r.helpful + r.notHelpful ? [t.t("support.stats.rated", { helpful: r.helpful, notHelpful: r.notHelpful })] : []),
   ].join(" · ");
 
-const section = (r: StatsRow): Section => ({
-  title: r.name,
+const medianP90 = (t: Translator, d: Distribution | undefined) =>
+  d ? t.t("support.stats.medianP90", { median: formatDuration(d.medianMs), p90: formatDuration(d.p90Ms) }) : t.t("support.noneYet");
+
+const section = (t: Translator, r: StatsRow, title: string): Section => ({
+  title,
   fields: [
-    { label: "Tickets", value: `${r.opened} (${r.unresolved} unresolved)` },
-    { label: "First staff response", value: r.firstResponse ? `median ${formatDuration(r.firstResponse.medianMs)} · p90 ${formatDuration(r.firstResponse.p90Ms)}` : "none yet" },
-    { label: "Resolution", value: r.resolution ? `median ${formatDuration(r.resolution.medianMs)} · p90 ${formatDuration(r.resolution.p90Ms)}` : "none yet" },
-    { label: "Re-opens", value: String(r.reopens) },
+    { label: t.t("support.stats.ticketsLabel"), value: t.t("support.stats.ticketsValue", { opened: r.opened, unresolved: r.unresolved }) },
+    { label: t.t("support.field.firstResponse"), value: medianP90(t, r.firstResponse) },
+    { label: t.t("support.stats.resolutionLabel"), value: medianP90(t, r.resolution) },
+    { label: t.t("support.stats.reopensLabel"), value: t.number(r.reopens) },
   ],
 });
 
@@ -56,30 +65,31 @@ export default defineCommand({
     community: z.string().trim().toLowerCase().regex(/^[a-z0-9-]+$/, { message: "Give a community slug, like alpha." }).optional(),
     since: z.string().trim().max(20).default("30d"),
   }),
-  async run({ options: o, actor, services }): Promise<Reply> {
+  async run({ options: o, actor, services, t }): Promise<Reply> {
     // Stewards see their own community (and the overall figures), staff any.
     if (actor.role !== "staff") {
-      if (o.community && o.community !== actor.communitySlug) throw new UserError("Stewards can see their own community's support figures; ask staff for others.");
+      if (o.community && o.community !== actor.communitySlug) throw new UserError({ key: "support.stats.ownOnly" });
     }
     const scope = actor.role === "staff" ? o.community : o.community ?? actor.communitySlug ?? undefined;
     const since = parseSince(o.since, services.clock.now());
     const viewer = viewerOf(actor);
     const report = await supportStats(services, { viewer, communitySlug: scope, since });
     const overall = actor.role === "staff" || !scope ? report.overall : (await supportStats(services, { viewer, since })).overall;
-    const period = since ? `since ${since.toISOString().slice(0, 10)}` : "all time";
-    if (!report.rows.length && !overall.opened) return { text: `No support tickets ${period}.`, ephemeral: true };
+    // The date stays in the form /support-stats takes, so it can be typed back.
+    const period = { since: since ? since.toISOString().slice(0, 10) : "all" };
+    if (!report.rows.length && !overall.opened) return { text: t.t("support.stats.none", period), ephemeral: true };
     const rows = report.rows.slice(0, MAX_SECTIONS);
     const more = report.rows.length - rows.length;
     const text = [
-      `Support ${period}${scope ? ` for ${scope}` : ""}:`,
-      ...rows.map(line),
-      ...(more > 0 ? [`…and ${plural(more, "more community", "more communities")}; name one to see it.`] : []),
-      `Overall: ${line(overall).replace(/^[^:]*: /, "")}`,
+      t.t("support.stats.heading", { ...period, scope: scope ?? "", hasScope: scope ? "yes" : "no" }),
+      ...rows.map((r) => t.t("support.stats.row", { name: r.name, figures: figures(t, r) })),
+      ...(more > 0 ? [t.t("support.stats.more", { count: more })] : []),
+      t.t("support.stats.overall", { figures: figures(t, overall) }),
     ].join("\n");
     return {
       text,
-      title: `Support ${period}`,
-      sections: [...rows.map(section), { ...section(overall), title: "Overall" }],
+      title: t.t("support.stats.title", period),
+      sections: [...rows.map((r) => section(t, r, r.name)), section(t, overall, t.t("support.stats.overallTitle"))],
       ephemeral: true,
     };
   },

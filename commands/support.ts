@@ -34,9 +34,10 @@ export default defineCommand({
     details: z.string().trim().max(DETAILS_MAX, { message: `The details can be at most ${DETAILS_MAX} characters.` }).optional(),
     private: z.boolean({ message: "private is a yes/no choice, e.g. /support Builds fail --private" }).optional(),
   }),
-  async run({ options: o, actor, place, services }): Promise<Reply> {
+  async run({ options: o, actor, place, services, t }): Promise<Reply> {
     const ticket = await openTicket(services, actor, { summary: o.summary, details: o.details, place, private: o.private });
-    const where = whereAnswersGo(ticket, place, Boolean(supportSpace(services.config)));
-    return { text: `Opened ${ticket.private ? "private " : ""}support ticket #${ticket.id}: ${ticket.summary}\n${where}`, title: `Support ticket #${ticket.id}`, ephemeral: true };
+    const where = whereAnswersGo(ticket, place, Boolean(supportSpace(services.config)), t);
+    const opened = t.t("support.opened", { private: ticket.private ? "yes" : "no", id: ticket.id, summary: ticket.summary });
+    return { text: `${opened}\n${where}`, title: t.t("support.ticketTitle", { id: ticket.id }), ephemeral: true };
   },
 });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineCommand } from "../src/command-kit/define";
-import { UserError } from "../src/core/errors";
+import { type Localized, UserError } from "../src/core/errors";
 import type { Reply } from "../src/core/reply";
 import { ticketNumber } from "../src/core/schemas";
 import { PRIORITIES, RATINGS, RELAY_MAX } from "../src/core/support/model";
@@ -57,13 +57,14 @@ export default defineCommand({
       if (o.action === "rate" && value && !(RATINGS as readonly string[]).includes(value.toLowerCase()))
         ctx.addIssue({ code: "custom", path: ["value"], message: `Rate it ${RATINGS.join(" or ")}.` });
     }),
-  async run({ options: o, actor, place, services }): Promise<Reply> {
+  async run({ options: o, actor, place, services, t }): Promise<Reply> {
     const id = o.number;
     const value = o.value ?? "";
-    const answer = (r: ActionResult): Reply => ({ text: r.changed ? `Done: ${r.message}` : r.message, ephemeral: true });
+    const say = (m: Localized) => t.t(m.key, m.values);
+    const answer = (r: ActionResult): Reply => ({ text: r.changed ? t.t("support.done", { what: say(r.message) }) : say(r.message), ephemeral: true });
     switch (o.action) {
       case "show":
-        return showTicket(services, actor, id);
+        return showTicket(services, actor, id, t);
       case "claim":
         return answer(await claimTicket(services, actor, id));
       case "assign":
@@ -81,21 +82,21 @@ export default defineCommand({
       case "reopen":
         return answer(await reopenTicket(services, actor, id));
       case "use":
-        return { text: await useTicket(services, actor, id), ephemeral: true };
+        return { text: say(await useTicket(services, actor, id)), ephemeral: true };
       case "rate": {
         const r = await rateTicket(services, actor, id, value.toLowerCase() as (typeof RATINGS)[number]);
-        return { text: r.changed ? `Thank you! Your rating of ticket #${id} is recorded.` : r.message, ephemeral: true };
+        return { text: r.changed ? t.t("support.rated", { id }) : say(r.message), ephemeral: true };
       }
       case "note": {
-        if (value.length > RELAY_MAX) throw new UserError(`A note can be at most ${RELAY_MAX} characters.`);
+        if (value.length > RELAY_MAX) throw new UserError({ key: "support.noteTooLong", values: { max: RELAY_MAX } });
         await addNote(services, actor, id, value, place.platform);
-        return { text: `Internal note added to #${id}; the member does not see it.`, ephemeral: true };
+        return { text: t.t("support.noteAdded", { id }), ephemeral: true };
       }
       case "reply": {
-        if (value.length > RELAY_MAX) throw new UserError(`A reply can be at most ${RELAY_MAX} characters.`);
+        if (value.length > RELAY_MAX) throw new UserError({ key: "support.replyTooLong", values: { max: RELAY_MAX } });
         const r = await replyByCommand(services, actor, id, value, place.platform);
-        const to = r.kind === "recorded" && r.relayedTo.includes("member") ? "the member" : "staff";
-        return { text: `Sent to ${to} on ticket #${id}.`, ephemeral: true };
+        const to = r.kind === "recorded" && r.relayedTo.includes("member") ? "member" : "staff";
+        return { text: t.t("support.replySent", { to, id }), ephemeral: true };
       }
     }
   },

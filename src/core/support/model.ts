@@ -3,9 +3,12 @@
 import type { FlywheelConfig } from "../../config/file";
 import type { Tx } from "../../db/client";
 import type { Prisma, TicketPriority, TicketStatus } from "../../generated/prisma/client";
+import type { MessageKey } from "../../i18n/catalog";
+import { translator, type Translator } from "../../i18n/translate";
 import type { Actor, Services } from "../context";
 import { UserError } from "../errors";
 import { enqueue } from "../outbox";
+import { personLocale, translatorForPlace } from "../people/locale";
 import { refusal } from "../people/permissions";
 import type { Place, Reply } from "../reply";
 
@@ -19,11 +22,25 @@ export const DETAILS_MAX = 4000;
 /** Discord caps a message at 2000 characters; a relayed message keeps room for its "who said it" prefix. */
 export const RELAY_MAX = 1800;
 
-export const STATUS_LABEL: Record<TicketStatus, string> = {
-  open: "open",
-  waiting_on_member: "waiting on member",
-  resolved: "resolved",
-};
+export const STATUS_KEY = {
+  open: "support.status.open",
+  waiting_on_member: "support.status.waiting",
+  resolved: "support.status.resolved",
+} as const satisfies Record<TicketStatus, MessageKey>;
+
+export const PRIORITY_KEY = {
+  low: "support.priority.low",
+  normal: "support.priority.normal",
+  high: "support.priority.high",
+  urgent: "support.priority.urgent",
+} as const satisfies Record<TicketPriority, MessageKey>;
+
+/** Staff read in the support space's language: it belongs to no community, so the organization's. */
+export const staffTranslator = (config: FlywheelConfig): Translator => translatorForPlace(config, supportSpace(config) ?? { platform: "shell" });
+
+/** What the member reads (their thread, their DM) speaks their community's language. */
+export const memberTranslator = (config: FlywheelConfig, t: { community: { slug: string } }): Translator =>
+  translator(personLocale(config, { communitySlug: t.community.slug }));
 
 /**
  * A Place plus the outbox row whose message starts the ticket's thread there. Stored as the
@@ -41,14 +58,6 @@ export function asTicketPlace(v: Prisma.JsonValue | null | undefined): TicketPla
 
 /** A DM ticket has no channel thread: replies go to the member's DM. */
 export const isDm = (p: Place): boolean => !p.channel && Boolean(p.user);
-
-/** How each platform names a direct message with the bot, for answers that say where replies go. */
-export const DM_NAME: Record<Place["platform"], string> = {
-  slack: "a direct message from the Flywheel app (Slack's Apps section)",
-  discord: "a direct message from the Flywheel bot",
-  shell: "this terminal",
-  github: "GitHub",
-};
 
 /**
  * Outbox keys of messages meant for the member: their thread root, relayed replies
@@ -94,7 +103,7 @@ export type FullTicket = Prisma.SupportTicketGetPayload<{ include: typeof ticket
  */
 export async function loadTicket(db: Tx, id: number): Promise<FullTicket> {
   const t = await db.supportTicket.findUnique({ where: { id } });
-  if (!t) throw new UserError(`There is no ticket #${id}.`);
+  if (!t) throw new UserError({ key: "support.noSuchTicket", values: { id } });
   const community = await db.community.findUniqueOrThrow({ where: { id: t.communityId } });
   const requester = await db.person.findUniqueOrThrow({ where: { id: t.requesterId }, select: ticketInclude.requester.select });
   const assignee = t.assigneeId ? await db.person.findUnique({ where: { id: t.assigneeId }, select: ticketInclude.assignee.select }) : null;

@@ -4,7 +4,7 @@
 // staff, each prefixed with who said it. "!note ..." in the staff thread stays there.
 import type { Services, Actor, PlatformName } from "../context";
 import { addCredits } from "../credit/ledger";
-import { isUserError, UserError } from "../errors";
+import { isUserError, type Localized, UserError } from "../errors";
 import { resolveActor } from "../people/identity";
 import { communityShownTo, personAndCommunityShownTo, type Viewer } from "../people/visibility";
 import type { ThreadMessage, ThreadMessages } from "../inbound";
@@ -17,17 +17,22 @@ import {
   isUniqueViolation,
   loadTicket,
   memberTarget,
+  memberTranslator,
   parseRootKey,
   post,
   RELAY_MAX,
   requireStaff,
   staffTarget,
+  staffTranslator,
 } from "./model";
 
 /** A staff reply starting with this is an internal note: stored, shown to staff, never relayed. */
 const NOTE = /^\s*!note\b[:\s]*/i;
 /** A member's DM reaches their latest DM ticket while it is open, or for this long after it was resolved. */
 const DM_AFTER_RESOLVED_MS = 7 * 24 * 3600_000;
+
+/** A speaker's community as an optional part of a relayed line. */
+const communityOf = (name: string | undefined) => ({ community: name ?? "", hasCommunity: name ? "yes" : "no" });
 
 export type Said = "staff" | "member" | "command";
 
@@ -67,7 +72,7 @@ export async function recordTicketMessage(services: Services, m: TicketMessageIn
     return { kind: "duplicate" };
   const internal = m.note === true || (m.said === "staff" && NOTE.test(m.text));
   const body = (internal ? m.text.replace(NOTE, "") : m.text).trim();
-  if (!body) throw new UserError(internal ? "The note is empty." : "The message is empty.");
+  if (!body) throw new UserError({ key: internal ? "support.emptyNote" : "support.emptyMessage" });
   const actor = m.actor;
   const helperCommunity = actor.communityId ? await db.community.findUnique({ where: { id: actor.communityId } }) : null;
   try {
@@ -83,36 +88,39 @@ export async function recordTicketMessage(services: Services, m: TicketMessageIn
       const member = memberTarget(t);
       const outcome = { kind: "recorded" as const, messageId: msg.id, side, internal, relayedTo: [] as ("member" | "staff")[], firstResponse: false, credited: false };
       const key = (to: string) => `ticket:${t.id}:msg:${msg.id}:${to}`;
+      const staffTr = staffTranslator(services.config);
+      const memberTr = memberTranslator(services.config, t);
 
       if (internal) {
         // A note typed as a command is not in the thread yet: put it there for the other staff.
-        if (m.said === "command" && staff) await post(tx, services, key("staff"), staff, { text: defuseMentions(`📝 ${actor.displayName} (internal note, not sent to the member): ${truncate(body, RELAY_MAX)}`) });
+        if (m.said === "command" && staff) await post(tx, services, key("staff"), staff, { text: defuseMentions(staffTr.t("support.relay.note", { who: actor.displayName, text: truncate(body, RELAY_MAX) })) });
         return outcome;
       }
 
       // Names are user text too: the whole line is defused.
-      const line = (label: string) => defuseMentions(`${label}: ${truncate(body, RELAY_MAX)}`);
+      const text = truncate(body, RELAY_MAX);
       // The member sees staff and helpers; a helper of a private community stays unnamed to them.
       const memberViewer: Viewer = { communityId: t.communityId, isStaff: false };
-      const toMemberLabel = side === "staff" ? `${actor.displayName} (staff)` : personAndCommunityShownTo(actor, helperCommunity, memberViewer);
-      const toStaffLabel =
+      const staffLine = defuseMentions(
         side === "staff"
-          ? `${actor.displayName} (staff${m.said === "member" ? ", in the member's thread" : ""})`
-          : `${actor.displayName}${side === "member" ? ` (${t.community.name})` : helperCommunity ? ` (${helperCommunity.name})` : ""}`;
+          ? staffTr.t("support.relay.staffToStaff", { who: actor.displayName, inMemberThread: m.said === "member" ? "yes" : "no", text })
+          : staffTr.t("support.relay.toStaff", { who: actor.displayName, ...communityOf(side === "member" ? t.community.name : helperCommunity?.name), text }),
+      );
 
       const toMember = side !== "member" && (m.said === "staff" || m.said === "command");
       const toStaff = m.said === "member" || m.said === "command";
       if (toMember && member) {
         // One DM can hold several tickets: say which one this answer belongs to.
-        const label = member.parentId ? toMemberLabel : `${toMemberLabel} on ticket #${t.id}`;
-        await post(tx, services, key("member"), member, { text: line(label) });
+        const values = { who: side === "staff" ? actor.displayName : personAndCommunityShownTo(actor, helperCommunity, memberViewer), id: t.id, inDm: member.parentId ? "no" : "yes", text };
+        const memberLine = memberTr.t(side === "staff" ? "support.relay.staffToMember" : "support.relay.helperToMember", values);
+        await post(tx, services, key("member"), member, { text: defuseMentions(memberLine) });
         outcome.relayedTo.push("member");
       }
       if (toStaff && staff) {
-        const reply: Reply = { text: line(toStaffLabel) };
+        const reply: Reply = { text: staffLine };
         if (t.status === "resolved" && side !== "staff") {
-          reply.text += `\n(#${t.id} is resolved; reopen it if this needs more work.)`;
-          reply.buttons = [{ label: "Reopen", command: `ticket reopen ${t.id}` }];
+          reply.text += `\n${staffTr.t("support.relay.resolvedHint", { id: t.id })}`;
+          reply.buttons = [{ label: staffTr.t("support.button.reopen"), command: `ticket reopen ${t.id}` }];
         }
         await post(tx, services, key("staff"), staff, reply);
         outcome.relayedTo.push("staff");
@@ -129,12 +137,12 @@ export async function recordTicketMessage(services: Services, m: TicketMessageIn
       if (side === "member" && t.status === "waiting_on_member") changes.status = "open";
       if (Object.keys(changes).length) {
         await tx.supportTicket.update({ where: { id: t.id }, data: changes });
-        if (staff) await post(tx, services, `ticket:${t.id}:card:msg${msg.id}`, staff, staffCard(await loadTicket(tx, t.id)), staff.rootOutboxId);
+        if (staff) await post(tx, services, `ticket:${t.id}:card:msg${msg.id}`, staff, staffCard(await loadTicket(tx, t.id), staffTr), staff.rootOutboxId);
       }
       if (side === "helper" && actor.communityId && actor.communityId !== t.communityId) {
         outcome.credited =
           (await addCredits(tx, [
-            { kind: "question", source: `ticket:${t.id}`, personId: actor.personId, communityId: actor.communityId, note: `answered support ticket #${t.id} of ${communityShownTo(t.community, "public")}`, at: now },
+            { kind: "question", source: `ticket:${t.id}`, personId: actor.personId, communityId: actor.communityId, note: staffTr.t("support.credit.note", { id: t.id, community: communityShownTo(t.community, "public") }), at: now },
           ])) > 0;
       }
       return outcome;
@@ -222,7 +230,7 @@ export function subscribeSupport(services: Services, threads: Pick<ThreadMessage
 /** /ticket reply: staff answer the member, or the member adds to their own ticket, without a thread. */
 export async function replyByCommand(services: Services, actor: Actor, ticketId: number, text: string, platform: PlatformName): Promise<RelayOutcome> {
   const t = await loadTicket(services.db, ticketId);
-  if (actor.role !== "staff" && t.requesterId !== actor.personId) throw new UserError(`Ticket #${ticketId} is not yours; only its requester and staff can reply to it.`);
+  if (actor.role !== "staff" && t.requesterId !== actor.personId) throw new UserError({ key: "support.notYoursToReply", values: { id: ticketId } });
   return recordTicketMessage(services, { ticketId, actor, said: "command", text, platform });
 }
 
@@ -234,10 +242,10 @@ export async function addNote(services: Services, actor: Actor, ticketId: number
 }
 
 /** /ticket use: the member picks which of their tickets their next DM messages go to. */
-export async function useTicket(services: Services, actor: Actor, ticketId: number): Promise<string> {
+export async function useTicket(services: Services, actor: Actor, ticketId: number): Promise<Localized> {
   const t = await loadTicket(services.db, ticketId);
-  if (t.requesterId !== actor.personId) throw new UserError(`Ticket #${ticketId} is not yours; you can only choose your own tickets.`);
-  if (!t.private) return `Ticket #${ticketId} lives in its thread, not in our DM: reply there.`;
+  if (t.requesterId !== actor.personId) throw new UserError({ key: "support.notYoursToUse", values: { id: ticketId } });
+  if (!t.private) return { key: "support.useLivesInThread", values: { id: ticketId } };
   await services.db.supportTicket.update({ where: { id: ticketId }, data: { memberActiveAt: services.clock.now() } });
-  return `Your next messages in our DM go to ticket #${ticketId}${t.status === "resolved" ? " (it is resolved; staff can reopen it)" : ""}.`;
+  return { key: "support.useNowHere", values: { id: ticketId, resolved: t.status === "resolved" ? "yes" : "no" } };
 }

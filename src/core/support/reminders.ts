@@ -5,7 +5,8 @@
 import type { Services } from "../context";
 import type { Mention, Reply } from "../reply";
 import { formatDuration } from "../text";
-import { type FullTicket, post, staffTarget, ticketInclude } from "./model";
+import type { Translator } from "../../i18n/translate";
+import { type FullTicket, post, staffTarget, staffTranslator, ticketInclude } from "./model";
 
 export interface ReminderRun {
   /** Tickets that got their first reminder in this run. */
@@ -24,22 +25,30 @@ export function dueLevel(services: Services, t: Pick<FullTicket, "priority" | "a
   return age >= 2 * limit ? 2 : age >= limit ? 1 : 0;
 }
 
-function onCallMention(services: Services, platform: string): Mention | undefined {
+function onCallMention(services: Services, platform: string, tr: Translator): Mention | undefined {
   const id = platform === "slack" ? services.config.onCall?.slack : platform === "discord" ? services.config.onCall?.discord : undefined;
-  return id ? { kind: "group", id: String(id), label: "on-call staff" } : undefined;
+  return id ? { kind: "group", id: String(id), label: tr.t("support.reminder.onCallLabel") } : undefined;
 }
 
+/** Reminders are read in the staff thread: in the support space's language. */
 function reminderReply(services: Services, t: FullTicket, since: Date, level: 1 | 2, now: Date, platform: string): Reply {
-  const waited = formatDuration(now.getTime() - since.getTime());
-  const limit = formatDuration(thresholdMs(services, t));
-  const what = `Ticket #${t.id} (${t.priority} priority, ${t.community.name}) has waited ${waited} without a staff response${t.reopenCount ? " since it was reopened" : ""}`;
-  const claim = [{ label: "Claim", command: `ticket claim ${t.id}`, style: "primary" as const }];
-  if (level === 1) return { text: `⏰ ${what} (reminder after ${limit}). Claim it or reply in this thread.`, buttons: claim };
-  const mention = onCallMention(services, platform);
+  const tr = staffTranslator(services.config);
+  const values = {
+    id: t.id,
+    priority: t.priority,
+    community: t.community.name,
+    waited: formatDuration(now.getTime() - since.getTime()),
+    limit: formatDuration(thresholdMs(services, t)),
+    reopened: t.reopenCount ? "yes" : "no",
+    platform,
+    setting: "onCall",
+    file: "flywheel.yml",
+  };
+  const claim = [{ label: tr.t("support.button.claim"), command: `ticket claim ${t.id}`, style: "primary" as const }];
+  if (level === 1) return { text: tr.t("support.reminder.first", values), buttons: claim };
+  const mention = onCallMention(services, platform, tr);
   return {
-    text: mention
-      ? `🚨 ${what}, twice the ${limit} threshold: on-call staff, please take it.`
-      : `🚨 ${what}, twice the ${limit} threshold. No on-call group is configured for ${platform} (onCall in flywheel.yml), so nobody was pinged.`,
+    text: tr.t(mention ? "support.reminder.escalated" : "support.reminder.escalatedNoOnCall", values),
     buttons: claim,
     ...(mention ? { mentions: [mention] } : {}),
   };

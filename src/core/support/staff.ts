@@ -18,7 +18,7 @@ export async function findStaffPerson(services: Services, who: string): Promise<
   const raw = who.trim();
   const mention = /^<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>$/.exec(raw);
   const needle = (mention?.[1] ?? raw.replace(/^@/, "")).toLowerCase();
-  if (!needle) throw new UserError("Say whom to assign, e.g. /ticket assign 12 @sam.");
+  if (!needle) throw new UserError({ key: "support.assignWhom", values: { example: "/ticket assign 12 @sam" } });
   const entries = services.config.staff;
   const allIds = entries.flatMap(idsOf);
   const accounts = allIds.length
@@ -34,9 +34,9 @@ export async function findStaffPerson(services: Services, who: string): Promise<
     if (idsOf(e).some((x) => x.id.toLowerCase() === needle)) return true;
     return personOf(e)?.displayName.toLowerCase() === needle;
   });
-  if (!matches.length) throw new UserError(`"${raw}" is not on the staff list in flywheel.yml, so I can't assign them a ticket.`);
+  if (!matches.length) throw new UserError({ key: "support.notStaff", values: { who: raw, file: "flywheel.yml" } });
   const distinct = new Map(matches.map((e) => [personOf(e)?.id ?? idsOf(e)[0].id, e]));
-  if (distinct.size > 1) throw new UserError(`"${raw}" matches several staff people; use their platform id or mention them.`);
+  if (distinct.size > 1) throw new UserError({ key: "support.severalStaff", values: { who: raw } });
   const entry = matches[0];
   const known = personOf(entry);
   if (known) return { personId: known.id, displayName: known.displayName };

@@ -29,6 +29,7 @@ export interface StatsRow {
 export interface StatsReport {
   since?: Date;
   rows: StatsRow[];
+  /** Over every row; unnamed: the reader names it ("Overall") in their language. */
   overall: StatsRow;
 }
 
@@ -75,7 +76,7 @@ export async function supportStats(services: Services, opts: { viewer: Viewer; c
   let communityId: number | undefined;
   if (opts.communitySlug) {
     const c = await services.db.community.findUnique({ where: { slug: opts.communitySlug } });
-    if (!c) throw new UserError(`There is no community "${opts.communitySlug}".`);
+    if (!c) throw new UserError({ key: "support.stats.noCommunity", values: { slug: opts.communitySlug } });
     communityId = c.id;
   }
   const tickets = await services.db.supportTicket.findMany({
@@ -89,7 +90,7 @@ export async function supportStats(services: Services, opts: { viewer: Viewer; c
     byCommunity.set(t.community.id, g);
   }
   const rows = [...byCommunity.values()].map((g) => summarize(g.slug, g.name, g.tickets)).sort((a, b) => b.opened - a.opened || a.slug.localeCompare(b.slug));
-  return { since: opts.since, rows, overall: summarize("all", "All communities", tickets) };
+  return { since: opts.since, rows, overall: summarize("all", "", tickets) };
 }
 
 /** "30d", "12h", "4w", "2026-11-01" or "all" as a start date (undefined for all). */
@@ -105,7 +106,7 @@ export function parseSince(text: string, now: Date): Date | undefined {
     const d = new Date(`${s}T00:00:00Z`);
     if (!Number.isNaN(d.getTime()) && d.toISOString().startsWith(s)) return d;
   }
-  throw new UserError(`"${text}" is not a start I understand: use a date like 2026-11-01, a span like 30d, 12h or 4w, or all.`);
+  throw new UserError({ key: "support.stats.badSince", values: { text, date: "2026-11-01", spans: "30d, 12h", span: "4w", all: "all" } });
 }
 
 export const looksLikeSince = (s: string): boolean => /^(all|\d{1,4}[hdw]|\d{4}-\d{2}-\d{2})$/i.test(s.trim());

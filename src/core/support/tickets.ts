@@ -5,23 +5,26 @@
 import type { Tx } from "../../db/client";
 import type { Prisma, TicketPriority } from "../../generated/prisma/client";
 import type { Actor, Services } from "../context";
-import { UserError } from "../errors";
+import { type Localized, UserError } from "../errors";
+import type { Translator } from "../../i18n/translate";
 import { scrubSecrets } from "../../log";
 import type { Place, Reply } from "../reply";
 import { needCommunity } from "../requests/requests";
 import { defuseMentions, truncate } from "../text";
-import { memberRoot, memberView, resolvedForMember, staffCard } from "./cards";
+import { memberResolvedButtons, memberRoot, memberView, resolvedForMember, staffCard } from "./cards";
 import {
   type FullTicket,
   isDm,
   isUniqueViolation,
   loadTicket,
   memberTarget,
+  memberTranslator,
   post,
   type Rating,
   requireStaff,
   rootKey,
   staffTarget,
+  staffTranslator,
   supportSpace,
   type TicketPlace,
 } from "./model";
@@ -45,7 +48,7 @@ export interface OpenTicketInput {
 export async function openTicket(services: Services, actor: Actor, input: OpenTicketInput): Promise<FullTicket> {
   const communityId = needCommunity(actor);
   const { place } = input;
-  if (!place.channel && !place.user) throw new UserError("I can't tell where to answer you; open the ticket from a channel or a DM with me.");
+  if (!place.channel && !place.user) throw new UserError({ key: "support.noPlace" });
   // Private: the conversation goes to the member's own DM, whatever channel they asked in.
   const dmUser = place.channel && !input.private ? undefined : place.channel ? actor.externalId : place.user;
   const member: TicketPlace = dmUser
@@ -77,11 +80,11 @@ export async function openTicket(services: Services, actor: Actor, input: OpenTi
         createdAt: now,
       },
     });
-    if (!isDm(member)) member.rootOutboxId = await post(tx, services, rootKey(t.id, "member"), { place: member }, memberRoot(t, actor.displayName));
+    const full = await loadTicket(tx, t.id);
+    if (!isDm(member)) member.rootOutboxId = await post(tx, services, rootKey(t.id, "member"), { place: member }, memberRoot(t, actor.displayName, memberTranslator(services.config, full)));
     let staff: TicketPlace | null = null;
     if (support) {
-      const full = await loadTicket(tx, t.id);
-      staff = { ...support, rootOutboxId: await post(tx, services, rootKey(t.id, "staff"), { place: support }, staffCard(full)) };
+      staff = { ...support, rootOutboxId: await post(tx, services, rootKey(t.id, "staff"), { place: support }, staffCard(full, staffTranslator(services.config))) };
     }
     await tx.supportTicket.update({
       where: { id: t.id },
@@ -100,16 +103,25 @@ export interface ActionResult {
   ticket: FullTicket;
   /** False when the action changed nothing (already claimed, already resolved...). */
   changed: boolean;
-  message: string;
+  /** What happened, or why nothing did; the command words it in the asker's language. */
+  message: Localized;
 }
 
 interface Plan {
   data: Prisma.SupportTicketUncheckedUpdateInput;
   /** What happened, in the ticket's history and the answer: "Sam claimed #12". */
-  event: string;
+  event: Localized;
   toMember?: Reply;
   toStaff?: Reply;
 }
+
+/** Who reads what an action posts: staff in the support space's language, the member in theirs. */
+interface Readers {
+  staff: Translator;
+  member: Translator;
+}
+
+const nothing = (key: Localized["key"], values?: Localized["values"]): Localized => ({ key, values });
 
 /**
  * Runs one action under a row lock, so two clicks at once apply one after the other. plan
@@ -119,21 +131,24 @@ async function applyAction(
   services: Services,
   actor: Actor,
   id: number,
-  plan: (t: FullTicket, tx: Tx) => Promise<Plan | string> | Plan | string,
+  plan: (t: FullTicket, read: Readers, tx: Tx) => Promise<Plan | Localized> | Plan | Localized,
 ): Promise<ActionResult> {
   return services.db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM "SupportTicket" WHERE id = ${id} FOR UPDATE`;
     const before = await loadTicket(tx, id);
-    const p = await plan(before, tx);
-    if (typeof p === "string") return { ticket: before, changed: false, message: p };
+    const read: Readers = { staff: staffTranslator(services.config), member: memberTranslator(services.config, before) };
+    const p = await plan(before, read, tx);
+    if (!("data" in p)) return { ticket: before, changed: false, message: p };
     await tx.supportTicket.update({ where: { id }, data: p.data });
+    // The history is staff's record: kept in their language.
+    const body = read.staff.t(p.event.key, p.event.values);
     const event = await tx.ticketMessage.create({
-      data: { ticketId: id, authorId: actor.personId, side: "bot", internal: true, body: p.event, platform: actor.platform, createdAt: services.clock.now() },
+      data: { ticketId: id, authorId: actor.personId, side: "bot", internal: true, body, platform: actor.platform, createdAt: services.clock.now() },
     });
     const after = await loadTicket(tx, id);
     const staff = staffTarget(after);
     if (staff) {
-      await post(tx, services, `ticket:${id}:card:${event.id}`, staff, staffCard(after), staff.rootOutboxId);
+      await post(tx, services, `ticket:${id}:card:${event.id}`, staff, staffCard(after, read.staff), staff.rootOutboxId);
       if (p.toStaff) await post(tx, services, `ticket:${id}:event:${event.id}:staff`, staff, p.toStaff);
     }
     const member = memberTarget(after);
@@ -142,8 +157,10 @@ async function applyAction(
   });
 }
 
-/** "in this thread" for a channel ticket, "here" for a DM ticket. */
-const whereToReply = (t: FullTicket) => (memberTarget(t)?.parentId ? "in this thread" : "here");
+/** In this thread (a channel ticket) or here (a DM ticket): a select argument of the member's messages. */
+const whereToReply = (t: FullTicket) => (memberTarget(t)?.parentId ? "thread" : "here");
+/** The ticket's summary as the member's messages quote it. */
+const quoted = (t: FullTicket) => defuseMentions(truncate(t.summary, 100));
 
 export async function claimTicket(services: Services, actor: Actor, id: number): Promise<ActionResult> {
   requireStaff(actor);
@@ -158,13 +175,11 @@ export async function assignTicket(services: Services, actor: Actor, id: number,
 
 function assignTo(services: Services, actor: Actor, id: number, to: { personId: number; displayName: string }): Promise<ActionResult> {
   return applyAction(services, actor, id, (t) => {
-    if (t.assigneeId === to.personId) return `#${id} is already assigned to ${to.displayName}.`;
+    if (t.assigneeId === to.personId) return nothing("support.alreadyAssigned", { id, who: to.displayName });
     const self = to.personId === actor.personId;
-    const from = t.assignee && t.assignee.id !== to.personId ? ` (was ${t.assignee.displayName})` : "";
-    return {
-      data: { assigneeId: to.personId },
-      event: self ? `${actor.displayName} claimed #${id}${from}.` : `${actor.displayName} assigned #${id} to ${to.displayName}${from}.`,
-    };
+    const was = t.assignee && t.assignee.id !== to.personId ? t.assignee.displayName : "";
+    const values = { by: actor.displayName, id, to: to.displayName, was, hadOne: was ? "yes" : "no" };
+    return { data: { assigneeId: to.personId }, event: self ? nothing("support.event.claimed", values) : nothing("support.event.assigned", values) };
   });
 }
 
@@ -172,20 +187,20 @@ export async function setPriority(services: Services, actor: Actor, id: number, 
   requireStaff(actor);
   return applyAction(services, actor, id, (t) =>
     t.priority === priority
-      ? `#${id} already has ${priority} priority.`
-      : { data: { priority }, event: `${actor.displayName} set #${id} to ${priority} priority (was ${t.priority}).` },
+      ? nothing("support.alreadyPriority", { id, priority })
+      : { data: { priority }, event: nothing("support.event.priority", { by: actor.displayName, id, priority, was: t.priority }) },
   );
 }
 
 export async function markWaiting(services: Services, actor: Actor, id: number): Promise<ActionResult> {
   requireStaff(actor);
-  return applyAction(services, actor, id, (t) => {
-    if (t.status === "waiting_on_member") return `#${id} is already waiting on the member.`;
-    if (t.status === "resolved") return `#${id} is resolved; reopen it first.`;
+  return applyAction(services, actor, id, (t, read) => {
+    if (t.status === "waiting_on_member") return nothing("support.alreadyWaiting", { id });
+    if (t.status === "resolved") return nothing("support.resolvedReopenFirst", { id });
     return {
       data: { status: "waiting_on_member" },
-      event: `${actor.displayName} marked #${id} as waiting on the member.`,
-      toMember: { text: `⏳ Staff is waiting for your answer on ticket #${id} (${defuseMentions(truncate(t.summary, 100))}). Reply ${whereToReply(t)} when you can.` },
+      event: nothing("support.event.waiting", { by: actor.displayName, id }),
+      toMember: { text: read.member.t("support.member.waiting", { id, summary: quoted(t), where: whereToReply(t) }) },
     };
   });
 }
@@ -193,13 +208,13 @@ export async function markWaiting(services: Services, actor: Actor, id: number):
 export async function resolveTicket(services: Services, actor: Actor, id: number): Promise<ActionResult> {
   requireStaff(actor);
   const now = services.clock.now();
-  return applyAction(services, actor, id, (t) => {
-    if (t.status === "resolved") return `#${id} is already resolved.`;
+  return applyAction(services, actor, id, (t, read) => {
+    if (t.status === "resolved") return nothing("support.alreadyResolved", { id });
     return {
       data: { status: "resolved", resolvedAt: now },
-      event: `${actor.displayName} resolved #${id}.`,
-      toStaff: { text: `✅ ${actor.displayName} resolved #${id}. The member was asked to rate it.` },
-      toMember: resolvedForMember(t, actor.displayName),
+      event: nothing("support.event.resolved", { by: actor.displayName, id }),
+      toStaff: { text: read.staff.t("support.staff.resolved", { by: actor.displayName, id }) },
+      toMember: resolvedForMember(t, actor.displayName, read.member),
     };
   });
 }
@@ -209,20 +224,18 @@ export async function reopenTicket(services: Services, actor: Actor, id: number)
   if (actor.role !== "staff") await requireOwnPrivate(services, actor, id);
   const byMember = actor.role !== "staff";
   const now = services.clock.now();
-  return applyAction(services, actor, id, (t) => {
-    if (t.status !== "resolved") return `#${id} is not resolved, so there is nothing to reopen.`;
+  return applyAction(services, actor, id, (t, read) => {
+    if (t.status !== "resolved") return nothing("support.notResolved", { id });
     return {
       // It needs more work: the SLA reminders start again from now, until staff answer.
       data: {
         status: "open", resolvedAt: null, reopenCount: { increment: 1 }, awaitingStaffSince: now, reminderLevel: 0, lastReminderAt: null,
         ...(byMember ? { memberActiveAt: now } : {}),
       },
-      event: `${actor.displayName} reopened #${id}.`,
-      toStaff: { text: `🔁 ${actor.displayName}${byMember ? " (the member)" : ""} reopened #${id}.` },
+      event: nothing("support.event.reopened", { by: actor.displayName, id }),
+      toStaff: { text: read.staff.t("support.staff.reopened", { by: actor.displayName, member: byMember ? "yes" : "no", id }) },
       toMember: {
-        text: byMember
-          ? `🔁 You reopened ticket #${id} (${defuseMentions(truncate(t.summary, 100))}); staff were told. Write ${whereToReply(t)} to add details.`
-          : `🔁 Staff reopened ticket #${id} (${defuseMentions(truncate(t.summary, 100))}). Replies continue ${whereToReply(t)}.`,
+        text: read.member.t(byMember ? "support.member.youReopened" : "support.member.staffReopened", { id, summary: quoted(t), where: whereToReply(t) }),
       },
     };
   });
@@ -233,13 +246,13 @@ export async function closeTicket(services: Services, actor: Actor, id: number):
   if (actor.role === "staff") return resolveTicket(services, actor, id);
   await requireOwnPrivate(services, actor, id);
   const now = services.clock.now();
-  return applyAction(services, actor, id, (t) => {
-    if (t.status === "resolved") return `#${id} is already closed.`;
+  return applyAction(services, actor, id, (t, read) => {
+    if (t.status === "resolved") return nothing("support.alreadyClosed", { id });
     return {
       data: { status: "resolved", resolvedAt: now, memberActiveAt: now },
-      event: `${actor.displayName} closed #${id}.`,
-      toStaff: { text: `✅ ${actor.displayName} (the member) closed #${id} as solved.` },
-      toMember: { ...resolvedForMember(t, "You"), text: `✅ You closed ticket #${id} (${defuseMentions(truncate(t.summary, 100))}). Was our help useful? One click tells us.` },
+      event: nothing("support.event.closed", { by: actor.displayName, id }),
+      toStaff: { text: read.staff.t("support.staff.closed", { by: actor.displayName, id }) },
+      toMember: { text: read.member.t("support.member.youClosed", { id, summary: quoted(t) }), buttons: memberResolvedButtons(t, read.member) },
     };
   });
 }
@@ -256,12 +269,15 @@ async function requireOwnPrivate(services: Services, actor: Actor, id: number): 
 /** The member's one-click verdict on a resolved ticket; they may change their mind. */
 export async function rateTicket(services: Services, actor: Actor, id: number, rating: Rating): Promise<ActionResult> {
   const t = await loadTicket(services.db, id);
-  if (t.requesterId !== actor.personId) throw new UserError(`Only the person who opened ticket #${id} can rate it.`);
-  return applyAction(services, actor, id, (cur) => {
-    if (cur.status !== "resolved") return `You can rate ticket #${id} once it is resolved.`;
-    if (cur.rating === rating) return `You already rated ticket #${id} as ${rating.replace("-", " ")}. Thank you!`;
-    const label = rating === "helpful" ? "👍 helpful" : "👎 not helpful";
-    return { data: { rating }, event: `${actor.displayName} rated #${id}: ${label}.`, toStaff: { text: `${actor.displayName} rated #${id}: ${label}.` } };
+  if (t.requesterId !== actor.personId) throw new UserError({ key: "support.rateNotYours", values: { id } });
+  return applyAction(services, actor, id, (cur, read) => {
+    if (cur.status !== "resolved") return nothing("support.rateOnceResolved", { id });
+    if (cur.rating === rating) return nothing("support.alreadyRated", { id, rating });
+    return {
+      data: { rating },
+      event: nothing("support.event.rated", { by: actor.displayName, id, rating }),
+      toStaff: { text: read.staff.t("support.event.rated", { by: actor.displayName, id, rating }) },
+    };
   });
 }
 
@@ -275,25 +291,27 @@ export async function escalateTicket(services: Services, actor: Actor, id: numbe
   const t = await loadTicket(services.db, id);
   if (t.githubItems.length) {
     const g = t.githubItems[0];
-    return { ticket: t, changed: false, message: `#${id} is already escalated: ${g.repo}#${g.number} ${g.url}` };
+    return { ticket: t, changed: false, message: nothing("support.alreadyEscalated", { id, link: `${g.repo}#${g.number}`, url: g.url }) };
   }
   const github = services.github;
-  if (!github) throw new UserError("GitHub is not configured, so I can't open an issue. Set GITHUB_TOKEN and github.defaultRepo in flywheel.yml.");
+  if (!github) throw new UserError({ key: "support.githubNotConfigured", values: { token: "GITHUB_TOKEN", ...REPO_SETTING } });
   const repo = services.config.github.defaultRepo ?? services.config.github.repos[0];
-  if (!repo) throw new UserError("No GitHub repository is configured: set github.defaultRepo in flywheel.yml.");
+  if (!repo) throw new UserError({ key: "support.noGithubRepo", values: REPO_SETTING });
 
   const lockKey = `ticket-escalation:${id}`;
   await takeEscalationLock(services, lockKey, actor.personId);
   let issue: { number: number; url: string; title: string };
   try {
-    issue = await github.createIssue(repo, `[Support #${id}] ${noGithubMentions(truncate(t.summary, 200))}`, issueBody(t, actor));
+    // Engineers read the issue: in the organization's language, like the staff space.
+    const staffTr = staffTranslator(services.config);
+    issue = await github.createIssue(repo, staffTr.t("support.issue.title", { id, summary: noGithubMentions(truncate(t.summary, 200)) }), issueBody(t, actor, staffTr));
   } catch (e) {
     await services.db.syncState.delete({ where: { key: lockKey } }).catch(() => undefined);
     services.log.warn({ ticketId: id, err: scrubSecrets(e instanceof Error ? e.message : String(e)) }, "GitHub issue creation failed");
-    throw new UserError(`GitHub did not open the issue (${scrubSecrets(e instanceof Error ? e.message : String(e)).slice(0, 200)}). Nothing changed; try again in a moment.`);
+    throw new UserError({ key: "support.githubFailed", values: { reason: scrubSecrets(e instanceof Error ? e.message : String(e)).slice(0, 200) } });
   }
   const link = `${repo}#${issue.number}`;
-  return applyAction(services, actor, id, async (_cur, tx) => {
+  return applyAction(services, actor, id, async (_cur, read, tx) => {
     await tx.githubItem.upsert({
       where: { repo_number: { repo, number: issue.number } },
       create: { repo, number: issue.number, kind: "issue", url: issue.url, title: issue.title, ticketId: id },
@@ -301,12 +319,15 @@ export async function escalateTicket(services: Services, actor: Actor, id: numbe
     });
     return {
       data: {},
-      event: `${actor.displayName} escalated #${id} to GitHub: ${link} ${issue.url}`,
-      toStaff: { text: `🐙 ${actor.displayName} escalated #${id} to GitHub: ${link}`, sections: [{ title: `${link} ${truncate(issue.title, 100)}`, url: issue.url }] },
-      toMember: { text: `Staff escalated ticket #${id} to the engineering team on GitHub (${link}: ${issue.url}). We'll keep you posted here.` },
+      event: nothing("support.event.escalated", { by: actor.displayName, id, link, url: issue.url }),
+      toStaff: { text: read.staff.t("support.staff.escalated", { by: actor.displayName, id, link }), sections: [{ title: `${link} ${truncate(issue.title, 100)}`, url: issue.url }] },
+      toMember: { text: read.member.t("support.member.escalated", { id, link, url: issue.url }) },
     };
   });
 }
+
+/** Where the repository for escalations is set: named in messages, never translated. */
+const REPO_SETTING = { setting: "github.defaultRepo", file: "flywheel.yml" };
 
 /** A lock older than this was left by a process that died mid-escalation: it may be taken over. */
 const ESCALATION_LOCK_MS = 5 * 60_000;
@@ -327,29 +348,29 @@ async function takeEscalationLock(services: Services, key: string, personId: num
     const taken = await services.db.syncState.updateMany({ where: { key, updatedAt: held.updatedAt }, data: { value } });
     if (taken.count) return;
   }
-  throw new UserError("The ticket is being escalated right now; look at its card in a moment.");
+  throw new UserError({ key: "support.escalationInProgress" });
 }
 
 /** A member's "@org/team" or "@login" would notify people on GitHub: a zero-width space keeps it inert. */
 const noGithubMentions = (text: string) => text.replace(/@(?=[A-Za-z0-9])/g, "@\u200b");
 
 /** The issue says where it came from; anyone may read a GitHub issue, so it is a public view. */
-function issueBody(t: FullTicket, actor: Actor): string {
+function issueBody(t: FullTicket, actor: Actor, tr: Translator): string {
   const who = communityShownTo(t.community, "public");
   return [
-    `Escalated from Flywheel support ticket #${t.id} (${who}, ${t.priority} priority) by ${actor.displayName}.`,
+    tr.t("support.issue.origin", { id: t.id, community: who, priority: t.priority, by: actor.displayName }),
     "",
     `**${noGithubMentions(t.summary)}**`,
     ...(t.details ? ["", noGithubMentions(t.details)] : []),
     "",
-    `Opened ${t.createdAt.toISOString()}.`,
+    tr.t("support.issue.opened", { when: t.createdAt.toISOString() }),
   ].join("\n");
 }
 
 /** A ticket as its requester or staff may see it. */
-export async function showTicket(services: Services, actor: Actor, id: number): Promise<Reply> {
+export async function showTicket(services: Services, actor: Actor, id: number, tr: Translator): Promise<Reply> {
   const t = await loadTicket(services.db, id);
-  if (actor.role === "staff") return { ...staffCard(t), ephemeral: true };
-  if (t.requesterId !== actor.personId) throw new UserError(`Ticket #${id} is not yours; only its requester and staff can see it.`);
-  return memberView(t);
+  if (actor.role === "staff") return { ...staffCard(t, tr), ephemeral: true };
+  if (t.requesterId !== actor.personId) throw new UserError({ key: "support.notYoursToSee", values: { id } });
+  return memberView(t, tr);
 }

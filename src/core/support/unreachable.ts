@@ -5,7 +5,7 @@ import type { Services } from "../context";
 import type { Prisma } from "../../generated/prisma/client";
 import { defuseMentions, truncate } from "../text";
 import { staffCard } from "./cards";
-import { loadTicket, memberBoundTicket, post, staffTarget } from "./model";
+import { loadTicket, memberBoundTicket, post, staffTarget, staffTranslator } from "./model";
 
 /** An outbox row that failed for good, as the delivery worker reports it. */
 export interface FailedDelivery {
@@ -31,13 +31,11 @@ export async function ticketDeliveryFailed(tx: Prisma.TransactionClient, service
   const after = await loadTicket(tx, id);
   const staff = staffTarget(after);
   if (staff) {
+    const tr = staffTranslator(services.config);
     await post(tx, services, `ticket:${id}:unreachable:${row.id}`, staff, {
-      text: defuseMentions(
-        `⚠️ I can't reach ${after.requester.displayName} in their direct messages, so they have not seen the latest on #${id} (${reason}). ` +
-          "Until they accept messages from the bot again, reach them another way. This is reported once; it clears when they write to the bot again.",
-      ),
+      text: defuseMentions(tr.t("support.unreachable", { who: after.requester.displayName, id, reason })),
     });
-    await post(tx, services, `ticket:${id}:card:unreachable:${row.id}`, staff, staffCard(after), staff.rootOutboxId);
+    await post(tx, services, `ticket:${id}:card:unreachable:${row.id}`, staff, staffCard(after, tr), staff.rootOutboxId);
   }
   services.log.warn({ ticketId: id, outboxId: row.id }, "a private ticket's member cannot be reached by DM");
   return true;
