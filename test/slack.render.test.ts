@@ -1,4 +1,5 @@
 import { renderMessage, renderModal } from "../src/platforms/slack/render";
+import { translator } from "../src/i18n/translate";
 import { escapeMrkdwn, fromSlackText, plainText } from "../src/platforms/slack/text";
 
 describe("Slack text in and out", () => {
@@ -31,7 +32,7 @@ describe("Slack text in and out", () => {
   test("errors are marked; links only for http(s); modal inputs respect Slack's 3000-character cap", () => {
     const m = renderMessage({ text: "Nope", error: true, sections: [{ title: "x", url: "javascript:alert(1)", text: "y" }] });
     expect(JSON.stringify(m)).not.toContain("javascript:");
-    const view = renderModal({ command: "request", title: "A very long modal title indeed", fields: [{ name: "details", label: "Details", long: true, maxLength: 4000, initial: "z".repeat(5000) }] }, {});
+    const view = renderModal({ command: "request", title: "A very long modal title indeed", fields: [{ name: "details", label: "Details", long: true, maxLength: 4000, initial: "z".repeat(5000) }] }, {}, translator("en"));
     const input = (view.blocks[0] as { element: { max_length: number; initial_value: string } }).element;
     expect(input.max_length).toBe(3000);
     expect(input.initial_value).toHaveLength(3000);

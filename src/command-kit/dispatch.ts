@@ -53,13 +53,13 @@ export async function dispatch(services: Services, typed: Invocation): Promise<R
     const read = inv.options ? parseStructured(inv.options, cmd) : parseText(inv.text ?? "", cmd);
     if (!read.ok) {
       outcome = "user_error";
-      return optionError(cmd, describeProblem(cmd, read.problem));
+      return optionError(cmd, describeProblem(cmd, read.problem, tr), tr);
     }
     // Every platform's text (typed, structured, modal fields) is cleaned here, before validation and storage.
-    const valid = cmd.schema.safeParse(cleanOptions(read.options), { error: issueWording(cmd) });
+    const valid = cmd.schema.safeParse(cleanOptions(read.options), { error: issueWording(cmd, tr) });
     if (!valid.success) {
       outcome = "user_error";
-      return optionError(cmd, describeIssue(valid.error));
+      return optionError(cmd, describeIssue(valid.error), tr);
     }
     return await cmd.run({ options: valid.data, actor, place: inv.place, services, t: tr });
   } catch (e) {

@@ -4,14 +4,14 @@
 // from the option's declaration.
 import type { z } from "zod";
 import type { Reply } from "../core/reply";
+import type { Translator } from "../i18n/translate";
 import { type CommandDef, type OptionSpec, usageOf } from "./define";
 import type { Problem } from "./parse";
 
 type Command = CommandDef<unknown>;
 
-/** How a message names an option: its flag, or "the note". */
-const ref = (o: OptionSpec): string => (o.keyword ? `--${o.name}` : `the ${o.name.replace(/-/g, " ")}`);
-const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+/** How a message names an option: its flag ("--community"), or its name ("note") for the catalog to frame. */
+const named = (o: OptionSpec) => ({ keyword: o.keyword ? "yes" : "no", name: o.keyword ? `--${o.name}` : o.name.replace(/-/g, " ") });
 
 /** A typical value of an option: its declared example, or one its type suggests. */
 export function exampleValue(o: OptionSpec): string {
@@ -33,8 +33,7 @@ function exampleLine(cmd: Command, o: OptionSpec): string {
   return `/${cmd.name}${words.length ? ` ${words.join(" ")}` : ""}`;
 }
 
-const range = (min?: number, max?: number): string =>
-  min !== undefined && max !== undefined ? ` from ${min} to ${max}` : min !== undefined ? ` of at least ${min}` : max !== undefined ? ` up to ${max}` : "";
+const bounds = (min?: number, max?: number): string => (min !== undefined && max !== undefined ? "both" : min !== undefined ? "min" : max !== undefined ? "max" : "none");
 
 type Issue = z.core.$ZodRawIssue;
 
@@ -44,25 +43,26 @@ const bound = (issue: Issue, key: "minimum" | "maximum"): number | undefined => 
 };
 
 /** The one sentence per kind of option: what it takes, with an example. */
-function expectation(cmd: Command, o: OptionSpec, issue?: Issue): string {
-  const like = `like \`${exampleLine(cmd, o)}\``;
+function expectation(cmd: Command, o: OptionSpec, t: Translator, issue?: Issue): string {
+  const example = exampleLine(cmd, o);
   const missing = issue?.input === undefined;
   switch (o.type) {
     case "integer":
     case "number": {
-      if (o.autocomplete === "request" || o.autocomplete === "ticket") return `Give a ${o.autocomplete} number, ${like}.`;
+      if (o.autocomplete === "request" || o.autocomplete === "ticket") return t.t("platforms.option.itemNumber", { kind: o.autocomplete, example });
       const min = issue?.code === "too_small" ? bound(issue, "minimum") : o.min;
       const max = issue?.code === "too_big" ? bound(issue, "maximum") : o.max;
-      return `Give ${o.type === "integer" ? "a whole number" : "a number"}${range(min, max)} for ${ref(o)}, ${like}.`;
+      return t.t("platforms.option.number", { whole: o.type === "integer" ? "yes" : "no", bounds: bounds(min, max), min, max, ...named(o), example });
     }
     case "boolean":
-      return `${capital(ref(o))} is a switch: add --${o.name} to turn it on, ${like}.`;
+      return t.t("platforms.option.switch", { ...named(o), flag: `--${o.name}`, example });
     case "string": {
-      if (o.choices?.length) return `Choose ${ref(o)}: ${o.choices.join(", ")}, ${like}.`;
-      if (issue?.code === "too_small" && !missing) return `${capital(ref(o))} needs at least ${bound(issue, "minimum") ?? o.minLength} characters.`;
-      if (issue?.code === "too_big") return `${capital(ref(o))} can be at most ${bound(issue, "maximum") ?? o.maxLength} characters.`;
-      if (o.autocomplete === "community") return `Give a community slug, ${like}.`;
-      return `${missing ? "Give" : "Check"} ${ref(o)} (${o.description.charAt(0).toLowerCase()}${o.description.slice(1)}), ${like}.`;
+      if (o.choices?.length) return t.t("platforms.option.choose", { ...named(o), choices: o.choices.join(", "), example });
+      if (issue?.code === "too_small" && !missing) return t.t("platforms.option.tooShort", { ...named(o), min: bound(issue, "minimum") ?? o.minLength });
+      if (issue?.code === "too_big") return t.t("platforms.option.tooLong", { ...named(o), max: bound(issue, "maximum") ?? o.maxLength });
+      if (o.autocomplete === "community") return t.t("platforms.option.community", { example });
+      const description = `${o.description.charAt(0).toLowerCase()}${o.description.slice(1)}`;
+      return t.t("platforms.option.text", { missing: missing ? "yes" : "no", ...named(o), description, example });
     }
   }
 }
@@ -74,34 +74,41 @@ const optionAt = (cmd: Command, path: readonly PropertyKey[] | undefined): Optio
  * The per-parse error map: zod asks it only for issues the schema has no message for. Issues
  * about no declared option (a hidden form field, a check across options) get a general line.
  */
-export const issueWording = (cmd: Command) => (issue: Issue): string => {
+export const issueWording = (cmd: Command, t: Translator) => (issue: Issue): string => {
   const o = optionAt(cmd, issue.path);
-  return o ? expectation(cmd, o, issue) : "Something in that command doesn't look right.";
+  return o ? expectation(cmd, o, t, issue) : t.t("platforms.option.general");
 };
 
-export function describeProblem(cmd: Command, p: Problem): { text: string; field?: string } {
+export function describeProblem(cmd: Command, p: Problem, t: Translator): { text: string; field?: string } {
   switch (p.kind) {
     case "unknown-flag": {
       if (p.suggestion) {
-        const asText = cmd.options.some((o) => o.rest || o.afterBar) ? ` (To keep it as text, put it in quotes: "${p.flag}".)` : "";
-        return { text: `I don't know the option ${p.flag}; did you mean --${p.suggestion.name}?${asText}` };
+        const quote = cmd.options.some((o) => o.rest || o.afterBar) ? "yes" : "no";
+        return { text: t.t("platforms.option.didYouMean", { flag: p.flag, suggestion: `--${p.suggestion.name}`, quote }) };
       }
       const flags = cmd.options.filter((o) => o.keyword).map((o) => `--${o.name}`);
-      return { text: `I don't know the option ${p.flag}.${flags.length ? ` /${cmd.name} takes ${flags.join(", ")}.` : ""}` };
+      return { text: flags.length ? t.t("platforms.option.unknownFlagTakes", { flag: p.flag, command: `/${cmd.name}`, flags: flags.join(", ") }) : t.t("platforms.option.unknownFlag", { flag: p.flag }) };
     }
     case "needs-value":
-      return { text: `Give a value after --${p.option.name}, like \`${exampleLine(cmd, { ...p.option, keyword: true })}\`.`, field: p.option.name };
+      return { text: t.t("platforms.option.needsValue", { flag: `--${p.option.name}`, example: exampleLine(cmd, { ...p.option, keyword: true }) }), field: p.option.name };
     case "given-twice":
-      return { text: `You gave ${ref(p.option)} twice; give it once.`, field: p.option.name };
+      return { text: t.t("platforms.option.givenTwice", named(p.option)), field: p.option.name };
     case "unexpected":
-      return { text: `I didn't expect "${p.text}".` };
+      return { text: t.t("platforms.option.unexpected", { text: p.text }) };
   }
 }
 
 /** An option error as the person sees it, on every platform: the sentence, then the usage line. */
-export function optionError(cmd: Command, e: { text: string; field?: string }): Reply {
+export function optionError(cmd: Command, e: { text: string; field?: string }, t: Translator): Reply {
   const usage = usageOf(cmd);
-  return { text: `${e.text}\nUsage: /${cmd.name}${usage ? ` ${usage}` : ""}`, ephemeral: true, error: true, ...(e.field ? { field: e.field } : {}) };
+  return { text: `${e.text}\n${t.t("platforms.option.usage", { usage: `/${cmd.name}${usage ? ` ${usage}` : ""}` })}`, ephemeral: true, error: true, ...(e.field ? { field: e.field } : {}) };
+}
+
+/** The usage line optionError ends with, in any language: a form shows the error without it. */
+export function withoutUsageLine(text: string, t: Translator): string {
+  const lead = t.t("platforms.option.usage", { usage: "\u0000" }).split("\u0000")[0];
+  const at = text.lastIndexOf(`\n${lead}`);
+  return (at === -1 ? (text.startsWith(lead) ? "" : text) : text.slice(0, at)).trim();
 }
 
 /** The first issue of a failed validation, and the option it is about. */

@@ -35,7 +35,7 @@ export interface SlackHarness {
  * when a test moves it and a channel's second message would otherwise wait for that; null leaves
  * the variable unset (the bot's default).
  */
-export async function startSlackHarness(target: string, opts: { socket?: boolean; platforms?: boolean; channelPaceMs?: number | null; env?: Record<string, string> } = {}): Promise<SlackHarness> {
+export async function startSlackHarness(target: string, opts: { socket?: boolean; platforms?: boolean; channelPaceMs?: number | null; env?: Record<string, string>; yaml?: string } = {}): Promise<SlackHarness> {
   const standin = await new SlackStandin().start();
   if (opts.socket) standin.enableSocketMode();
   const db = target === "pglite" ? { url: "memory:", drop: async () => {} } : await freshDatabase(target);
@@ -55,7 +55,7 @@ export async function startSlackHarness(target: string, opts: { socket?: boolean
     }),
     log,
     databaseUrl: db.url,
-    config: parseConfig(SLACK_TEST_CONFIG_YAML),
+    config: parseConfig(opts.yaml ?? SLACK_TEST_CONFIG_YAML),
     clock,
     worker: { autostart: false, random: () => 1 },
     platforms: opts.platforms,

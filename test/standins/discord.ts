@@ -533,7 +533,7 @@ export class DiscordStandIn {
 
   /** A member's slash command, as INTERACTION_CREATE. Returns the interaction id. */
   slash(
-    who: { user: APIUser; guildId: string; channelId: string },
+    who: { user: APIUser; guildId: string; channelId: string; locale?: Locale },
     name: string,
     options: APIApplicationCommandInteractionDataBasicOption[] = [],
   ): string {
@@ -547,7 +547,7 @@ export class DiscordStandIn {
     return interaction.id;
   }
 
-  autocomplete(who: { user: APIUser; guildId: string; channelId: string }, name: string, focused: string, value: string, type = ApplicationCommandOptionType.Integer): string {
+  autocomplete(who: { user: APIUser; guildId: string; channelId: string; locale?: Locale }, name: string, focused: string, value: string, type = ApplicationCommandOptionType.Integer): string {
     const base = this.interactionBase(who);
     const interaction: APIApplicationCommandAutocompleteInteraction = {
       ...base,
@@ -565,7 +565,7 @@ export class DiscordStandIn {
   }
 
   /** A click on a button (or a choice in a select menu) of a message the bot sent. */
-  click(who: { user: APIUser; guildId: string; channelId: string }, customId: string, opts: { values?: string[]; ephemeral?: boolean } = {}): string {
+  click(who: { user: APIUser; guildId: string; channelId: string; locale?: Locale }, customId: string, opts: { values?: string[]; ephemeral?: boolean } = {}): string {
     const base = this.interactionBase(who);
     const message = this.messageJson(snowflake(), who.channelId, { flags: opts.ephemeral ? 64 : 0 });
     const data: APIMessageButtonInteractionData | APIMessageStringSelectInteractionData = opts.values
@@ -576,7 +576,7 @@ export class DiscordStandIn {
     return interaction.id;
   }
 
-  submitModal(who: { user: APIUser; guildId: string; channelId: string }, customId: string, fields: Record<string, string>): string {
+  submitModal(who: { user: APIUser; guildId: string; channelId: string; locale?: Locale }, customId: string, fields: Record<string, string>): string {
     const base = this.interactionBase(who);
     const interaction: APIModalSubmitInteraction = {
       ...base,
@@ -603,7 +603,7 @@ export class DiscordStandIn {
   }
 
   /** Someone writes a plain message in a guild channel or thread (MESSAGE_CREATE). Returns its id. */
-  say(who: { user: APIUser; guildId: string; channelId: string }, content: string): string {
+  say(who: { user: APIUser; guildId: string; channelId: string; locale?: Locale }, content: string): string {
     const msg: GatewayMessageCreateDispatchData = {
       ...this.messageJson(snowflake(), who.channelId, { content }),
       author: who.user,
@@ -643,7 +643,7 @@ export class DiscordStandIn {
    * `member`, no guild, and context 1 (BOT_DM)
    * (https://discord.com/developers/docs/interactions/receiving-and-responding#interaction-object).
    */
-  interactionBase(who: { user: APIUser; guildId: string; channelId: string }) {
+  interactionBase(who: { user: APIUser; guildId: string; channelId: string; locale?: Locale }) {
     const channel = this.channels.get(who.channelId);
     if (!who.guildId)
       return {
@@ -654,7 +654,7 @@ export class DiscordStandIn {
         channel: { id: who.channelId, type: ChannelType.DM as const, recipients: [who.user], last_message_id: null, flags: 0 as ChannelFlags },
         channel_id: who.channelId,
         user: who.user,
-        locale: Locale.EnglishUS,
+        locale: who.locale ?? Locale.EnglishUS,
         app_permissions: "2048",
         entitlements: [],
         authorizing_integration_owners: {},
@@ -681,7 +681,7 @@ export class DiscordStandIn {
       channel: { id: who.channelId, type: channel?.type ?? ChannelType.GuildText },
       channel_id: who.channelId,
       member,
-      locale: Locale.EnglishUS,
+      locale: who.locale ?? Locale.EnglishUS,
       guild_locale: Locale.EnglishUS,
       app_permissions: "2048",
       entitlements: [],

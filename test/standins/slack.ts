@@ -46,7 +46,7 @@ export class SlackStandin extends EventEmitter {
   /** The workspace's people as users.info tells of them, by user id. */
   /** response_url ids Slack no longer accepts. */
   readonly expiredResponseUrls = new Set<string>();
-  readonly people = new Map<string, { name: string; real_name?: string; display_name?: string }>();
+  readonly people = new Map<string, { name: string; real_name?: string; display_name?: string; locale?: string }>();
   /**
    * People the bot cannot DM, with the error Slack gives: conversations.open answers
    * user_not_found / user_disabled (https://api.slack.com/methods/conversations.open#errors) and
@@ -191,7 +191,9 @@ export class SlackStandin extends EventEmitter {
       case "users.info": {
         const p = this.people.get(String(a.user));
         if (!p) throw new Error("user_not_found");
-        return { ok: true, user: { id: a.user, name: p.name, real_name: p.real_name, profile: { display_name: p.display_name ?? "", real_name: p.real_name ?? "" } } };
+        // The locale only when asked for (https://api.slack.com/methods/users.info: include_locale).
+        const locale = String(a.include_locale) === "true" && p.locale ? { locale: p.locale } : {};
+        return { ok: true, user: { id: a.user, name: p.name, real_name: p.real_name, ...locale, profile: { display_name: p.display_name ?? "", real_name: p.real_name ?? "" } } };
       }
       case "apps.connections.open":
         return { ok: true, url: `ws://127.0.0.1:${this.port}/socket` };

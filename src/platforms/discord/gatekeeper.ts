@@ -1,6 +1,7 @@
 import { type Client, InteractionResponseType, InteractionType, MessageFlags, Routes } from "discord.js";
 import type { Logger } from "pino";
 import { errorReply } from "../../core/reply";
+import { translator } from "../../i18n/translate";
 import { NO_MENTIONS, renderMessage } from "./render";
 
 /** What a malformed INTERACTION_CREATE is renamed to, so no discord.js handler touches it. */
@@ -52,12 +53,13 @@ export function guardInteractions(client: Client, log: Logger): void {
     const d = isObj(packet.d) ? packet.d : {};
     log.warn({ interaction: isStr(d.id) ? d.id : undefined, type: d.type }, "malformed discord interaction refused");
     if (!isStr(d.id) || !isStr(d.token)) return;
+    // A packet too broken to trust names no community; its own locale, if it is a string, still helps.
     const body =
       d.type === InteractionType.ApplicationCommandAutocomplete
         ? { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [] } }
         : {
             type: InteractionResponseType.ChannelMessageWithSource,
-            data: { ...renderMessage(errorReply("I couldn't read that request from Discord. Please try again.")), flags: MessageFlags.Ephemeral, allowed_mentions: NO_MENTIONS },
+            data: { ...renderMessage(errorReply(translator(isStr(d.locale) ? d.locale : undefined).t("platforms.discord.unreadable"))), flags: MessageFlags.Ephemeral, allowed_mentions: NO_MENTIONS },
           };
     client.rest
       .post(Routes.interactionCallback(d.id, d.token), { body, auth: false })

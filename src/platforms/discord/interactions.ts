@@ -20,6 +20,8 @@ import { resolveActor, type Speaker } from "../../core/people/identity";
 import { hasRole, refusal } from "../../core/people/permissions";
 import { errorReply, type Reply } from "../../core/reply";
 import { type Suggestion, suggestCommunities, suggestRequests, suggestTickets } from "../../core/search";
+import type { Translator } from "../../i18n/translate";
+import { speakerTranslator } from "../language";
 import { commandLineOf, type DiscordMessage, NO_MENTIONS, parseModalId, renderMessage, renderModal } from "./render";
 import { interactionSpeaker } from "./speaker";
 
@@ -34,8 +36,6 @@ export interface InteractionContext {
 }
 
 type CommandInteraction = ChatInputCommandInteraction | ButtonInteraction | StringSelectMenuInteraction | ModalSubmitInteraction;
-
-const FAILED = "Something went wrong on our side. Nothing you typed was lost; please try again.";
 
 /** discord.js options for a rendered message (it converts allowedMentions to allowed_mentions). */
 const asOptions = (m: DiscordMessage) => ({ content: m.content, embeds: m.embeds, components: m.components, flags: m.flags, allowedMentions: m.allowed_mentions });
@@ -57,12 +57,15 @@ export async function handleInteraction(ctx: InteractionContext, i: Interaction)
     if (i.isChatInputCommand()) await onSlashCommand(ctx, i, deadline);
     else if (i.isButton() || i.isStringSelectMenu()) await onComponent(ctx, i, deadline);
     else if (i.isModalSubmit()) await onModalSubmit(ctx, i, deadline);
-    else await answer(i, errorReply("I can't handle that kind of interaction. Try /help."));
+    else await answer(i, errorReply(askerT(ctx, i).t("platforms.discord.unknownInteraction", { help: "/help" })));
   } catch (e) {
     ctx.log.error({ err: e, interaction: i.id }, "discord interaction failed");
     await answerFailure(ctx, i);
   }
 }
+
+/** The asker's language, from their Discord client's locale (else their server's community's). */
+const askerT = (ctx: InteractionContext, i: Interaction): Translator => speakerTranslator(ctx.services.config, interactionSpeaker(i).speaker);
 
 /** Structured options as the command's schema expects them: a plain object keyed by option name. */
 function optionsOf(i: ChatInputCommandInteraction): Record<string, unknown> {
@@ -82,7 +85,7 @@ async function onSlashCommand(ctx: InteractionContext, i: ChatInputCommandIntera
 
 async function onComponent(ctx: InteractionContext, i: ButtonInteraction | StringSelectMenuInteraction, deadline: number): Promise<void> {
   const line = commandLineOf(i.customId, i.isStringSelectMenu() ? i.values : undefined);
-  if (!line) return answer(i, errorReply("That button isn't one I know (it may be from an older message). Run the command again."));
+  if (!line) return answer(i, errorReply(askerT(ctx, i).t("platforms.discord.unknownButton")));
   const { speaker, place } = interactionSpeaker(i);
   const { command, text } = splitCommandLine(line);
   const cmd = loadCommands().get(command) as CommandDef<unknown> | undefined;
@@ -94,7 +97,7 @@ async function onComponent(ctx: InteractionContext, i: ButtonInteraction | Strin
 
 async function onModalSubmit(ctx: InteractionContext, i: ModalSubmitInteraction, deadline: number): Promise<void> {
   const target = parseModalId(i.customId);
-  if (!target) return answer(i, errorReply("That form isn't one I know (it may be from an older version). Run the command again."));
+  if (!target) return answer(i, errorReply(askerT(ctx, i).t("platforms.discord.unknownForm")));
   const { speaker, place } = interactionSpeaker(i);
   const options: Record<string, unknown> = { ...target.hidden };
   for (const [id, field] of i.fields.fields) {
@@ -113,7 +116,7 @@ async function openModal(ctx: InteractionContext, i: ChatInputCommandInteraction
     if (!hasRole(actor.role, cmd.role)) return answer(i, errorReply(refusal(cmd.role)));
   }
   const modal = renderModal(cmd.modal!);
-  if (!modal) return answer(i, errorReply(`This form can't open on Discord. Type /${cmd.name} with its options instead.`));
+  if (!modal) return answer(i, errorReply(askerT(ctx, i).t("platforms.discord.formTooBig", { command: `/${cmd.name}` })));
   await i.showModal(modal);
 }
 
@@ -139,7 +142,7 @@ async function settleBy<T>(work: Promise<T>, deadline: number): Promise<T | unde
 async function respond(ctx: InteractionContext, i: CommandInteraction, deadline: number, pending: Promise<Reply>, deferPrivately: boolean): Promise<void> {
   const work = pending.catch((e: unknown): Reply => {
     ctx.log.error({ err: e, interaction: i.id }, "discord command failed");
-    return errorReply(FAILED);
+    return errorReply(askerT(ctx, i).t("platforms.failed"));
   });
   const quick = await settleBy(work, deadline);
   if (quick) return answer(i, quick);
@@ -165,7 +168,7 @@ async function answer(i: RepliableInteraction, reply: Reply): Promise<void> {
 
 /** Best effort: tell the person it failed, whichever stage the answer had reached. */
 async function answerFailure(ctx: InteractionContext, i: RepliableInteraction): Promise<void> {
-  const msg = renderMessage(errorReply(FAILED));
+  const msg = renderMessage(errorReply(askerT(ctx, i).t("platforms.failed")));
   try {
     if (!i.replied && !i.deferred) await i.reply(asOptions(msg));
     else if (i.deferred && !i.replied) await i.editReply({ embeds: msg.embeds, components: [], allowedMentions: NO_MENTIONS });

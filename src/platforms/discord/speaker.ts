@@ -37,6 +37,8 @@ export function interactionSpeaker(i: BaseInteraction): { speaker: Speaker; plac
     displayName: displayName(i.user, i.member as MemberLike),
     workspace: i.guildId ?? undefined,
     channel: i.channelId ?? undefined,
+    // The person's Discord client language ("es-ES"); guild_locale is only the server's default.
+    locale: i.locale,
   };
   return { speaker, place };
 }

@@ -1,17 +1,23 @@
 import type { Deliverer } from "../../delivery/deliverer";
+import type { Place } from "../../core/reply";
+import { translator, type Translator } from "../../i18n/translate";
 import { renderText } from "./render";
 
-/** Outbox rows for the terminal are printed, so a local user sees notifications and digests. */
-export function shellDeliverer(write: (text: string) => void): Deliverer {
+/**
+ * Outbox rows for the terminal are printed, so a local user sees notifications and digests.
+ * languageOf says which language a place reads (its community's); the organization default
+ * when the caller has no configuration at hand.
+ */
+export function shellDeliverer(write: (text: string) => void, languageOf: (place: Place) => Translator = () => translator()): Deliverer {
   let n = 0;
   return {
     platform: "shell",
     async deliver(d) {
+      const t = languageOf(d.place);
       const to = d.place.user ? `@${d.place.user}` : `#${d.place.channel ?? "terminal"}`;
-      const thread = d.place.thread ? ` (thread ${d.place.thread})` : "";
       // The terminal cannot change what it printed: an edit is printed again, marked as one.
-      const edit = d.editExternalId ? " (updated)" : "";
-      write(`\n📣 to ${to}${thread}${edit}: ${renderText(d.reply)}\n`);
+      const line = t.t("platforms.shell.delivered", { to, thread: d.place.thread ?? "none", edited: d.editExternalId ? "yes" : "no", text: renderText(d.reply, t) });
+      write(`\n${line}\n`);
       return { externalId: d.editExternalId ?? `shell-${d.id}-${++n}` };
     },
   };

@@ -1,11 +1,12 @@
 import type { Reply } from "../../core/reply";
+import { translator, type Translator } from "../../i18n/translate";
 
 /** A Reply as terminal text: the text, then each button as the command it would run. */
-export function renderText(r: Reply): string {
+export function renderText(r: Reply, t: Translator = translator()): string {
   const lines: string[] = [];
   if (r.modal) {
     lines.push(`${r.text}`);
-    lines.push(`(In chat this opens a form. Here, type: /${r.modal.command} ${r.modal.fields.map((f) => `<${f.name}>`).join(" | ")})`);
+    lines.push(t.t("platforms.shell.formHint", { line: `/${r.modal.command} ${r.modal.fields.map((f) => `<${f.name}>`).join(" | ")}` }));
     return lines.join("\n");
   }
   const pings = (r.mentions ?? []).map((m) => `@${m.label} `).join("");

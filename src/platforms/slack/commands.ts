@@ -8,13 +8,15 @@ import { answer, responseBody } from "./answer";
 import { commandFromSlack, slackCommandName, withSlackNames } from "./command-names";
 import { deadline, within } from "./budget";
 import { renderModal, type ModalState } from "./render";
-import { isDeliveryId, once, WORKING, type SlackRuntime } from "./runtime";
+import type { Translator } from "../../i18n/translate";
+import { isDeliveryId, knownLanguage, once, type SlackRuntime, withOwnLocale, working } from "./runtime";
+import { speakerTranslator } from "../language";
 import { isSlackId, slackSpeaker } from "./speaker";
 import { fromSlackText } from "./text";
 
 /** Opens a command's form; the trigger_id is only good for 3 seconds, so this comes first. */
-export async function openModal(client: webApi.WebClient, triggerId: string, spec: ModalSpec, state: Omit<ModalState, "c" | "h">): Promise<void> {
-  await client.views.open({ trigger_id: triggerId, view: renderModal(spec, state) });
+export async function openModal(client: webApi.WebClient, triggerId: string, spec: ModalSpec, state: Omit<ModalState, "c" | "h">, t: Translator): Promise<void> {
+  await client.views.open({ trigger_id: triggerId, view: renderModal(spec, state, t) });
 }
 
 /**
@@ -27,7 +29,9 @@ export function registerSlashCommands(bolt: BoltApp, rt: SlackRuntime): void {
     const left = deadline(rt.ackBudgetMs);
     const c: SlashCommand = command;
     if (!isSlackId(c.user_id) || !isSlackId(c.team_id) || !isDeliveryId(c.trigger_id)) {
-      await ack(responseBody(errorReply("Slack sent this command without saying who typed it, so I did nothing. Please try again.")));
+      // No user to ask users.info about: the workspace's community's language, else the organization's.
+      const t = speakerTranslator(rt.app.services.config, { platform: "slack", externalId: "", displayName: "", workspace: isSlackId(c.team_id) ? c.team_id : undefined });
+      await ack(responseBody(errorReply(t.t("platforms.slack.noUser"))));
       return;
     }
     const prefix = rt.app.env.SLACK_COMMAND_PREFIX;
@@ -42,13 +46,13 @@ export function registerSlashCommands(bolt: BoltApp, rt: SlackRuntime): void {
 
     const def = loadCommands().get(name);
     /** Opens a form; if Slack refuses (an expired trigger), says how to type the command instead. */
-    const form = (spec: ModalSpec) =>
+    const form = (spec: ModalSpec, t: Translator) =>
       within(
         rt.background.run("open modal", () =>
-          openModal(client, c.trigger_id, spec, modalState).catch(async (e: unknown) => {
+          openModal(client, c.trigger_id, spec, modalState, t).catch(async (e: unknown) => {
             rt.log.warn({ err: e }, "slack views.open failed");
             const usage = def ? ` ${usageOf(def)}` : "";
-            await answer(errorReply(`I couldn't open the form just now. You can type it instead: /${slackCommandName(name, prefix)}${usage}`), to);
+            await answer(errorReply(t.t("platforms.form.cannotOpen", { line: `/${slackCommandName(name, prefix)}${usage}` })), to);
           }),
         ),
         left(),
@@ -56,7 +60,7 @@ export function registerSlashCommands(bolt: BoltApp, rt: SlackRuntime): void {
 
     if (def?.modal && !text.trim()) {
       await ack();
-      await form(def.modal);
+      await form(def.modal, knownLanguage(rt, speaker));
       return;
     }
 
@@ -66,12 +70,13 @@ export function registerSlashCommands(bolt: BoltApp, rt: SlackRuntime): void {
     void rt.background.run("command answer", async () => {
       // The work starts once the ack is written (Bolt answers when this listener returns).
       await new Promise((resolve) => setImmediate(resolve));
-      const work = once(rt, `command:${c.trigger_id}`, () => dispatch(rt.app.services, { command: name, text, speaker, place }));
+      const asker = await withOwnLocale(rt, speaker, left());
+      const work = once(rt, `command:${c.trigger_id}`, () => dispatch(rt.app.services, { command: name, text, speaker: asker.speaker, place }), asker.t);
       const first = await within(work, left());
-      if (!first.done) await answer(WORKING, to);
+      if (!first.done) await answer(working(asker.t), to);
       const reply = await work;
       if (!reply) return;
-      if (reply.modal) return form(reply.modal);
+      if (reply.modal) return form(reply.modal, asker.t);
       await answer(withSlackNames(reply, prefix), to);
     });
   });

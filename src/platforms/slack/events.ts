@@ -5,6 +5,7 @@ import { firstTimeSeen } from "../../core/dedupe";
 import { answer } from "./answer";
 import { deadline, within } from "./budget";
 import { isDeliveryId, once, type SlackRuntime } from "./runtime";
+import { speakerTranslator } from "../language";
 import { isSlackId, slackSpeaker } from "./speaker";
 import { fromSlackText } from "./text";
 
@@ -44,9 +45,11 @@ export function registerEvents(bolt: BoltApp, rt: SlackRuntime): void {
     const line = fromSlackText(event.text.replace(context.botUserId ? new RegExp(`<@${context.botUserId}(\\|[^>]*)?>`, "g") : /^\s*<@[^>]+>/, ""));
     const thread = event.thread_ts ?? event.ts;
     const done = rt.background.run("mention", async () => {
-      const name = event.user_profile?.display_name || event.user_profile?.real_name || (await rt.names.nameOf(user));
+      const profile = await rt.names.profileOf(user);
+      const name = event.user_profile?.display_name || event.user_profile?.real_name || profile.name;
       const { speaker, place } = slackSpeaker({ user, name, team, channel: event.channel, thread });
-      const reply = await once(rt, `event:${body.event_id}`, () => dispatchLine(rt.app.services, line, speaker, place));
+      const asker = { ...speaker, locale: profile.locale };
+      const reply = await once(rt, `event:${body.event_id}`, () => dispatchLine(rt.app.services, line, asker, place), speakerTranslator(rt.app.services.config, asker));
       if (reply) await answer(withSlackNames(reply, rt.app.env.SLACK_COMMAND_PREFIX), { client, user, channel: event.channel, thread });
     });
     await within(done, left());

@@ -8,7 +8,10 @@ import { deadline, within } from "./budget";
 import { openModal } from "./commands";
 import { BUTTON_ACTION, MODAL_CALLBACK, REQUEST_SHORTCUT } from "./ids";
 import { noticeModal, parseModalState } from "./render";
-import { isDeliveryId, once, type SlackRuntime } from "./runtime";
+import { withoutUsageLine } from "../../command-kit/explain";
+import type { Translator } from "../../i18n/translate";
+import { speakerTranslator } from "../language";
+import { isDeliveryId, knownLanguage, once, type SlackRuntime, withKnownLocale, withOwnLocale } from "./runtime";
 import { isSlackId, slackSpeaker } from "./speaker";
 import { clip, fromSlackText } from "./text";
 
@@ -30,10 +33,11 @@ function registerButtons(bolt: BoltApp, rt: SlackRuntime): void {
     const { speaker, place } = slackSpeaker({ user: body.user.id, name: body.user.username ?? body.user.name, team, channel, thread });
     const line = action.value;
     const done = rt.background.run("button", async () => {
-      const reply = await once(rt, `action:${body.trigger_id}`, () => dispatchLine(rt.app.services, line, speaker, place));
+      const asker = await withOwnLocale(rt, speaker, left());
+      const reply = await once(rt, `action:${body.trigger_id}`, () => dispatchLine(rt.app.services, line, asker.speaker, place), asker.t);
       if (!reply) return;
       if (reply.modal) {
-        await openModal(client, body.trigger_id, reply.modal, { ws: team, ch: channel, th: thread, r: body.response_url });
+        await openModal(client, body.trigger_id, reply.modal, { ws: team, ch: channel, th: thread, r: body.response_url }, asker.t);
         return;
       }
       await answer(withSlackNames(reply, rt.app.env.SLACK_COMMAND_PREFIX), { client, user: body.user.id, responseUrl: body.response_url, channel, thread });
@@ -81,18 +85,16 @@ function registerShortcut(bolt: BoltApp, rt: SlackRuntime): void {
     };
     await within(
       rt.background.run("open shortcut modal", () =>
-        openModal(client, shortcut.trigger_id, spec, { ws: team, ch: shortcut.channel.id, r: shortcut.response_url }),
+        openModal(client, shortcut.trigger_id, spec, { ws: team, ch: shortcut.channel.id, r: shortcut.response_url }, knownLanguage(rt, slackSpeaker({ user: shortcut.user.id, team, channel: shortcut.channel.id }).speaker)),
       ),
       left(),
     );
   });
 }
 
-const withoutUsage = (text: string) => text.replace(/\n?Usage: [^\n]*/g, "").trim();
-
 /** A dispatch error about one option, shown under that field of the form. */
-const fieldError = (reply: Reply, fields: string[]): Record<string, string> | undefined =>
-  reply.field && fields.includes(reply.field) ? { [reply.field]: withoutUsage(reply.text) } : undefined;
+const fieldError = (reply: Reply, fields: string[], t: Translator): Record<string, string> | undefined =>
+  reply.field && fields.includes(reply.field) ? { [reply.field]: withoutUsageLine(reply.text, t) } : undefined;
 
 /**
  * Modal submissions run the modal's command with the fields as options. Errors on a field stay
@@ -118,7 +120,10 @@ function registerModals(bolt: BoltApp, rt: SlackRuntime): void {
     Object.assign(options, state.h);
     const { speaker, place } = slackSpeaker({ user: body.user.id, name: body.user.name, team, channel, thread: state.th });
     const id = isDeliveryId(body.trigger_id) ? body.trigger_id : `${view.id}:${view.hash}`;
-    const work = once(rt, `view:${id}`, () => dispatch(rt.app.services, { command: state.c, options, speaker, place }));
+    // The form opened in the person's language, so it was looked up then: known now, no waiting.
+    const asker = withKnownLocale(rt, speaker);
+    const t = speakerTranslator(rt.app.services.config, asker);
+    const work = once(rt, `view:${id}`, () => dispatch(rt.app.services, { command: state.c, options, speaker: asker, place }), t);
     const send = (reply: Reply) =>
       rt.background.run("modal answer", () => answer(withSlackNames(reply, rt.app.env.SLACK_COMMAND_PREFIX), { client, user: body.user.id, responseUrl: state.r, channel, thread: state.th }));
 
@@ -132,9 +137,9 @@ function registerModals(bolt: BoltApp, rt: SlackRuntime): void {
     const reply = first.value;
     if (!reply) return ack();
     if (reply.error) {
-      const errors = fieldError(reply, fields);
+      const errors = fieldError(reply, fields, t);
       if (errors) return ack({ response_action: "errors", errors });
-      return ack({ response_action: "update", view: noticeModal(view.title?.text ?? "Flywheel", withoutUsage(reply.text)) });
+      return ack({ response_action: "update", view: noticeModal(view.title?.text ?? "Flywheel", withoutUsageLine(reply.text, t), t) });
     }
     await ack();
     await within(send(reply), left());

@@ -1,6 +1,7 @@
 import type { types } from "@slack/bolt";
 import type { Button, ModalSpec, Reply, Section } from "../../core/reply";
 import { MODAL_CALLBACK } from "./ids";
+import type { Translator } from "../../i18n/translate";
 import { clip, escapeMrkdwn, mrkdwnLink, plainText } from "./text";
 
 type KnownBlock = types.KnownBlock;
@@ -126,7 +127,7 @@ export interface ModalState {
 const PLAIN_INPUT_MAX = 3000;
 
 /** A ModalSpec as a Slack modal: one plain-text input per field, block_id = option name. */
-export function renderModal(spec: ModalSpec, state: Omit<ModalState, "c" | "h">): ModalView {
+export function renderModal(spec: ModalSpec, state: Omit<ModalState, "c" | "h">, t: Translator): ModalView {
   let meta: ModalState = { c: spec.command, ...state, ...(spec.hidden ? { h: spec.hidden } : {}) };
   // private_metadata holds 3000 characters; the response_url is the one thing we can do without.
   if (JSON.stringify(meta).length > 3000) meta = { ...meta, r: undefined };
@@ -134,8 +135,8 @@ export function renderModal(spec: ModalSpec, state: Omit<ModalState, "c" | "h">)
     type: "modal",
     callback_id: MODAL_CALLBACK,
     title: { type: "plain_text", text: clip(spec.title, 24) },
-    submit: { type: "plain_text", text: clip(spec.submitLabel ?? "Submit", 24) },
-    close: { type: "plain_text", text: "Cancel" },
+    submit: { type: "plain_text", text: clip(spec.submitLabel ?? t.t("platforms.form.submit"), 24) },
+    close: { type: "plain_text", text: clip(t.t("platforms.form.cancel"), 24) },
     private_metadata: JSON.stringify(meta),
     blocks: spec.fields.map((f) => {
       const max = Math.min(f.maxLength ?? PLAIN_INPUT_MAX, PLAIN_INPUT_MAX);
@@ -159,12 +160,12 @@ export function renderModal(spec: ModalSpec, state: Omit<ModalState, "c" | "h">)
 }
 
 /** A modal that only shows a message (a submission that cannot succeed by editing the form). */
-export function noticeModal(title: string, text: string): ModalView {
+export function noticeModal(title: string, text: string, t: Translator): ModalView {
   return {
     type: "modal",
     callback_id: "fw:notice",
     title: { type: "plain_text", text: clip(title, 24) },
-    close: { type: "plain_text", text: "Close" },
+    close: { type: "plain_text", text: clip(t.t("platforms.form.close"), 24) },
     blocks: textBlocks(`:warning: ${escapeMrkdwn(text)}`).slice(0, 5),
   };
 }

@@ -1,7 +1,10 @@
 import type { Logger } from "pino";
 import { firstTimeSeen } from "../../core/dedupe";
 import { errorReply, type Reply } from "../../core/reply";
-import type { Background } from "./budget";
+import type { Speaker } from "../../core/people/identity";
+import type { Translator } from "../../i18n/translate";
+import { speakerTranslator } from "../language";
+import { type Background, within } from "./budget";
 import type { SlackNames } from "./names";
 import type { PlatformContext } from "../platform";
 
@@ -13,7 +16,7 @@ export interface SlackRuntime {
   background: Background;
   /** How long a listener may work before it must answer Slack (which gives up after 3 s). */
   ackBudgetMs: number;
-  /** Names for events that carry only a user id. */
+  /** Names for events that carry only a user id, and every person's own Slack language. */
   names: SlackNames;
 }
 
@@ -22,7 +25,7 @@ export interface SlackRuntime {
  * or redelivered payload finds the id recorded and does nothing (null). Failures become a
  * friendly reply so the person is never left without an answer.
  */
-export function once(rt: SlackRuntime, id: string, work: () => Promise<Reply>): Promise<Reply | null> {
+export function once(rt: SlackRuntime, id: string, work: () => Promise<Reply>, t: Translator): Promise<Reply | null> {
   const run = rt.background.run("slack command", async (): Promise<Reply | null> => {
     try {
       if (!(await firstTimeSeen(rt.app.services.db, id, "slack"))) {
@@ -32,14 +35,33 @@ export function once(rt: SlackRuntime, id: string, work: () => Promise<Reply>): 
       return await work();
     } catch (e) {
       rt.log.error({ err: e, id }, "slack command failed");
-      return errorReply("Something went wrong on our side. Nothing you typed was lost; please try again in a moment.");
+      return errorReply(t.t("platforms.failedTryLater"));
     }
   });
   return run.then((r) => r ?? null);
 }
 
 /** "Working on it" ack for work that outlives Slack's 3 seconds; the answer follows on its own. */
-export const WORKING: Reply = { text: "Working on it…", ephemeral: true };
+export const working = (t: Translator): Reply => ({ text: t.t("platforms.working"), ephemeral: true });
+
+/**
+ * The speaker with their own Slack language (users.info, remembered for hours, so usually at
+ * once) when it is known within ms; else as they were, and their community's language is used.
+ * Called after the ack: Slack's 3 seconds never wait for it.
+ */
+export async function withOwnLocale(rt: SlackRuntime, speaker: Speaker, ms: number): Promise<{ speaker: Speaker; t: Translator }> {
+  const own = await within(rt.names.localeOf(speaker.externalId), ms);
+  const asker = own.done && own.value ? { ...speaker, locale: own.value } : speaker;
+  return { speaker: asker, t: speakerTranslator(rt.app.services.config, asker) };
+}
+
+/** The speaker with the language already known of them, without waiting (a form must open within 3 s). */
+export function withKnownLocale(rt: SlackRuntime, speaker: Speaker): Speaker {
+  const own = rt.names.knownLocaleOf(speaker.externalId);
+  return own ? { ...speaker, locale: own } : speaker;
+}
+
+export const knownLanguage = (rt: SlackRuntime, speaker: Speaker): Translator => speakerTranslator(rt.app.services.config, withKnownLocale(rt, speaker));
 
 /** A delivery id Slack gives us (trigger ids look like 123.456.abc). */
 export const isDeliveryId = (v: unknown): v is string => typeof v === "string" && v.length > 0 && v.length <= 200;
