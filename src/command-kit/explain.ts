@@ -4,8 +4,10 @@
 // from the option's declaration.
 import type { z } from "zod";
 import type { Reply } from "../core/reply";
-import { type CommandDef, type OptionSpec, usageOf } from "./define";
+import { type CommandDef, describe, type OptionSpec, usageOf } from "./define";
 import type { Problem } from "./parse";
+import { DEFAULT_LOCALE, loadCatalogs, type MessageKey } from "../i18n/catalog";
+import { type MessageValues, type Translator, translator } from "../i18n/translate";
 
 type Command = CommandDef<unknown>;
 
@@ -62,7 +64,8 @@ function expectation(cmd: Command, o: OptionSpec, issue?: Issue): string {
       if (issue?.code === "too_small" && !missing) return `${capital(ref(o))} needs at least ${bound(issue, "minimum") ?? o.minLength} characters.`;
       if (issue?.code === "too_big") return `${capital(ref(o))} can be at most ${bound(issue, "maximum") ?? o.maxLength} characters.`;
       if (o.autocomplete === "community") return `Give a community slug, ${like}.`;
-      return `${missing ? "Give" : "Check"} ${ref(o)} (${o.description.charAt(0).toLowerCase()}${o.description.slice(1)}), ${like}.`;
+      const what = describe(o);
+      return `${missing ? "Give" : "Check"} ${ref(o)} (${what.charAt(0).toLowerCase()}${what.slice(1)}), ${like}.`;
     }
   }
 }
@@ -104,9 +107,23 @@ export function optionError(cmd: Command, e: { text: string; field?: string }): 
   return { text: `${e.text}\nUsage: /${cmd.name}${usage ? ` ${usage}` : ""}`, ephemeral: true, error: true, ...(e.field ? { field: e.field } : {}) };
 }
 
-/** The first issue of a failed validation, and the option it is about. */
-export function describeIssue(error: z.ZodError): { text: string; field?: string } {
+const isMessageKey = (s: string): s is MessageKey => s in loadCatalogs().get(DEFAULT_LOCALE)!.messages;
+
+/** What a schema's catalog message (see `says`) can name: the issue's bounds, choices and params. */
+function issueValues(issue: z.core.$ZodIssue): MessageValues {
+  const values: MessageValues = {};
+  if ("minimum" in issue) values.minimum = Number(issue.minimum);
+  if ("maximum" in issue) values.maximum = Number(issue.maximum);
+  if ("values" in issue && Array.isArray(issue.values)) values.choices = issue.values.join(", ");
+  if (issue.code === "custom" && issue.params)
+    for (const [k, v] of Object.entries(issue.params)) if (typeof v === "string" || typeof v === "number") values[k] = v;
+  return values;
+}
+
+/** The first issue of a failed validation, in the asker's language, and the option it is about. */
+export function describeIssue(error: z.ZodError, t: Translator = translator()): { text: string; field?: string } {
   const issue = error.issues[0];
   const field = typeof issue.path[0] === "string" ? issue.path[0] : undefined;
-  return { text: issue.message, ...(field ? { field } : {}) };
+  const text = isMessageKey(issue.message) ? t.t(issue.message, issueValues(issue)) : issue.message;
+  return { text, ...(field ? { field } : {}) };
 }
