@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineCommand } from "../src/command-kit/define";
+import { defineCommand, says } from "../src/command-kit/define";
 import { parsed } from "../src/command-kit/parse";
 import { creditsReport, findCreditTarget, parseSince } from "../src/core/credit/report";
 import type { Reply } from "../src/core/reply";
@@ -8,13 +8,13 @@ const DATE = /^\d{4}-\d{1,2}-\d{1,2}$/;
 
 export default defineCommand({
   name: "credits",
-  description: "Who built, reviewed, asked for and funded what: the credit ledger",
+  descriptionKey: "commands.credits.description",
   role: "member",
   communityOptional: true,
   usage: "[person|community] [since YYYY-MM-DD]",
   options: [
-    { name: "who", type: "string", description: "A person (name, handle or GitHub login) or a community slug; everyone if left out", maxLength: 100, example: "ana" },
-    { name: "since", type: "string", description: "Only credits from this day on (YYYY-MM-DD)", maxLength: 20, example: "2026-01-01" },
+    { name: "who", type: "string", descriptionKey: "commands.credits.option.who", maxLength: 100, example: "ana" },
+    { name: "since", type: "string", descriptionKey: "commands.credits.option.since", maxLength: 20, example: "2026-01-01" },
   ],
   // "/credits", "/credits ana", "/credits Ana Lopez 2026-01-01", "/credits 2026-01-01": a date-shaped word is the since.
   readWords(words) {
@@ -24,8 +24,8 @@ export default defineCommand({
     return parsed({ who: who || undefined, since });
   },
   schema: z.object({
-    who: z.string().trim().max(100, { message: "That name is too long." }).optional(),
-    since: z.string().trim().max(20, { message: "Give the date as YYYY-MM-DD." }).optional(),
+    who: z.string().trim().max(100, { message: says("commands.credits.nameTooLong") }).optional(),
+    since: z.string().trim().max(20, { message: says("commands.credits.dateShape") }).optional(),
   }),
   async run({ options: o, actor, services }): Promise<Reply> {
     const since = o.since ? parseSince(o.since) : undefined;

@@ -8,17 +8,21 @@ import { UMBRELLA } from "../src/command-kit/umbrella";
  */
 export default defineCommand({
   name: UMBRELLA,
-  description: "Run any Flywheel command, e.g. /flywheel upvote 12 (when another app owns a name)",
+  descriptionKey: "commands.flywheel.description",
+  descriptionValues: { example: `/${UMBRELLA} upvote 12` },
   role: "member",
   communityOptional: true,
   options: [
-    { name: "command", type: "string", description: "The command to run, e.g. upvote", required: true, example: "upvote" },
-    { name: "text", type: "string", description: "What you would type after it, e.g. 12", rest: true },
+    { name: "command", type: "string", descriptionKey: "commands.flywheel.option.command", required: true, example: "upvote" },
+    { name: "text", type: "string", descriptionKey: "commands.flywheel.option.text", rest: true },
   ],
   usage: "<command> [text]",
   // A bare /flywheel is an option error like any other: it says what to give and shows the usage.
   schema: z.object({ command: z.string(), text: z.string().optional() }),
-  async run() {
-    return { text: `Usage: /${UMBRELLA} <command> [text], e.g. /${UMBRELLA} upvote 12. Type /${UMBRELLA} help for every command.`, ephemeral: true };
+  async run({ t }) {
+    return {
+      text: t.t("commands.flywheel.usage", { usage: `/${UMBRELLA} <command> [text]`, example: `/${UMBRELLA} upvote 12`, help: `/${UMBRELLA} help` }),
+      ephemeral: true,
+    };
   },
 });

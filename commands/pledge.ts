@@ -1,38 +1,35 @@
 import { z } from "zod";
-import { defineCommand } from "../src/command-kit/define";
+import { defineCommand, says } from "../src/command-kit/define";
 import { pledge } from "../src/core/requests/pledges";
 import { requestNumber } from "../src/core/schemas";
+import type { MessageKey } from "../src/i18n/catalog";
 
 export default defineCommand({
   name: "pledge",
-  description: "Pledge your community's co-funding for a request (0 withdraws it)",
+  descriptionKey: "commands.pledge.description",
   role: "steward",
   communityOptional: true,
   options: [
-    { name: "number", type: "integer", description: "Request number", required: true, min: 1, autocomplete: "request" },
-    { name: "amount", type: "number", description: "Amount (0 withdraws)", required: true, min: 0, example: "500" },
-    { name: "note", type: "string", description: "What the pledge covers", rest: true, maxLength: 500, example: "half the cost" },
-    { name: "community", type: "string", keyword: true, description: "Staff: the community that pledges", autocomplete: "community" },
+    { name: "number", type: "integer", descriptionKey: "commands.option.requestNumber", required: true, min: 1, autocomplete: "request" },
+    { name: "amount", type: "number", descriptionKey: "commands.pledge.option.amount", required: true, min: 0, example: "500" },
+    { name: "note", type: "string", descriptionKey: "commands.pledge.option.note", rest: true, maxLength: 500, example: "half the cost" },
+    { name: "community", type: "string", keyword: true, descriptionKey: "commands.pledge.option.community", autocomplete: "community" },
   ],
   schema: z.object({
     number: requestNumber,
     amount: z.coerce
-      .number({ message: "Give an amount, like 500 (or 0 to withdraw)." })
-      .min(0, { message: "An amount can't be negative; 0 withdraws the pledge." })
-      .max(10_000_000_000, { message: "That amount is too large." })
-      .refine((n) => Number.isFinite(n) && Math.round(n * 100) === n * 100, { message: "Use at most two decimals." }),
-    note: z.string().trim().max(500, { message: "Keep the note under 500 characters." }).optional(),
+      .number({ message: says("commands.pledge.amountMissing") })
+      .min(0, { message: says("commands.pledge.amountNegative") })
+      .max(10_000_000_000, { message: says("commands.pledge.amountTooLarge") })
+      .refine((n) => Number.isFinite(n) && Math.round(n * 100) === n * 100, { message: says("commands.pledge.twoDecimals") }),
+    note: z.string().trim().max(500, { message: says("commands.pledge.noteTooLong") }).optional(),
     community: z.string().optional(),
   }),
-  async run({ options: o, actor, services }) {
+  async run({ options: o, actor, services, t }) {
     const unit = services.config.pledgeUnit;
     const out = await pledge(services, actor, { requestId: o.number, amount: o.amount, note: o.note || undefined, communitySlug: o.community });
-    const text = {
-      pledged: `${out.community} pledges ${o.amount} ${unit} toward #${out.requestId}. Thank you!`,
-      updated: `${out.community}'s pledge toward #${out.requestId} is now ${o.amount} ${unit}.`,
-      withdrawn: `${out.community}'s pledge toward #${out.requestId} is withdrawn.`,
-      none: `${out.community} had no pledge on #${out.requestId}.`,
-    }[out.kind];
-    return { text, buttons: [{ label: "Details", command: `request-show ${out.requestId}` }] };
+    const key = ({ pledged: "commands.pledge.pledged", updated: "commands.pledge.updated", withdrawn: "commands.pledge.withdrawn", none: "commands.pledge.none" } as const satisfies Record<typeof out.kind, MessageKey>)[out.kind];
+    const text = t.t(key, { community: out.community, amount: o.amount, unit, number: out.requestId });
+    return { text, buttons: [{ label: t.t("commands.button.details"), command: `request-show ${out.requestId}` }] };
   },
 });

@@ -1,18 +1,18 @@
 import { z } from "zod";
-import { defineCommand } from "../src/command-kit/define";
+import { defineCommand, says } from "../src/command-kit/define";
 import { requestButtons } from "../src/core/requests/cards";
 import { createRequest, DETAILS_MAX, findSimilar, TITLE_MAX, TITLE_MIN } from "../src/core/requests/requests";
 import type { Reply } from "../src/core/reply";
 
 const options = [
-  { name: "title", type: "string", description: `What you need, in ${TITLE_MIN}–${TITLE_MAX} characters`, required: true, rest: true, minLength: TITLE_MIN, maxLength: TITLE_MAX, example: "Faster image builds" },
-  { name: "details", type: "string", description: `Why it matters, up to ${DETAILS_MAX} characters`, afterBar: true, maxLength: DETAILS_MAX, example: "CI takes 20 minutes" },
-  { name: "force", type: "boolean", keyword: true, description: "File it even if similar requests exist" },
+  { name: "title", type: "string", descriptionKey: "commands.request.option.title", descriptionValues: { min: TITLE_MIN, max: TITLE_MAX }, required: true, rest: true, minLength: TITLE_MIN, maxLength: TITLE_MAX, example: "Faster image builds" },
+  { name: "details", type: "string", descriptionKey: "commands.request.option.details", descriptionValues: { max: DETAILS_MAX }, afterBar: true, maxLength: DETAILS_MAX, example: "CI takes 20 minutes" },
+  { name: "force", type: "boolean", keyword: true, descriptionKey: "commands.request.option.force" },
 ] as const;
 
 export default defineCommand({
   name: "request",
-  description: "Request a feature for your community",
+  descriptionKey: "commands.request.description",
   role: "member",
   usage: "<title> [| details] [--force]",
   options: [...options],
@@ -27,30 +27,32 @@ export default defineCommand({
   },
   schema: z.object({
     title: z
-      .string({ message: "Give your request a title, e.g. /request Faster image builds" })
+      .string({ message: says("commands.request.titleMissing") })
       .trim()
-      .min(TITLE_MIN, { message: `The title needs at least ${TITLE_MIN} characters.` })
-      .max(TITLE_MAX, { message: `The title can be at most ${TITLE_MAX} characters; put the rest in the details (after a | ).` }),
-    details: z.string().trim().max(DETAILS_MAX, { message: `The details can be at most ${DETAILS_MAX} characters.` }).optional(),
+      .min(TITLE_MIN, { message: says("commands.request.titleTooShort") })
+      .max(TITLE_MAX, { message: says("commands.request.titleTooLong") }),
+    details: z.string().trim().max(DETAILS_MAX, { message: says("commands.request.detailsTooLong") }).optional(),
     force: z.coerce.boolean().optional(),
     sourceUrl: z.string().url().optional(),
   }),
-  async run({ options: o, actor, place, services }): Promise<Reply> {
+  async run({ options: o, actor, place, services, t }): Promise<Reply> {
     if (!o.force) {
       const similar = await findSimilar(services, o.title);
       if (similar.length) {
         const forced = `request ${o.title}${o.details ? ` | ${o.details}` : ""} --force`;
         return {
-          text: `Similar requests are already open. Upvote one of them, or file yours anyway (add --force):\n${similar.map((s) => `#${s.id} ${s.title}`).join("\n")}`,
+          text: `${t.t("commands.request.similar")}\n${similar.map((s) => `#${s.id} ${s.title}`).join("\n")}`,
           ephemeral: true,
-          sections: similar.map((s) => ({ text: `#${s.id} ${s.title}`, buttons: [{ label: `Upvote #${s.id}`, command: `upvote ${s.id}`, style: "primary" as const }] })),
-          buttons: forced.length <= 95 ? [{ label: "File it anyway", command: forced }] : undefined,
+          sections: similar.map((s) => ({ text: `#${s.id} ${s.title}`, buttons: [{ label: t.t("commands.request.upvoteButton", { number: s.id }), command: `upvote ${s.id}`, style: "primary" as const }] })),
+          buttons: forced.length <= 95 ? [{ label: t.t("commands.request.fileAnyway"), command: forced }] : undefined,
         };
       }
     }
     const r = await createRequest(services, actor, { title: o.title, details: o.details, place, sourceUrl: o.sourceUrl });
     return {
-      text: `Filed #${r.id} ${r.title}. Your vote is counted for ${actor.communitySlug ?? "your community"}; others can /upvote ${r.id}.`,
+      text: actor.communitySlug
+        ? t.t("commands.request.filed", { number: r.id, title: r.title, community: actor.communitySlug, upvote: `/upvote ${r.id}` })
+        : t.t("commands.request.filedNoCommunity", { number: r.id, title: r.title, upvote: `/upvote ${r.id}` }),
       title: `#${r.id} ${r.title}`,
       sections: [{ text: r.body || undefined, buttons: requestButtons(r.id) }],
     };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineCommand } from "../src/command-kit/define";
+import { defineCommand, says } from "../src/command-kit/define";
 import { STATUS_LABEL } from "../src/core/requests/requests";
 import { requestNumber } from "../src/core/schemas";
 import { changeStatus } from "../src/core/requests/lifecycle";
@@ -8,24 +8,24 @@ const STATUSES = ["open", "planned", "in_progress", "shipped", "declined"] as co
 
 export default defineCommand({
   name: "set-status",
-  description: "Staff: set a request's status (everyone who asked or voted hears about it)",
+  descriptionKey: "commands.setStatus.description",
   role: "staff",
   options: [
-    { name: "number", type: "integer", description: "Request number", required: true, min: 1, autocomplete: "request" },
-    { name: "status", type: "string", description: "New status", required: true, choices: STATUSES },
-    { name: "reason", type: "string", description: "Why (shown to voters)", rest: true, maxLength: 500, example: "Scheduled for January" },
+    { name: "number", type: "integer", descriptionKey: "commands.option.requestNumber", required: true, min: 1, autocomplete: "request" },
+    { name: "status", type: "string", descriptionKey: "commands.setStatus.option.status", required: true, choices: STATUSES },
+    { name: "reason", type: "string", descriptionKey: "commands.setStatus.option.reason", rest: true, maxLength: 500, example: "Scheduled for January" },
   ],
   schema: z.object({
     number: requestNumber,
     status: z.preprocess(
       (v) => (typeof v === "string" ? v.toLowerCase().replace(/[\s-]+/g, "_") : v),
-      z.enum(STATUSES, { message: `Status must be one of ${STATUSES.join(", ")}.` }),
+      z.enum(STATUSES, { message: says("commands.setStatus.statusChoice") }),
     ),
-    reason: z.string().trim().max(500, { message: "Keep the reason under 500 characters." }).optional(),
+    reason: z.string().trim().max(500, { message: says("commands.setStatus.reasonTooLong") }).optional(),
   }),
-  async run({ options: o, actor, services }) {
+  async run({ options: o, actor, services, t }) {
     const res = await changeStatus(services, { requestId: o.number, to: o.status, reason: o.reason || undefined, source: "command", actorId: actor.personId });
-    if (!res.changed) return { text: `#${o.number} is already ${STATUS_LABEL[res.status]}.`, ephemeral: true };
-    return { text: `#${o.number} is now ${STATUS_LABEL[res.to]} (was ${STATUS_LABEL[res.from]}). Its requester and voters will be told.` };
+    if (!res.changed) return { text: t.t("commands.setStatus.already", { number: o.number, status: STATUS_LABEL[res.status] }), ephemeral: true };
+    return { text: t.t("commands.setStatus.changed", { number: o.number, to: STATUS_LABEL[res.to], from: STATUS_LABEL[res.from] }) };
   },
 });

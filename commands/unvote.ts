@@ -5,14 +5,18 @@ import { requestNumber } from "../src/core/schemas";
 
 export default defineCommand({
   name: "unvote",
-  description: "Take back your vote for a feature request",
+  descriptionKey: "commands.unvote.description",
   role: "member",
-  options: [{ name: "number", type: "integer", description: "Request number, e.g. 12", required: true, min: 1, autocomplete: "request" }],
+  options: [{ name: "number", type: "integer", descriptionKey: "commands.option.requestNumberExample", required: true, min: 1, autocomplete: "request" }],
   schema: z.object({ number: requestNumber }),
-  async run({ options, actor, services }) {
+  async run({ options, actor, services, t }) {
     const out = await unvote(services, actor, options.number);
     return out.removed
-      ? { text: `Your vote for #${out.requestId} is withdrawn.`, ephemeral: true, buttons: [{ label: "Upvote again", command: `upvote ${out.requestId}` }] }
-      : { text: `You had not voted for #${out.requestId}.`, ephemeral: true };
+      ? {
+          text: t.t("commands.unvote.withdrawn", { number: out.requestId }),
+          ephemeral: true,
+          buttons: [{ label: t.t("commands.unvote.upvoteAgain"), command: `upvote ${out.requestId}` }],
+        }
+      : { text: t.t("commands.unvote.notVoted", { number: out.requestId }), ephemeral: true };
   },
 });

@@ -6,16 +6,18 @@ import { requestNumber } from "../src/core/schemas";
 
 export default defineCommand({
   name: "upvote",
-  description: "Vote for a feature request on behalf of your community",
+  descriptionKey: "commands.upvote.description",
   role: "member",
-  options: [{ name: "number", type: "integer", description: "Request number, e.g. 12", required: true, min: 1, autocomplete: "request" }],
+  options: [{ name: "number", type: "integer", descriptionKey: "commands.option.requestNumberExample", required: true, min: 1, autocomplete: "request" }],
   schema: z.object({ number: requestNumber }),
-  async run({ options, actor, place, services }) {
+  async run({ options, actor, place, services, t }) {
     const out = await upvote(services, actor, options.number, place);
-    const via = out.redirectedFrom ? `#${out.redirectedFrom} was merged into #${out.requestId}, so ` : "";
-    if (out.kind === "already") return { text: `${via}You already voted for #${out.requestId}.`, ephemeral: true };
+    const n = { number: out.requestId };
+    // A vote for a merged request lands on the survivor; the answer says so first.
+    const via = (answer: string) => (out.redirectedFrom ? t.t("commands.upvote.redirected", { from: out.redirectedFrom, number: out.requestId, answer }) : answer);
+    if (out.kind === "already") return { text: via(t.t("commands.upvote.already", n)), ephemeral: true };
     return {
-      text: `${via}Your vote for #${out.requestId} is counted for ${actor.communitySlug ?? "your community"}.`,
+      text: via(actor.communitySlug ? t.t("commands.upvote.counted", { ...n, community: actor.communitySlug }) : t.t("commands.upvote.countedNoCommunity", n)),
       ephemeral: true,
       buttons: requestButtons(out.requestId).slice(1),
     };

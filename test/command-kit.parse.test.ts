@@ -216,7 +216,7 @@ describe.each(DB_TARGETS)("pledges name their community only with --community, o
     try {
       const staffInBeta = as(t.services, "carol", "beta");
       const id = await fileTarget(t.services, "Pledge target");
-      expect((await staffInBeta(`/pledge ${id} 5000 half the cost --community alpha`)).text).toContain("Alpha University pledges 5000 USD");
+      expect((await staffInBeta(`/pledge ${id} 5000 half the cost --community alpha`)).text).toContain("Alpha University pledges 5,000 USD");
       expect((await staffInBeta(`/pledge ${id} 300 community budget`)).text).toContain("Beta College pledges 300 USD");
       expect(await pledgesIn(t.services)).toEqual([
         ["alpha", 5000, "half the cost"],
@@ -234,7 +234,7 @@ describe.each(DB_TARGETS)("pledges name their community only with --community, o
       /** The text Flywheel answered on one response_url. */
       const answerAt = async (rid: string) => String((await h.standin.waitFor(() => h.standin.responses.find((r) => r.id === rid)?.body)).text);
       await postCommand(h.url, slashCommand(STAFF, "/pledge", `${id} 5000 half the cost --community beta`, h.standin.responseUrl("p1")));
-      expect(await answerAt("p1")).toContain("Beta College pledges 5000 USD");
+      expect(await answerAt("p1")).toContain("Beta College pledges 5,000 USD");
       await postCommand(h.url, slashCommand(STAFF, "/pledge", `${id} 10 --community gamma for the lab`, h.standin.responseUrl("p2")));
       expect(await answerAt("p2")).toContain("Gamma Institute pledges 10 USD");
       await postInteraction(h.url, buttonClick(STAFF, `pledge ${id} 20 button note --community beta`, h.standin.responseUrl("p3")));
@@ -257,7 +257,7 @@ describe.each(DB_TARGETS)("pledges name their community only with --community, o
         { name: "amount", type: ApplicationCommandOptionType.Number, value: 5000 },
         { name: "note", type: ApplicationCommandOptionType.String, value: "half the cost --community beta" },
       ]);
-      expect((await t.d.answer(slash)).data.embeds[0].description).toContain("Beta College pledges 5000 USD");
+      expect((await t.d.answer(slash)).data.embeds[0].description).toContain("Beta College pledges 5,000 USD");
       const twice = t.d.slash(discordStaff, "pledge", [
         { name: "number", type: ApplicationCommandOptionType.Integer, value: id },
         { name: "amount", type: ApplicationCommandOptionType.Number, value: 1 },

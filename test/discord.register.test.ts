@@ -1,4 +1,4 @@
-import { ApplicationCommandOptionType, ApplicationCommandType } from "discord.js";
+import { ApplicationCommandOptionType, ApplicationCommandType, Locale } from "discord.js";
 import { runCli } from "../src/cli/program";
 import { loadEnv } from "../src/config/env";
 import { commandList } from "../src/command-kit/registry";
@@ -24,7 +24,15 @@ describe("Discord application commands are generated from commands/", () => {
 
   test("options carry their types, limits, choices and autocomplete", () => {
     expect(byName("upvote").options).toEqual([
-      { name: "number", description: "Request number, e.g. 12", required: true, type: ApplicationCommandOptionType.Integer, min_value: 1, autocomplete: true },
+      {
+        name: "number",
+        description: "Request number, e.g. 12",
+        description_localizations: { "es-ES": "Número de la solicitud, p. ej. 12", "es-419": "Número de la solicitud, p. ej. 12" },
+        required: true,
+        type: ApplicationCommandOptionType.Integer,
+        min_value: 1,
+        autocomplete: true,
+      },
     ]);
     const requests = byName("requests").options!;
     expect(requests.find((o) => o.name === "status")).toMatchObject({
@@ -46,6 +54,43 @@ describe("Discord application commands are generated from commands/", () => {
       expect.objectContaining({ name: "details", type: ApplicationCommandOptionType.String, required: false, max_length: 4000 }),
       expect.objectContaining({ name: "force", type: ApplicationCommandOptionType.Boolean, required: false }),
     ]);
+  });
+});
+
+describe("descriptions in every language Discord and Flywheel both speak", () => {
+  // Discord's rules (https://discord.com/developers/docs/reference#locales and
+  // https://discord.com/developers/docs/interactions/application-commands#localization): keys of
+  // description_localizations come from its locale list, each value 1–100 characters.
+  const discordLocales = new Set<string>(Object.values(Locale));
+
+  test("Spanish goes to es-ES and es-419, the pseudo-locale never; the names stay English", () => {
+    const upvote = byName("upvote");
+    expect(upvote.name).toBe("upvote");
+    expect(upvote.description).toBe("Vote for a feature request on behalf of your community");
+    expect(upvote.description_localizations).toEqual({
+      "es-ES": "Vota por una solicitud en nombre de tu comunidad",
+      "es-419": "Vota por una solicitud en nombre de tu comunidad",
+    });
+    expect(byName("request").options!.find((o) => o.name === "title")!.description_localizations).toEqual({
+      "es-ES": "Qué necesitas, en 3 a 120 caracteres",
+      "es-419": "Qué necesitas, en 3 a 120 caracteres",
+    });
+  });
+
+  test("every localization is for a Discord locale, 1–100 characters, and not the English text", () => {
+    const described = applicationCommands().flatMap((c) => [c, ...(c.options ?? [])]);
+    for (const d of described) {
+      for (const [locale, text] of Object.entries(d.description_localizations ?? {})) {
+        expect({ locale, known: discordLocales.has(locale) }).toEqual({ locale, known: true });
+        expect(text!.length).toBeGreaterThan(0);
+        expect(text!.length).toBeLessThanOrEqual(100);
+        expect(text).not.toBe(d.description);
+      }
+      expect(Object.keys(d.description_localizations ?? {})).not.toContain("en-XA");
+    }
+    // Every command of this part speaks Spanish on Discord.
+    const spanish = applicationCommands().filter((c) => c.description_localizations?.["es-ES"]).map((c) => c.name);
+    expect(spanish).toEqual(expect.arrayContaining(["credits", "digest", "edit", "feedback", "flywheel", "github", "help", "link", "merge", "pledge", "request", "request-show", "requests", "set-status", "steward", "unvote", "upvote"]));
   });
 });
 

@@ -1,6 +1,7 @@
 import { parse } from "yaml";
 import { runCli } from "../src/cli/program";
 import { loadEnv } from "../src/config/env";
+import { describe as describeCommand } from "../src/command-kit/define";
 import { commandList } from "../src/command-kit/registry";
 import { SLACK_BUILT_IN_COMMANDS } from "../src/platforms/slack/builtins";
 import { manifestProblems, type SlackManifest } from "../src/platforms/slack/manifest-rules";
@@ -52,7 +53,7 @@ describe("flywheel slack manifest", () => {
     expect(m.features.slash_commands.map((c) => c.command).sort()).toEqual(commandList().map((c) => `/${c.name}`).sort());
     for (const c of m.features.slash_commands) {
       expect(c).toMatchObject({ url, should_escape: false });
-      expect(c.description).toBe(commandList().find((x) => `/${x.name}` === c.command)!.description);
+      expect(c.description).toBe(describeCommand(commandList().find((x) => `/${x.name}` === c.command)!));
     }
     expect(m.features.slash_commands.find((c) => c.command === "/request")!.usage_hint).toBe("<title> [| details] [--force]");
     expect(m.features.shortcuts).toEqual([expect.objectContaining({ name: "Make a feature request", type: "message", callback_id: "fw_request_from_message" })]);
@@ -87,7 +88,7 @@ describe("flywheel slack manifest", () => {
     const m = slackManifest({ socketMode: true });
     for (const c of commandList()) {
       const declared = m.features.slash_commands.find((x) => x.command === `/${c.name}`)!;
-      expect(declared.description).toBe(c.description);
+      expect(declared.description).toBe(describeCommand(c));
       expect(declared.description).not.toMatch(/…$/);
     }
   });

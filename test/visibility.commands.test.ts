@@ -96,8 +96,8 @@ describe.each(DB_TARGETS)("a private community stays unnamed to outsiders, on %s
       { kind: "ideas", source: `request:${request}:shipped`, personId: ginaRow.id, communityId: gamma.id, requestId: request, note: `asked for #${request}` },
       { kind: "financial", source: `request:${request}:shipped`, communityId: gamma.id, requestId: request, note: `co-funded #${request}` },
     ]);
-    expect((await carol(`/status ${request} shipped Released in 4.2`)).error).toBeFalsy();
-    expect((await carol(`/status ${alphaRequest} shipped Released in 4.2`)).error).toBeFalsy();
+    expect((await carol(`/set-status ${request} shipped Released in 4.2`)).error).toBeFalsy();
+    expect((await carol(`/set-status ${alphaRequest} shipped Released in 4.2`)).error).toBeFalsy();
     expect(await t.services.db.contribution.count({ where: { OR: [{ communityId: gamma.id }, { personId: ginaRow.id }] } })).toBeGreaterThan(2);
     at = { request, ticket };
   });

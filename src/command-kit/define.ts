@@ -1,11 +1,12 @@
 import type { z } from "zod";
 import type { Actor, RoleName, Services } from "../core/context";
 import type { ModalSpec, Place, Reply } from "../core/reply";
-import type { Translator } from "../i18n/translate";
-import type { OptionSpec } from "./options";
+import { DEFAULT_LOCALE, type MessageKey } from "../i18n/catalog";
+import { translator, type Translator } from "../i18n/translate";
+import type { Described, OptionSpec } from "./options";
 import type { Parsed } from "./parse";
 
-export type { OptionSpec, OptionType } from "./options";
+export type { Described, OptionSpec, OptionType } from "./options";
 
 export interface CommandContext<O> {
   options: O;
@@ -17,9 +18,10 @@ export interface CommandContext<O> {
   t: Translator;
 }
 
-export interface CommandDef<O = Record<string, unknown>> {
+export type CommandDef<O = Record<string, unknown>> = Described & CommandShape<O>;
+
+interface CommandShape<O> {
   name: string;
-  description: string;
   /** Who may run it: member (anyone in a community), steward, staff. */
   role: RoleName;
   options: OptionSpec[];
@@ -44,7 +46,7 @@ export interface CommandDef<O = Record<string, unknown>> {
 
 /** Declares a command; the generic keeps options typed from the schema. */
 export function defineCommand<S extends z.ZodType<Record<string, unknown>>>(
-  def: Omit<CommandDef<z.infer<S>>, "schema"> & { schema: S },
+  def: Described & Omit<CommandShape<z.infer<S>>, "schema"> & { schema: S },
 ): CommandDef<z.infer<S>> {
   return def as unknown as CommandDef<z.infer<S>>;
 }
@@ -58,3 +60,15 @@ export function usageOf(cmd: CommandDef<unknown>): string {
     })
     .join(" ");
 }
+
+/** A command's or option's description in one language (the organization's default unless told). */
+export function describe(d: Described, t: Translator = translator(DEFAULT_LOCALE)): string {
+  return d.descriptionKey !== undefined ? t.t(d.descriptionKey, d.descriptionValues) : d.description;
+}
+
+/**
+ * A schema's message, as a catalog key: zod keeps it as the issue's message and describeIssue
+ * words it in the asker's language. Its values come from the issue: {minimum} and {maximum} of a
+ * size check, {choices} of an enum, and a custom issue's params.
+ */
+export const says = (key: MessageKey): string => key;

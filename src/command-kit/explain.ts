@@ -4,9 +4,10 @@
 // from the option's declaration.
 import type { z } from "zod";
 import type { Reply } from "../core/reply";
-import type { Translator } from "../i18n/translate";
-import { type CommandDef, type OptionSpec, usageOf } from "./define";
+import { type CommandDef, describe, type OptionSpec, usageOf } from "./define";
 import type { Problem } from "./parse";
+import { DEFAULT_LOCALE, loadCatalogs, type MessageKey } from "../i18n/catalog";
+import { type MessageValues, type Translator, translator } from "../i18n/translate";
 
 type Command = CommandDef<unknown>;
 
@@ -61,7 +62,8 @@ function expectation(cmd: Command, o: OptionSpec, t: Translator, issue?: Issue):
       if (issue?.code === "too_small" && !missing) return t.t("platforms.option.tooShort", { ...named(o), min: bound(issue, "minimum") ?? o.minLength });
       if (issue?.code === "too_big") return t.t("platforms.option.tooLong", { ...named(o), max: bound(issue, "maximum") ?? o.maxLength });
       if (o.autocomplete === "community") return t.t("platforms.option.community", { example });
-      const description = `${o.description.charAt(0).toLowerCase()}${o.description.slice(1)}`;
+      const what = describe(o, t);
+      const description = `${what.charAt(0).toLowerCase()}${what.slice(1)}`;
       return t.t("platforms.option.text", { missing: missing ? "yes" : "no", ...named(o), description, example });
     }
   }
@@ -111,9 +113,23 @@ export function withoutUsageLine(text: string, t: Translator): string {
   return (at === -1 ? (text.startsWith(lead) ? "" : text) : text.slice(0, at)).trim();
 }
 
-/** The first issue of a failed validation, and the option it is about. */
-export function describeIssue(error: z.ZodError): { text: string; field?: string } {
+const isMessageKey = (s: string): s is MessageKey => s in loadCatalogs().get(DEFAULT_LOCALE)!.messages;
+
+/** What a schema's catalog message (see `says`) can name: the issue's bounds, choices and params. */
+function issueValues(issue: z.core.$ZodIssue): MessageValues {
+  const values: MessageValues = {};
+  if ("minimum" in issue) values.minimum = Number(issue.minimum);
+  if ("maximum" in issue) values.maximum = Number(issue.maximum);
+  if ("values" in issue && Array.isArray(issue.values)) values.choices = issue.values.join(", ");
+  if (issue.code === "custom" && issue.params)
+    for (const [k, v] of Object.entries(issue.params)) if (typeof v === "string" || typeof v === "number") values[k] = v;
+  return values;
+}
+
+/** The first issue of a failed validation, in the asker's language, and the option it is about. */
+export function describeIssue(error: z.ZodError, t: Translator = translator()): { text: string; field?: string } {
   const issue = error.issues[0];
   const field = typeof issue.path[0] === "string" ? issue.path[0] : undefined;
-  return { text: issue.message, ...(field ? { field } : {}) };
+  const text = isMessageKey(issue.message) ? t.t(issue.message, issueValues(issue)) : issue.message;
+  return { text, ...(field ? { field } : {}) };
 }

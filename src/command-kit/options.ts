@@ -1,11 +1,22 @@
 // What a command declares about one option; the parser, the help and each platform read it.
+import type { MessageKey } from "../i18n/catalog";
+import type { MessageValues } from "../i18n/translate";
+
 export type OptionType = "string" | "integer" | "number" | "boolean";
 
+/**
+ * What a person reads about a command or an option: a catalog message, rendered in the reader's
+ * language (Discord gets every language at registration). A plain `description` is shown as it is
+ * in every language; it is only for declarations not moved to the catalogs yet.
+ */
+export type Described = { descriptionKey: MessageKey; descriptionValues?: MessageValues; description?: never } | { description: string; descriptionKey?: never };
+
 /** How an option appears on each platform (Discord options, Slack usage hint, shell help). */
-export interface OptionSpec {
+export type OptionSpec = Described & OptionShape;
+
+interface OptionShape {
   name: string;
   type: OptionType;
-  description: string;
   required?: boolean;
   /** Free text: takes the rest of the typed line (only the last positional option). */
   rest?: boolean;

@@ -5,11 +5,16 @@ import {
   ApplicationCommandType,
   type REST,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
+  Locale,
+  type LocalizationMap,
   Routes,
 } from "discord.js";
-import type { CommandDef, OptionSpec } from "../../command-kit/define";
+import { type CommandDef, type Described, describe, type OptionSpec } from "../../command-kit/define";
 import { commandList } from "../../command-kit/registry";
 import { truncate } from "../../core/text";
+import { DEFAULT_LOCALE, loadCatalogs } from "../../i18n/catalog";
+import { resolveLocale } from "../../i18n/locale";
+import { translator } from "../../i18n/translate";
 
 /** Discord's rules for command and option names: lowercase letters, digits, - and _, 1–32 long. */
 const NAME = /^[-_\p{Ll}\p{Lo}\p{N}]{1,32}$/u;
@@ -23,10 +28,31 @@ const TYPE: Record<OptionSpec["type"], ApplicationCommandOptionType.String | App
 
 const description = (text: string): string => truncate(text.trim() || "—", 100);
 
+/**
+ * Which of Discord's locales each of our catalogs serves, e.g. es-ES and es-419 by es. Discord
+ * accepts only the locales of its list (https://discord.com/developers/docs/reference#locales),
+ * so the pseudo-locale en-XA is never sent; the default language is the plain description.
+ */
+function discordLocales(): [Locale, string][] {
+  const catalogs = [...loadCatalogs().keys()];
+  return Object.values(Locale).flatMap((d): [Locale, string][] => {
+    const ours = resolveLocale([d], catalogs);
+    return ours !== DEFAULT_LOCALE && ours.toLowerCase() === d.toLowerCase().split("-")[0] ? [[d, ours]] : [];
+  });
+}
+
+/** The description in the default language, and in every other language Discord and we both speak. */
+function descriptions(d: Described): { description: string; description_localizations?: LocalizationMap } {
+  const base = description(describe(d, translator(DEFAULT_LOCALE)));
+  if (d.descriptionKey === undefined) return { description: base };
+  const map: LocalizationMap = Object.fromEntries(discordLocales().map(([discord, ours]) => [discord, description(describe(d, translator(ours)))]));
+  return Object.keys(map).length ? { description: base, description_localizations: map } : { description: base };
+}
+
 /** One declared option as a Discord option: type, limits, choices or autocomplete. */
 export function optionJson(o: OptionSpec, required: boolean): APIApplicationCommandBasicOption {
   if (!NAME.test(o.name)) throw new Error(`option "${o.name}" is not a valid Discord option name (lowercase, digits, - or _, at most 32)`);
-  const base = { name: o.name, description: description(o.description), required };
+  const base = { name: o.name, ...descriptions(o), required };
   switch (o.type) {
     case "boolean":
       return { ...base, type: ApplicationCommandOptionType.Boolean };
@@ -66,7 +92,7 @@ export function commandJson(cmd: CommandDef<unknown>): RESTPostAPIChatInputAppli
   return {
     type: ApplicationCommandType.ChatInput,
     name: cmd.name,
-    description: description(cmd.description),
+    ...descriptions(cmd),
     options,
   };
 }

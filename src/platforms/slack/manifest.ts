@@ -1,6 +1,7 @@
 import { stringify } from "yaml";
-import { usageOf } from "../../command-kit/define";
+import { describe, usageOf } from "../../command-kit/define";
 import { commandList } from "../../command-kit/registry";
+import { translator } from "../../i18n/translate";
 import { slackCommandName } from "./command-names";
 import { REQUEST_SHORTCUT, SLACK_EVENTS_PATH } from "./ids";
 import { manifestProblems, type SlackManifest } from "./manifest-rules";
@@ -27,6 +28,8 @@ export interface ManifestOptions {
   name?: string;
   /** SLACK_COMMAND_PREFIX: `fw-` declares `/fw-request`… (`/flywheel` keeps its name). */
   prefix?: string;
+  /** The organization's default language: Slack shows one description to everyone. */
+  locale?: string;
 }
 
 const LONG_DESCRIPTION =
@@ -69,7 +72,7 @@ export function slackManifest(o: ManifestOptions): SlackManifest {
       slash_commands: commandList().map((c) => ({
         command: `/${slackCommandName(c.name, o.prefix)}`,
         ...at,
-        description: c.description,
+        description: describe(c, translator(o.locale)),
         ...(usageOf(c) ? { usage_hint: usageOf(c) } : {}),
         // Text arrives as typed; we escape it ourselves when we show it.
         should_escape: false,
