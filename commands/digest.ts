@@ -30,9 +30,9 @@ export default defineCommand({
     send: z.boolean().default(false),
     week: z.string().min(1, { message: "Give a week: a date like 2026-11-25 or an ISO week like 2026-W48." }).max(20).optional(),
   }),
-  async run({ options: o, actor, services }): Promise<Reply> {
+  async run({ options: o, actor, services, t }): Promise<Reply> {
     if (o.send) {
-      if (!hasRole(actor.role, "staff")) return errorReply(refusal("staff"));
+      if (!hasRole(actor.role, "staff")) return errorReply(refusal(t, "staff"));
       if (!o.community) return errorReply("Name the community to post to: /digest send <community>.");
     }
     const slug = o.community ?? actor.communitySlug;

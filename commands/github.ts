@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineCommand } from "../src/command-kit/define";
 import { requestButtons } from "../src/core/requests/cards";
+import { statusLabel } from "../src/core/requests/requests";
 import { itemKey } from "../src/core/github/refs";
 import { confirmSuggestion, linkRequest, openIssueForRequest, type LinkOutcome } from "../src/core/github/link";
 import type { Reply } from "../src/core/reply";
@@ -31,29 +32,29 @@ export default defineCommand({
       message: "Name the issue or pull request to link or confirm, e.g. /github link 12 octo-org/app#34 or its URL.",
       path: ["target"],
     }),
-  async run({ options: o, actor, services }): Promise<Reply> {
+  async run({ options: o, actor, services, t }): Promise<Reply> {
     if (o.action === "link") {
       const out = await linkRequest(services, o.request, o.target!);
       const moved = out.previous && out.previous !== out.requestId ? ` (it was linked to #${out.previous} before)` : "";
       return {
-        text: `Linked #${out.requestId} ${out.title} to ${describe(out)}${moved}. Its status (now ${out.status}) follows GitHub from here.\n${out.item.url}`,
+        text: `Linked #${out.requestId} ${out.title} to ${describe(out)}${moved}. Its status (now ${statusLabel(t, out.status)}) follows GitHub from here.\n${out.item.url}`,
         ephemeral: true,
-        buttons: requestButtons(out.requestId).slice(2),
+        buttons: requestButtons(t, out.requestId).slice(2),
       };
     }
     if (o.action === "confirm") {
       const out = await confirmSuggestion(services, actor, o.request, o.target!);
       return {
-        text: `Confirmed: ${describe(out)} is linked to #${out.requestId} ${out.title}, now ${out.status}. Its status follows GitHub from here.\n${out.item.url}`,
+        text: `Confirmed: ${describe(out)} is linked to #${out.requestId} ${out.title}, now ${statusLabel(t, out.status)}. Its status follows GitHub from here.\n${out.item.url}`,
         ephemeral: true,
-        buttons: requestButtons(out.requestId).slice(2),
+        buttons: requestButtons(t, out.requestId).slice(2),
       };
     }
     const out = await openIssueForRequest(services, actor, o.request, o.target);
     return {
       text: `Opened ${itemKey(out.item)} for #${out.requestId} ${out.title} and linked them.\n${out.item.url}`,
       ephemeral: true,
-      buttons: requestButtons(out.requestId).slice(2),
+      buttons: requestButtons(t, out.requestId).slice(2),
     };
   },
 });

@@ -17,8 +17,8 @@ export default defineCommand({
   communityOptional: true,
   options: [{ name: "number", type: "integer", description: "Request number, e.g. 12", required: true, min: 1, autocomplete: "request" }],
   schema: z.object({ number: requestNumber }),
-  async run({ options, actor, services }) {
-    const d = await requestDetails(services, options.number, viewerOf(actor));
+  async run({ options, actor, services, t }) {
+    const d = await requestDetails(services, options.number, viewerOf(actor), t);
     const r = d.request;
     const unit = services.config.pledgeUnit;
     const sections: Section[] = [];
@@ -57,6 +57,6 @@ export default defineCommand({
     }
     if (d.mergedFrom.length) lines.push(`Merged here: ${d.mergedFrom.map((m) => `#${m.id}`).join(", ")}`);
     const confirm = actor.role === "staff" ? d.suggested.map((x) => ({ label: `Confirm ${x.repo}#${x.number}`, command: `github confirm ${r.id} ${x.repo}#${x.number}` })) : [];
-    return { text: lines.join("\n"), title: `#${r.id} ${r.title}`, sections, buttons: [...requestButtons(r.id).slice(0, 2), ...confirm], ephemeral: true };
+    return { text: lines.join("\n"), title: `#${r.id} ${r.title}`, sections, buttons: [...requestButtons(t, r.id).slice(0, 2), ...confirm], ephemeral: true };
   },
 });

@@ -35,7 +35,7 @@ export default defineCommand({
     force: z.coerce.boolean().optional(),
     sourceUrl: z.string().url().optional(),
   }),
-  async run({ options: o, actor, place, services }): Promise<Reply> {
+  async run({ options: o, actor, place, services, t }): Promise<Reply> {
     if (!o.force) {
       const similar = await findSimilar(services, o.title);
       if (similar.length) {
@@ -52,7 +52,7 @@ export default defineCommand({
     return {
       text: `Filed #${r.id} ${r.title}. Your vote is counted for ${actor.communitySlug ?? "your community"}; others can /upvote ${r.id}.`,
       title: `#${r.id} ${r.title}`,
-      sections: [{ text: r.body || undefined, buttons: requestButtons(r.id) }],
+      sections: [{ text: r.body || undefined, buttons: requestButtons(t, r.id) }],
     };
   },
 });

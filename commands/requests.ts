@@ -19,7 +19,7 @@ export default defineCommand({
     community: z.string().regex(/^[a-z0-9-]+$/, { message: "Give a community slug, like alpha." }).optional(),
     page: z.coerce.number().int().min(1).max(10_000).default(1),
   }),
-  async run({ options: o, services }): Promise<Reply> {
+  async run({ options: o, services, t }): Promise<Reply> {
     if (o.community && !(await services.db.community.findUnique({ where: { slug: o.community } })))
       return { text: `There is no community "${o.community}".`, ephemeral: true, error: true };
     const { rows, hasMore, total } = await rankRequests(services, { statuses: [o.status], communitySlug: o.community, page: o.page });
@@ -28,9 +28,9 @@ export default defineCommand({
     const first = (o.page - 1) * 10 + 1;
     const more = `requests ${o.status}${o.community ? ` --community ${o.community}` : ""} --page ${o.page + 1}`;
     return {
-      text: [`${scope[0].toUpperCase()}${scope.slice(1)} (${first}–${first + rows.length - 1} of ${total}):`, ...rows.map(rankedLine)].join("\n"),
+      text: [`${scope[0].toUpperCase()}${scope.slice(1)} (${first}–${first + rows.length - 1} of ${total}):`, ...rows.map((r) => rankedLine(t, r))].join("\n"),
       ephemeral: true,
-      sections: rows.map((r) => ({ text: rankedLine(r), buttons: requestButtons(r.id) })),
+      sections: rows.map((r) => ({ text: rankedLine(t, r), buttons: requestButtons(t, r.id) })),
       buttons: hasMore ? [{ label: "More", command: more }] : undefined,
     };
   },

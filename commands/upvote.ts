@@ -10,14 +10,14 @@ export default defineCommand({
   role: "member",
   options: [{ name: "number", type: "integer", description: "Request number, e.g. 12", required: true, min: 1, autocomplete: "request" }],
   schema: z.object({ number: requestNumber }),
-  async run({ options, actor, place, services }) {
+  async run({ options, actor, place, services, t }) {
     const out = await upvote(services, actor, options.number, place);
     const via = out.redirectedFrom ? `#${out.redirectedFrom} was merged into #${out.requestId}, so ` : "";
     if (out.kind === "already") return { text: `${via}You already voted for #${out.requestId}.`, ephemeral: true };
     return {
       text: `${via}Your vote for #${out.requestId} is counted for ${actor.communitySlug ?? "your community"}.`,
       ephemeral: true,
-      buttons: requestButtons(out.requestId).slice(1),
+      buttons: requestButtons(t, out.requestId).slice(1),
     };
   },
 });

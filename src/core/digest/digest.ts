@@ -1,5 +1,7 @@
 import type { Community, Prisma, RequestStatus } from "../../generated/prisma/client";
 import { rankedLine } from "../requests/cards";
+import { personLocale } from "../people/locale";
+import { translator } from "../../i18n/translate";
 import { communityShownTo, personShownTo, type Viewer } from "../people/visibility";
 import type { Services } from "../context";
 import { UserError } from "../errors";
@@ -258,7 +260,7 @@ export async function buildDigests(services: Services, communities: Community[],
     if (!empty && wanted?.rows.length) {
       const lines = wanted.rows.map((r) => {
         const gained = wanted.gained.get(r.id);
-        return `${truncate(rankedLine(r), 140)}${gained ? ` (+${plural(gained, "vote")} this week)` : ""}`;
+        return `${truncate(rankedLine(translator(personLocale(services.config, { communitySlug: community.slug })), r), 140)}${gained ? ` (+${plural(gained, "vote")} this week)` : ""}`;
       });
       sections.splice(news.fresh.length ? 1 : 0, 0, { title: "Most wanted", text: lines.join("\n") });
     }
