@@ -10,6 +10,14 @@ const en = {
   // ── commands: commands/*.ts: answers, option descriptions ──
 
   // ── requests: src/core/requests, people, github, credit: errors, notifications, announcements ──
+  "schemas.requestNumber.missing": "Give a request number, like 12 or #12.",
+  "schemas.requestNumber.whole": "A request number is a whole number, like 12.",
+  "schemas.requestNumber.positive": "A request number is a positive number, like 12.",
+  "schemas.requestNumber.tooLarge": "That number is too large to be a request.",
+  "schemas.ticketNumber.missing": "Give a ticket number, like 12 or #12.",
+  "schemas.ticketNumber.whole": "A ticket number is a whole number, like 12.",
+  "schemas.ticketNumber.positive": "A ticket number is a positive number, like 12.",
+  "schemas.ticketNumber.tooLarge": "That number is too large to be a ticket.",
   "requests.status.open": "open",
   "requests.status.planned": "planned",
   "requests.status.in_progress": "in progress",

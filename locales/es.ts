@@ -11,6 +11,14 @@ export default {
   // ── commands: commands/*.ts: answers, option descriptions ──
 
   // ── requests: src/core/requests, people, github, credit: errors, notifications, announcements ──
+  "schemas.requestNumber.missing": "Indica un número de solicitud, por ejemplo 12 o #12.",
+  "schemas.requestNumber.whole": "Un número de solicitud es un número entero, por ejemplo 12.",
+  "schemas.requestNumber.positive": "Un número de solicitud es un número positivo, por ejemplo 12.",
+  "schemas.requestNumber.tooLarge": "Ese número es demasiado grande para ser una solicitud.",
+  "schemas.ticketNumber.missing": "Indica un número de ticket, por ejemplo 12 o #12.",
+  "schemas.ticketNumber.whole": "Un número de ticket es un número entero, por ejemplo 12.",
+  "schemas.ticketNumber.positive": "Un número de ticket es un número positivo, por ejemplo 12.",
+  "schemas.ticketNumber.tooLarge": "Ese número es demasiado grande para ser un ticket.",
   "requests.status.open": "abierta",
   "requests.status.planned": "planificada",
   "requests.status.in_progress": "en curso",

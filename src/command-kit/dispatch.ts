@@ -59,7 +59,7 @@ export async function dispatch(services: Services, typed: Invocation): Promise<R
     const valid = cmd.schema.safeParse(cleanOptions(read.options), { error: issueWording(cmd) });
     if (!valid.success) {
       outcome = "user_error";
-      return optionError(cmd, describeIssue(valid.error));
+      return optionError(cmd, describeIssue(valid.error, tr));
     }
     return await cmd.run({ options: valid.data, actor, place: inv.place, services, t: tr });
   } catch (e) {

@@ -4,6 +4,8 @@
 // from the option's declaration.
 import type { z } from "zod";
 import type { Reply } from "../core/reply";
+import { isMessageKey } from "../i18n/catalog";
+import type { Translator } from "../i18n/translate";
 import { type CommandDef, type OptionSpec, usageOf } from "./define";
 import type { Problem } from "./parse";
 
@@ -104,9 +106,9 @@ export function optionError(cmd: Command, e: { text: string; field?: string }): 
   return { text: `${e.text}\nUsage: /${cmd.name}${usage ? ` ${usage}` : ""}`, ephemeral: true, error: true, ...(e.field ? { field: e.field } : {}) };
 }
 
-/** The first issue of a failed validation, and the option it is about. */
-export function describeIssue(error: z.ZodError): { text: string; field?: string } {
+/** The first issue of a failed validation, and the option it is about; a schema's catalog key is worded for the reader. */
+export function describeIssue(error: z.ZodError, t: Translator): { text: string; field?: string } {
   const issue = error.issues[0];
   const field = typeof issue.path[0] === "string" ? issue.path[0] : undefined;
-  return { text: issue.message, ...(field ? { field } : {}) };
+  return { text: isMessageKey(issue.message) ? t.t(issue.message) : issue.message, ...(field ? { field } : {}) };
 }
