@@ -27,9 +27,9 @@ export default defineCommand({
     who: z.string().trim().max(100, { message: says("commands.credits.nameTooLong") }).optional(),
     since: z.string().trim().max(20, { message: says("commands.credits.dateShape") }).optional(),
   }),
-  async run({ options: o, actor, services }): Promise<Reply> {
+  async run({ options: o, actor, services, t }): Promise<Reply> {
     const since = o.since ? parseSince(o.since) : undefined;
     const target = o.who ? await findCreditTarget(services, actor, o.who) : undefined;
-    return { text: await creditsReport(services, actor, target, since), ephemeral: true };
+    return { text: await creditsReport(services, actor, target, t, since), ephemeral: true };
   },
 });

@@ -35,7 +35,7 @@ export default defineCommand({
   }),
   async run({ options: o, actor, services, t }): Promise<Reply> {
     if (o.send) {
-      if (!hasRole(actor.role, "staff")) return errorReply(refusal("staff"));
+      if (!hasRole(actor.role, "staff")) return errorReply(refusal(t, "staff"));
       if (!o.community) return errorReply(t.t("commands.digest.nameSendCommunity", { usage: SEND_USAGE }));
     }
     const slug = o.community ?? actor.communitySlug;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineCommand, says } from "../src/command-kit/define";
 import { requestButtons } from "../src/core/requests/cards";
+import { statusLabel } from "../src/core/requests/requests";
 import { itemKey } from "../src/core/github/refs";
 import { confirmSuggestion, linkRequest, openIssueForRequest, type LinkOutcome } from "../src/core/github/link";
 import type { Reply } from "../src/core/reply";
@@ -36,27 +37,27 @@ export default defineCommand({
   async run({ options: o, actor, services, t }): Promise<Reply> {
     if (o.action === "link") {
       const out = await linkRequest(services, o.request, o.target!);
-      const values = { number: out.requestId, title: out.title, item: describe(out, t), status: out.status };
+      const values = { number: out.requestId, title: out.title, item: describe(out, t), status: statusLabel(t, out.status) };
       const linked = out.previous && out.previous !== out.requestId ? t.t("commands.github.relinked", { ...values, previous: out.previous }) : t.t("commands.github.linked", values);
       return {
         text: `${linked}\n${out.item.url}`,
         ephemeral: true,
-        buttons: requestButtons(out.requestId).slice(2),
+        buttons: requestButtons(t, out.requestId).slice(2),
       };
     }
     if (o.action === "confirm") {
       const out = await confirmSuggestion(services, actor, o.request, o.target!);
       return {
-        text: `${t.t("commands.github.confirmed", { item: describe(out, t), number: out.requestId, title: out.title, status: out.status })}\n${out.item.url}`,
+        text: `${t.t("commands.github.confirmed", { item: describe(out, t), number: out.requestId, title: out.title, status: statusLabel(t, out.status) })}\n${out.item.url}`,
         ephemeral: true,
-        buttons: requestButtons(out.requestId).slice(2),
+        buttons: requestButtons(t, out.requestId).slice(2),
       };
     }
     const out = await openIssueForRequest(services, actor, o.request, o.target);
     return {
       text: `${t.t("commands.github.opened", { item: itemKey(out.item), number: out.requestId, title: out.title })}\n${out.item.url}`,
       ephemeral: true,
-      buttons: requestButtons(out.requestId).slice(2),
+      buttons: requestButtons(t, out.requestId).slice(2),
     };
   },
 });

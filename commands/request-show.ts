@@ -18,7 +18,7 @@ export default defineCommand({
   options: [{ name: "number", type: "integer", descriptionKey: "commands.option.requestNumberExample", required: true, min: 1, autocomplete: "request" }],
   schema: z.object({ number: requestNumber }),
   async run({ options, actor, services, t }) {
-    const d = await requestDetails(services, options.number, viewerOf(actor));
+    const d = await requestDetails(services, options.number, viewerOf(actor), t);
     const r = d.request;
     const unit = services.config.pledgeUnit;
     const sections: Section[] = [];
@@ -74,6 +74,6 @@ export default defineCommand({
       actor.role === "staff"
         ? d.suggested.map((x) => ({ label: t.t("commands.requestShow.confirm", { ref: `${x.repo}#${x.number}` }), command: `github confirm ${r.id} ${x.repo}#${x.number}` }))
         : [];
-    return { text: lines.join("\n"), title: `#${r.id} ${r.title}`, sections, buttons: [...requestButtons(r.id).slice(0, 2), ...confirm], ephemeral: true };
+    return { text: lines.join("\n"), title: `#${r.id} ${r.title}`, sections, buttons: [...requestButtons(t, r.id).slice(0, 2), ...confirm], ephemeral: true };
   },
 });

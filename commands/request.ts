@@ -54,7 +54,7 @@ export default defineCommand({
         ? t.t("commands.request.filed", { number: r.id, title: r.title, community: actor.communitySlug, upvote: `/upvote ${r.id}` })
         : t.t("commands.request.filedNoCommunity", { number: r.id, title: r.title, upvote: `/upvote ${r.id}` }),
       title: `#${r.id} ${r.title}`,
-      sections: [{ text: r.body || undefined, buttons: requestButtons(r.id) }],
+      sections: [{ text: r.body || undefined, buttons: requestButtons(t, r.id) }],
     };
   },
 });

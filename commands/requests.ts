@@ -32,9 +32,9 @@ export default defineCommand({
     const first = (o.page - 1) * 10 + 1;
     const more = `requests ${o.status}${o.community ? ` --community ${o.community}` : ""} --page ${o.page + 1}`;
     return {
-      text: [t.t("commands.requests.heading", { scope, first, last: first + rows.length - 1, total }), ...rows.map(rankedLine)].join("\n"),
+      text: [t.t("commands.requests.heading", { scope, first, last: first + rows.length - 1, total }), ...rows.map((r) => rankedLine(t, r))].join("\n"),
       ephemeral: true,
-      sections: rows.map((r) => ({ text: rankedLine(r), buttons: requestButtons(r.id) })),
+      sections: rows.map((r) => ({ text: rankedLine(t, r), buttons: requestButtons(t, r.id) })),
       buttons: hasMore ? [{ label: t.t("commands.requests.more"), command: more }] : undefined,
     };
   },

@@ -19,7 +19,7 @@ export default defineCommand({
     return {
       text: via(actor.communitySlug ? t.t("commands.upvote.counted", { ...n, community: actor.communitySlug }) : t.t("commands.upvote.countedNoCommunity", n)),
       ephemeral: true,
-      buttons: requestButtons(out.requestId).slice(1),
+      buttons: requestButtons(t, out.requestId).slice(1),
     };
   },
 });

@@ -108,7 +108,7 @@ describe.each(DB_TARGETS)("GitHub webhooks and commands on %s", (target) => {
     expect(sent.body).toContain(`Flywheel #${A}`);
     expect(sent.body).toContain("CI takes 20 minutes @\u200beveryone"); // no @mention on GitHub
     expect(sent.body).toContain("by Alpha University");
-    expect(sent.body).toMatch(/Alpha University, Beta College and an Essential member/);
+    expect(sent.body).toMatch(/Alpha University, Beta College, and an Essential member/);
     expect(sent.body).toContain("Co-funding pledged by Beta College");
     expect(sent.body).not.toContain("Gamma");
     const item = await db().githubItem.findUniqueOrThrow({ where: { repo_number: { repo: KEY, number: 100 } } });
@@ -141,7 +141,7 @@ describe.each(DB_TARGETS)("GitHub webhooks and commands on %s", (target) => {
       "slack:T0STAFF:C0ROADMAP",
     ]);
     expect(channels[0].text).toContain(`Roadmap update: #${A} Faster image builds is now planned`);
-    expect(channels[0].text).toContain("Wanted by Alpha University, Beta College and an Essential member.");
+    expect(channels[0].text).toContain("Wanted by Alpha University, Beta College, and an Essential member.");
     const followers = await outboxText(`status:${change.id}:`);
     // ana, bob and gus in their terminals; Bea in beta's Slack channel, which therefore gets no second post.
     expect(followers.map((f) => f.where).sort()).toEqual(["shell::alpha", "shell::beta", "shell::gamma", "slack:T0BETA:C0BETA"]);
@@ -220,8 +220,8 @@ describe.each(DB_TARGETS)("GitHub webhooks and commands on %s", (target) => {
     expect(shipped).toMatchObject({ from: "in_progress", to: "shipped", source: "github", sourceRef: pullUrl(101) });
     const roadmap = (await outboxText(`announce:${shipped.id}:`)).find((c) => c.where === "slack:T0STAFF:C0ROADMAP")!;
     expect(roadmap.text).toContain(`#${A} Faster image builds is now shipped`);
-    expect(roadmap.text).toMatch(/Built by Codertocat, monalisa and ana-gh; reviewed by (bob and Sam|Sam and bob)\./);
-    expect(roadmap.text).toContain("Asked by Alpha University · voted for by Alpha University, Beta College and an Essential member · pledged by Beta College.");
+    expect(roadmap.text).toMatch(/Built by Codertocat, monalisa, and ana-gh; reviewed by (bob and Sam|Sam and bob)\./);
+    expect(roadmap.text).toContain("Asked by Alpha University · voted for by Alpha University, Beta College, and an Essential member · pledged by Beta College.");
     const toAna = (await outboxText(`status:${shipped.id}:`)).find((f) => f.where === "shell::alpha")!;
     expect(toAna.text).toContain("Built by Codertocat");
     expect(toAna.text).toContain("(You asked or voted for it: ana.)");

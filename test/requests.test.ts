@@ -153,7 +153,7 @@ describe.each(DB_TARGETS)("requests & votes on %s", (target) => {
     expect(rows.map((r) => r.channel)).toEqual(["alpha", "beta"]);
     const beta = rows[1].payload as { text: string };
     expect(beta.text).toContain(`#${id} Notify me is now planned — Q1 next year`);
-    expect(beta.text).toContain("b1, b2");
+    expect(beta.text).toContain("b1 and b2");
     const history = await t.services.db.statusChange.findMany({ where: { requestId: id } });
     expect(history).toMatchObject([{ from: "open", to: "planned", reason: "Q1 next year", source: "command" }]);
     const show = await b1(`/request-show ${id}`);

@@ -43,11 +43,11 @@ export async function dispatch(services: Services, typed: Invocation): Promise<R
     tr = translator(personLocale(services.config, { own: [inv.speaker.locale], communitySlug: actor.communitySlug }));
     if (!hasRole(actor.role, cmd.role)) {
       outcome = "user_error";
-      return errorReply(refusal(cmd.role));
+      return errorReply(refusal(tr, cmd.role));
     }
     if (!cmd.communityOptional && actor.communityId === null && actor.role !== "staff") {
       outcome = "user_error";
-      return errorReply(unlinkedPlace(services.config, inv.place.platform, inv.speaker.communitySlug));
+      return errorReply(unlinkedPlace(tr, services.config, inv.place.platform, inv.speaker.communitySlug));
     }
     // Typed or structured, the options go through the one parser, then the schema.
     const read = inv.options ? parseStructured(inv.options, cmd) : parseText(inv.text ?? "", cmd);

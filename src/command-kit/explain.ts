@@ -6,7 +6,7 @@ import type { z } from "zod";
 import type { Reply } from "../core/reply";
 import { type CommandDef, describe, type OptionSpec, usageOf } from "./define";
 import type { Problem } from "./parse";
-import { DEFAULT_LOCALE, loadCatalogs, type MessageKey } from "../i18n/catalog";
+import { isMessageKey } from "../i18n/catalog";
 import { type MessageValues, type Translator, translator } from "../i18n/translate";
 
 type Command = CommandDef<unknown>;
@@ -112,8 +112,6 @@ export function withoutUsageLine(text: string, t: Translator): string {
   const at = text.lastIndexOf(`\n${lead}`);
   return (at === -1 ? (text.startsWith(lead) ? "" : text) : text.slice(0, at)).trim();
 }
-
-const isMessageKey = (s: string): s is MessageKey => s in loadCatalogs().get(DEFAULT_LOCALE)!.messages;
 
 /** What a schema's catalog message (see `says`) can name: the issue's bounds, choices and params. */
 function issueValues(issue: z.core.$ZodIssue): MessageValues {

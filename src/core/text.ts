@@ -1,4 +1,5 @@
 /** Small text helpers shared by core and the adapters. */
+import { translator, type Translator } from "../i18n/translate";
 
 export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
@@ -21,13 +22,13 @@ export const quoteArg = (s: string): string => (/[\s"'|]/.test(s) ? `"${s.replac
 export const defuseMentions = (s: string): string =>
   s.replace(/@(everyone|here|channel)\b/gi, "@\u200b$1").replace(/<!/g, "<\u200b!").replace(/<@&/g, "<@\u200b&");
 
-/** "45s", "14m", "2h 05m", "3d 4h": a duration for people. */
-export function formatDuration(ms: number): string {
+/** "45s", "14m", "2h 05m", "3d 4h": a duration for people, with the units the reader's language abbreviates. */
+export function formatDuration(ms: number, t: Translator = translator("en")): string {
   const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s`;
+  if (s < 60) return t.t("text.duration.seconds", { s });
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m`;
+  if (m < 60) return t.t("text.duration.minutes", { m });
   const h = Math.floor(m / 60);
-  if (h < 24) return `${h}h ${String(m % 60).padStart(2, "0")}m`;
-  return `${Math.floor(h / 24)}d ${h % 24}h`;
+  if (h < 24) return t.t("text.duration.hours", { h, m: m % 60 });
+  return t.t("text.duration.days", { d: Math.floor(h / 24), h: h % 24 });
 }

@@ -4,6 +4,9 @@ import en from "../../locales/en";
 
 /** Every message key; the English catalog is the source of truth. */
 export type MessageKey = keyof typeof en;
+/** Whether a text is a catalog key (a schema's message is one, worded when shown). */
+export const isMessageKey = (s: string): s is MessageKey => Object.prototype.hasOwnProperty.call(en, s);
+
 /** A complete catalog has every key (TypeScript checks it with `satisfies Catalog`). */
 export type Catalog = Record<MessageKey, string>;
 

@@ -2,7 +2,7 @@ import { type MessageFormatElement, parse } from "@formatjs/icu-messageformat-pa
 import { IntlMessageFormat } from "intl-messageformat";
 import { DEFAULT_LOCALE, loadCatalogs, type MessageKey, PSEUDO_LOCALE } from "./catalog";
 import { resolveLocale } from "./locale";
-import { pseudoMessage } from "./pseudo";
+import { pseudoMessage, pseudoText } from "./pseudo";
 
 export type MessageValue = string | number | Date | boolean | null | undefined;
 export type MessageValues = Record<string, MessageValue>;
@@ -57,7 +57,8 @@ export function translator(requested: string = DEFAULT_LOCALE): Translator {
   const tr: Translator = {
     locale,
     t: (key, values) => String(formatter(locale, key).format(values as Record<string, string | number | Date | boolean>)),
-    list: (items) => lists.format(items),
+    // en-XA accents the list's own words ("and") too, so they read as translated; the items are values.
+    list: (items) => (locale === PSEUDO_LOCALE ? lists.formatToParts(items).map((p) => (p.type === "literal" ? pseudoText(p.value) : p.value)).join("") : lists.format(items)),
     number: (n) => numbers.format(n),
   };
   translators.set(requested, tr);

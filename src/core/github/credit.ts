@@ -6,13 +6,13 @@ import type { Services } from "../context";
 import { addCredits, type Credit } from "../credit/ledger";
 import { closingRefs, type CoAuthor, coAuthors, type GhItem, type GhUser, isBotLogin, itemKey, normalizeRepo, type PullExtras } from "./refs";
 import { personForGithubLogin } from "./identity";
-import { personShownTo } from "../people/visibility";
+import { distinctPublic, publicPerson, type PublicPerson } from "../people/visibility";
 import { truncate } from "../text";
 
 
 interface Resolved {
   credit: Credit;
-  name: string;
+  name: PublicPerson;
 }
 
 /** A credit for a GitHub login: to the chat person it belongs to, else to the login itself. */
@@ -20,9 +20,9 @@ async function creditFor(services: Services, tx: Tx, login: string, c: Omit<Cred
   const p = await personForGithubLogin(tx, services.config, login);
   if (p) {
     const community = p.communityId === null ? null : await tx.community.findUnique({ where: { id: p.communityId } });
-    return { credit: { ...c, personId: p.personId, communityId: p.communityId ?? undefined }, name: personShownTo(p, community, "public") };
+    return { credit: { ...c, personId: p.personId, communityId: p.communityId ?? undefined }, name: publicPerson(p, community) };
   }
-  return { credit: { ...c, githubLogin: login.toLowerCase() }, name: login };
+  return { credit: { ...c, githubLogin: login.toLowerCase() }, name: { name: login } };
 }
 
 export interface MergedPull extends GhItem {
@@ -70,8 +70,8 @@ export async function creditMergedPull(services: Services, tx: Tx, pr: MergedPul
   const reviewed: Resolved[] = [];
   for (const login of reviewers) reviewed.push(await creditFor(services, tx, login, { ...base, kind: "review" }));
   const credited = await addCredits(tx, [...built, ...reviewed].map((r) => r.credit));
-  const names = (rs: Resolved[]) => [...new Set(rs.map((r) => r.name))];
-  return { requestIds, builtBy: { built: names(built), reviewed: names(reviewed).filter((n) => !names(built).includes(n)) }, credited };
+  const builtNames = distinctPublic(built.map((r) => r.name));
+  return { requestIds, builtBy: { built: builtNames, reviewed: distinctPublic([...builtNames, ...reviewed.map((r) => r.name)]).slice(builtNames.length) }, credited };
 }
 
 /** Credit the reporter of a bug issue closed as completed; a linked issue's idea is the requester's. */

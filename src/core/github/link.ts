@@ -1,15 +1,16 @@
 // Staff actions that tie a request to GitHub: link an existing issue or PR, or open an issue.
-import { listNames, requestAudience } from "../requests/announce";
+import { publicNames, requestAudience } from "../requests/announce";
+import type { RequestStatus } from "../../generated/prisma/client";
+import { translator } from "../../i18n/translate";
 import type { Actor, Services } from "../context";
 import { UserError } from "../errors";
 import { type GhItem, isRepoName, itemKey, normalizeRepo, parseItemRef } from "./refs";
 import { afterLink, applyItemState, linkItem, repoFollowed } from "./sync";
 import { STATUS_CHANGE_TX } from "../requests/lifecycle";
-import { followMerges, STATUS_LABEL } from "../requests/requests";
-import { plural, truncate } from "../text";
+import { followMerges } from "../requests/requests";
+import { truncate } from "../text";
 
-const notFollowed = (repo: string) =>
-  new UserError(`${repo} is not one of the repositories Flywheel follows (github.repos in flywheel.yml), so its events would be ignored.`);
+const notFollowed = (repo: string) => new UserError({ key: "github.notFollowed", values: { repo } });
 
 /** GitHub notifies whoever an @name in an issue names: user text must not ping anyone there. */
 export const defuseMentions = (text: string): string => text.replace(/@(?=[A-Za-z0-9_-])/g, "@\u200b");
@@ -18,7 +19,7 @@ export const defuseMentions = (text: string): string => text.replace(/@(?=[A-Za-
 function readRef(services: Services, refText: string) {
   const gh = services.config.github;
   const ref = parseItemRef(refText, gh.defaultRepo ?? (gh.repos.length === 1 ? gh.repos[0] : undefined));
-  if (!ref) throw new UserError(`I can't read "${truncate(refText, 80)}" as a GitHub issue or pull request. Use owner/repo#12 or its URL.`);
+  if (!ref) throw new UserError({ key: "github.badRef", values: { text: truncate(refText, 80) } });
   return ref;
 }
 
@@ -27,7 +28,7 @@ export interface LinkOutcome {
   title: string;
   item: GhItem;
   previous: number | null;
-  status: string;
+  status: RequestStatus;
 }
 
 /**
@@ -56,44 +57,46 @@ export async function linkRequest(services: Services, requestId: number, refText
     return out;
   }, STATUS_CHANGE_TX);
   const now = await services.db.featureRequest.findUniqueOrThrow({ where: { id: r.id }, select: { status: true } });
-  return { requestId: r.id, title: r.title, item, previous, status: STATUS_LABEL[now.status] };
+  return { requestId: r.id, title: r.title, item, previous, status: now.status };
 }
 
-/** The issue body: the request's details, who wants it (private members by tier only), a way back. */
+/** The issue body, in the organization's language: the request's details, who wants it (private members by tier only), a way back. */
 async function issueBody(services: Services, r: { id: number; body: string }): Promise<string> {
+  const t = translator(services.config.locale);
   const a = await requestAudience(services.db, r.id);
   const votes = await services.db.vote.count({ where: { requestId: r.id } });
   const back = services.publicUrl ? `${services.publicUrl.replace(/\/+$/, "")}/roadmap/${r.id}` : undefined;
+  const voted = publicNames(t, a.votedBy);
   return [
-    r.body.trim() ? defuseMentions(r.body.trim()) : "_No details were given._",
+    r.body.trim() ? defuseMentions(r.body.trim()) : t.t("github.issue.noDetails"),
     "",
     "---",
-    `Requested through **Flywheel #${r.id}** by ${listNames(a.askedBy)}.`,
-    `Wanted by ${plural(a.votedBy.length, "community", "communities")} (${plural(votes, "vote")}): ${listNames(a.votedBy)}.`,
-    ...(a.pledgedBy.length ? [`Co-funding pledged by ${listNames(a.pledgedBy)}.`] : []),
-    ...(back ? [`Details and votes: ${back}`] : []),
+    t.t("github.issue.requestedBy", { number: r.id, names: t.list(publicNames(t, a.askedBy)) }),
+    t.t("github.issue.wantedBy", { communities: a.votedBy.length, votes, names: t.list(voted) }),
+    ...(a.pledgedBy.length ? [t.t("github.issue.pledgedBy", { names: t.list(publicNames(t, a.pledgedBy)) })] : []),
+    ...(back ? [t.t("github.issue.detailsLink", { url: back })] : []),
     "",
-    "_Flywheel follows this issue: its labels, project status and closing update the request and tell the communities that asked._",
+    t.t("github.issue.footer"),
   ].join("\n");
 }
 
 /** Opens a GitHub issue for a request (title, details, who asked, link back) and links it. */
 export async function openIssueForRequest(services: Services, actor: Actor, requestId: number, repoText?: string): Promise<LinkOutcome> {
-  if (!services.github) throw new UserError("GitHub isn't connected: set GITHUB_TOKEN so I can open issues.");
+  if (!services.github) throw new UserError({ key: "github.notConnected" });
   const gh = services.config.github;
   const repo = repoText?.trim() || gh.defaultRepo || (gh.repos.length === 1 ? gh.repos[0] : undefined);
-  if (!repo) throw new UserError("Which repository? Add owner/repo, or set github.defaultRepo in flywheel.yml.");
-  if (!isRepoName(repo)) throw new UserError(`"${truncate(repo, 80)}" is not a repository name; use owner/repo.`);
+  if (!repo) throw new UserError({ key: "github.whichRepo" });
+  if (!isRepoName(repo)) throw new UserError({ key: "github.notARepo", values: { text: truncate(repo, 80) } });
   if (!repoFollowed(services.config, repo)) throw notFollowed(normalizeRepo(repo));
   const r = await followMerges(services, requestId);
-  if (r.status === "shipped" || r.status === "declined") throw new UserError(`#${r.id} is already ${STATUS_LABEL[r.status]}; there is nothing left to track.`);
+  if (r.status === "shipped" || r.status === "declined") throw new UserError({ key: "github.nothingToTrack", values: { number: r.id, status: r.status } });
   const existing = await services.db.githubItem.findFirst({ where: { requestId: r.id, kind: "issue" }, orderBy: { id: "asc" } });
-  if (existing) throw new UserError(`#${r.id} is already tracked in ${existing.repo}#${existing.number} (${existing.url}).`);
+  if (existing) throw new UserError({ key: "github.alreadyTracked", values: { number: r.id, item: `${existing.repo}#${existing.number}`, url: existing.url } });
   const created = await services.github.createIssue(repo, defuseMentions(r.title), await issueBody(services, r));
   const item: GhItem = { repo: normalizeRepo(repo), number: created.number, kind: "issue", url: created.url, title: created.title, state: "open", nodeId: created.nodeId ?? null };
   const { previous } = await services.db.$transaction((tx) => linkItem(tx, item, r.id));
   services.log.info({ request: r.id, issue: itemKey(item), by: actor.personId }, "GitHub issue opened for a request");
-  return { requestId: r.id, title: r.title, item, previous, status: STATUS_LABEL[r.status] };
+  return { requestId: r.id, title: r.title, item, previous, status: r.status };
 }
 
 /**
@@ -106,9 +109,9 @@ export async function confirmSuggestion(services: Services, actor: Actor, reques
   const key = itemKey(ref);
   const r = await followMerges(services, requestId);
   const row = await services.db.githubItem.findUnique({ where: { repo_number: { repo: ref.repo, number: ref.number } } });
-  if (row?.requestId === r.id) throw new UserError(`${key} is already linked to #${r.id}.`);
+  if (row?.requestId === r.id) throw new UserError({ key: "github.alreadyLinked", values: { item: key, number: r.id } });
   if (!row?.suggestedRequestId || (row.suggestedRequestId !== requestId && row.suggestedRequestId !== r.id))
-    throw new UserError(`${key} suggests no link to #${r.id}. /request-show ${r.id} lists the links waiting for confirmation.`);
+    throw new UserError({ key: "github.noSuggestion", values: { item: key, number: r.id, show: `/request-show ${r.id}` } });
   const kind = row.kind === "pr" ? "pr" : "issue";
   const state = row.state === "merged" || row.state === "closed" ? row.state : "open";
   const item: GhItem = { repo: row.repo, number: row.number, kind, url: row.url, title: row.title, state, stateReason: row.stateReason, nodeId: row.nodeId };
@@ -119,5 +122,5 @@ export async function confirmSuggestion(services: Services, actor: Actor, reques
   }, STATUS_CHANGE_TX);
   services.log.info({ request: r.id, item: key, by: actor.personId }, "suggested GitHub link confirmed");
   const now = await services.db.featureRequest.findUniqueOrThrow({ where: { id: r.id }, select: { status: true } });
-  return { requestId: r.id, title: r.title, item, previous: null, status: STATUS_LABEL[now.status] };
+  return { requestId: r.id, title: r.title, item, previous: null, status: now.status };
 }

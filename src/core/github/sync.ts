@@ -6,6 +6,8 @@ import type { FlywheelConfig } from "../../config/file";
 import type { Tx } from "../../db/client";
 import type { RequestStatus } from "../../generated/prisma/client";
 import { announceToChannels, type BuiltBy, builtLine, postToSpace } from "../requests/announce";
+import type { Translator } from "../../i18n/translate";
+import type { Localized } from "../errors";
 import type { Services } from "../context";
 import type { Reply } from "../reply";
 import { isMaintainer } from "./authority";
@@ -13,7 +15,6 @@ import { creditClosedIssue, creditMergedPull, type MergedPull } from "./credit";
 import { allItemRefs, type GhItem, type GhUser, itemKey, normalizeRepo, requestMentions, type ItemRef, type PullExtras } from "./refs";
 import { forFollowers, notifyFollowers } from "../requests/notify";
 import { changeStatus } from "../requests/lifecycle";
-import { STATUS_LABEL } from "../requests/requests";
 import { truncate } from "../text";
 
 
@@ -83,7 +84,7 @@ export interface Mention {
  * Keeps a mention without authority as a suggestion, and shows it once to staff in the staff
  * space with a Confirm button. It moves nothing until confirmed (/github confirm).
  */
-async function suggestLink(tx: Tx, item: GhItem, request: { id: number; title: string }, by: GhUser | null | undefined): Promise<void> {
+async function suggestLink(tx: Tx, config: FlywheelConfig, item: GhItem, request: { id: number; title: string }, by: GhUser | null | undefined): Promise<void> {
   const repo = normalizeRepo(item.repo);
   const key = itemKey(item);
   const suggested = { suggestedRequestId: request.id, suggestedBy: by?.login ?? null };
@@ -92,16 +93,24 @@ async function suggestLink(tx: Tx, item: GhItem, request: { id: number; title: s
     create: { repo, number: item.number, ...itemFields(item), ...suggested },
     update: { ...itemFields(item), ...suggested },
   });
-  const reply: Reply = {
-    text: `Suggested GitHub link: ${key}${item.title ? ` (${truncate(item.title, 120)})` : ""}${by ? ` by ${by.login}` : ""} mentions #${request.id} ${request.title}. It moves nothing until staff confirm it.\n${item.url}`,
-    title: `Suggested link for #${request.id}`,
+  const reply = (t: Translator): Reply => ({
+    text: `${t.t("github.suggested", {
+      item: key,
+      hasTitle: item.title ? "yes" : "no",
+      title: truncate(item.title, 120),
+      hasBy: by ? "yes" : "no",
+      by: by?.login,
+      number: request.id,
+      request: request.title,
+    })}\n${item.url}`,
+    title: t.t("github.suggestedTitle", { number: request.id }),
     buttons: [
-      { label: "Confirm", command: `github confirm ${request.id} ${key}`, style: "primary" },
-      { label: "Details", command: `request-show ${request.id}` },
+      { label: t.t("github.button.confirm"), command: `github confirm ${request.id} ${key}`, style: "primary" },
+      { label: t.t("requests.button.details"), command: `request-show ${request.id}` },
     ],
-  };
+  });
   const staff = await tx.space.findMany({ where: { purpose: "support" }, orderBy: { id: "asc" } });
-  for (const s of staff) await postToSpace(tx, s, `suggest:${key}:${request.id}`, reply);
+  for (const s of staff) await postToSpace(tx, config, s, `suggest:${key}:${request.id}`, reply);
 }
 
 /**
@@ -121,7 +130,7 @@ export async function recordItem(services: Services, tx: Tx, item: GhItem, menti
       return { row: await tx.githubItem.findUnique({ where }), newlyLinked: true };
     }
     if (named && row?.suggestedRequestId !== named.id) {
-      await suggestLink(tx, item, named, mention.by);
+      await suggestLink(tx, services.config, item, named, mention.by);
       row = await tx.githubItem.findUnique({ where });
     }
   }
@@ -141,7 +150,7 @@ async function requestMovedBy(services: Services, tx: Tx, item: GhItem, row: Lin
 }
 
 interface Why {
-  reason: string;
+  reason: Localized;
   sourceRef: string;
   /** Names for a shipped announcement when the caller knows them (a merged PR). */
   builtBy?: BuiltBy;
@@ -167,8 +176,10 @@ export function statusForClosed(item: Pick<GhItem, "kind" | "state" | "stateReas
   return item.stateReason === "not_planned" ? "declined" : "shipped";
 }
 
-const closedReason = (item: GhItem, to: "shipped" | "declined") =>
-  item.state === "merged" ? `${itemKey(item)} ${truncate(item.title, 120)} was merged` : `${itemKey(item)} was closed as ${to === "shipped" ? "completed" : "not planned"}`;
+const closedReason = (item: GhItem, to: "shipped" | "declined"): Localized =>
+  item.state === "merged"
+    ? { key: "github.reason.merged", values: { item: itemKey(item), title: truncate(item.title, 120) } }
+    : { key: "github.reason.closed", values: { item: itemKey(item), how: to === "shipped" ? "completed" : "not_planned" } };
 
 /** Applies an item's current state to a request it was just linked to: open moves forward, closed or merged finishes it. */
 export async function applyItemState(services: Services, tx: Tx, item: GhItem, requestId: number, actorId?: number): Promise<void> {
@@ -184,7 +195,7 @@ export async function afterLink(services: Services, tx: Tx, item: GhItem, reques
   if (item.kind === "pr" && (!target || RANK[target] < RANK.in_progress)) target = "in_progress";
   const live = await liveRequest(tx, requestId);
   if (target && live && RANK[target] > RANK[live.status])
-    await moveRequest(services, tx, live.id, target, { reason: `${item.kind === "pr" ? "pull request" : "issue"} ${itemKey(item)} is ${STATUS_LABEL[target]}`, sourceRef: item.url, actorId });
+    await moveRequest(services, tx, live.id, target, { reason: { key: "github.reason.itemState", values: { kind: item.kind, item: itemKey(item), status: target } }, sourceRef: item.url, actorId });
 }
 
 /** issues.opened / edited, pull_request.opened / edited / reopened: link by mention, then catch up. */
@@ -204,7 +215,7 @@ export async function itemLabeled(services: Services, tx: Tx, item: GhItem, labe
   const { row } = await recordItem(services, tx, item);
   const to = statusForLabel(services.config, label);
   if (!row?.requestId || !to || item.state !== "open") return;
-  await moveRequest(services, tx, row.requestId, to, { reason: `labeled "${truncate(label, 50)}" on ${itemKey(item)}`, sourceRef: item.url });
+  await moveRequest(services, tx, row.requestId, to, { reason: { key: "github.reason.labeled", values: { label: truncate(label, 50), item: itemKey(item) } }, sourceRef: item.url });
 }
 
 /** issues.milestoned: an open request whose issue lands on a milestone is planned. */
@@ -213,7 +224,7 @@ export async function itemMilestoned(services: Services, tx: Tx, item: GhItem, m
   if (!row?.requestId || item.state !== "open") return;
   const live = await liveRequest(tx, row.requestId);
   if (live?.status !== "open") return;
-  await moveRequest(services, tx, live.id, "planned", { reason: `${itemKey(item)} added to milestone ${truncate(milestone, 80)}`, sourceRef: item.url });
+  await moveRequest(services, tx, live.id, "planned", { reason: { key: "github.reason.milestoned", values: { item: itemKey(item), milestone: truncate(milestone, 80) } }, sourceRef: item.url });
 }
 
 /** projects_v2_item.edited: the Status field of a linked item's project card, mapped by config. */
@@ -222,7 +233,7 @@ export async function projectStatusChanged(services: Services, tx: Tx, nodeId: s
   if (!to) return;
   const row = await tx.githubItem.findFirst({ where: { nodeId, requestId: { not: null } } });
   if (!row?.requestId) return;
-  await moveRequest(services, tx, row.requestId, to, { reason: `project status "${truncate(option, 50)}" on ${row.repo}#${row.number}`, sourceRef: row.url });
+  await moveRequest(services, tx, row.requestId, to, { reason: { key: "github.reason.project", values: { option: truncate(option, 50), item: `${row.repo}#${row.number}` } }, sourceRef: row.url });
 }
 
 /**
@@ -249,7 +260,7 @@ export async function issueReopened(services: Services, tx: Tx, item: GhItem): P
   const last = await tx.statusChange.findFirst({ where: { requestId: live.id, to: live.status }, orderBy: { id: "desc" } });
   const before = last && last.from !== "shipped" && last.from !== "declined" && last.from !== "merged" ? last.from : undefined;
   const to = statusFromLabels(services.config, item.labels) ?? before ?? "open";
-  await moveRequest(services, tx, live.id, to === "shipped" || to === "declined" ? "open" : to, { reason: `${itemKey(item)} was reopened`, sourceRef: item.url });
+  await moveRequest(services, tx, live.id, to === "shipped" || to === "declined" ? "open" : to, { reason: { key: "github.reason.reopened", values: { item: itemKey(item) } }, sourceRef: item.url });
 }
 
 /**
@@ -266,11 +277,11 @@ export async function pullMerged(services: Services, tx: Tx, pr: MergedPull, ext
     if (out === "same" && (builtBy.built.length || builtBy.reviewed.length)) {
       const live = await liveRequest(tx, id);
       if (!live) continue;
-      await announceToChannels(tx, live.id, `credits:${live.id}:${itemKey(pr)}`, {
-        text: `Credits for #${live.id} ${live.title} (shipped): ${builtLine(builtBy)}.\n${pr.url}`,
-        title: `#${live.id} credits`,
-        buttons: [{ label: "Details", command: `request-show ${live.id}` }],
-      });
+      await announceToChannels(tx, services.config, live.id, `credits:${live.id}:${itemKey(pr)}`, (t) => ({
+        text: `${t.t("github.credits", { number: live.id, title: live.title, builtBy: builtLine(t, builtBy) })}\n${pr.url}`,
+        title: t.t("github.creditsTitle", { number: live.id }),
+        buttons: [{ label: t.t("requests.button.details"), command: `request-show ${live.id}` }],
+      }));
     }
   }
 }
@@ -308,16 +319,16 @@ export async function releasePublished(services: Services, tx: Tx, rel: ReleaseI
     const live = await liveRequest(tx, id);
     if (!live || live.status === "declined") continue;
     if (live.status !== "shipped") {
-      await moveRequest(services, tx, live.id, "shipped", { reason: `released in ${label}`, sourceRef: rel.url });
+      await moveRequest(services, tx, live.id, "shipped", { reason: { key: "github.reason.released", values: { release: label } }, sourceRef: rel.url });
       continue;
     }
-    const reply = {
-      text: `Released: #${live.id} ${live.title} is available in ${label}.\n${rel.url}`,
-      title: `#${live.id} released in ${label}`,
-      buttons: [{ label: "Details", command: `request-show ${live.id}` }],
-    };
-    await notifyFollowers(tx, live.id, `release:${normalizeRepo(rel.repo)}:${rel.id}:${live.id}`, (names) => forFollowers(reply, names));
-    await announceToChannels(tx, live.id, `release:${normalizeRepo(rel.repo)}:${rel.id}:${live.id}:channels`, reply);
+    const reply = (t: Translator): Reply => ({
+      text: `${t.t("github.released", { number: live.id, title: live.title, release: label })}\n${rel.url}`,
+      title: t.t("github.releasedTitle", { number: live.id, release: label }),
+      buttons: [{ label: t.t("requests.button.details"), command: `request-show ${live.id}` }],
+    });
+    await notifyFollowers(tx, services.config, live.id, `release:${normalizeRepo(rel.repo)}:${rel.id}:${live.id}`, (t, names) => forFollowers(t, reply(t), names));
+    await announceToChannels(tx, services.config, live.id, `release:${normalizeRepo(rel.repo)}:${rel.id}:${live.id}:channels`, reply);
   }
 }
 

@@ -58,5 +58,3 @@ export async function syncCommunities(db: Db, config: FlywheelConfig): Promise<S
   });
   return summary;
 }
-
-export const TIER_LABEL = { premier: "Premier", general: "General", essential: "Essential" } as const;

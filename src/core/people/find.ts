@@ -18,6 +18,6 @@ export async function findPerson(services: Services, ref: string, platformHint?:
   if (account) return db.person.findUniqueOrThrow({ where: { id: account.personId } });
   const byName = await db.person.findMany({ where: { displayName: { equals: text.replace(/^@/, ""), mode: "insensitive" } }, take: 2 });
   if (byName.length === 1) return byName[0];
-  if (byName.length > 1) throw new UserError(`More than one person is called "${text}"; mention them instead.`);
-  throw new UserError(`I don't know anyone called "${text}" yet. They appear once they have used Flywheel.`);
+  if (byName.length > 1) throw new UserError({ key: "people.find.ambiguous", values: { name: text } });
+  throw new UserError({ key: "people.find.unknown", values: { name: text } });
 }

@@ -26,7 +26,8 @@ export function communityForPlace(config: FlywheelConfig, s: Pick<Speaker, "plat
     return inTeam.find((c) => c.slack!.channel === s.channel || c.slack!.channels?.includes(s.channel ?? ""));
   }
   if (s.platform === "discord") return list.find((c) => c.discord && c.discord.guild === s.workspace);
-  if (s.platform === "shell") return list.length === 1 ? list[0] : undefined;
+  // The terminal's "channel" is the community it speaks in (see platforms/shell/speaker).
+  if (s.platform === "shell") return list.find((c) => c.slug === s.channel) ?? (list.length === 1 ? list[0] : undefined);
   return undefined;
 }
 

@@ -26,13 +26,13 @@ export async function redeemLinkCode(services: Services, actor: Actor, rawCode: 
   const now = services.clock.now();
   return services.db.$transaction(async (tx) => {
     const link = await tx.linkCode.findUnique({ where: { code } });
-    if (!link || link.usedAt) throw new UserError("That link code is not valid. Type /link on your other account to get a new one.");
-    if (link.expiresAt <= now) throw new UserError("That link code has expired (codes last 15 minutes). Type /link on your other account to get a new one.");
+    if (!link || link.usedAt) throw new UserError({ key: "people.link.invalid", values: { link: "/link" } });
+    if (link.expiresAt <= now) throw new UserError({ key: "people.link.expired", values: { minutes: LINK_CODE_TTL_MS / 60_000, link: "/link" } });
     const keep = link.personId;
     const drop = actor.personId;
     // Claim the code first: of two concurrent redemptions, only one gets here.
     const claimed = await tx.linkCode.updateMany({ where: { code, usedAt: null }, data: { usedAt: now } });
-    if (claimed.count !== 1) throw new UserError("That link code was just used.");
+    if (claimed.count !== 1) throw new UserError({ key: "people.link.used" });
     if (keep === drop) return { personId: keep, votesMerged: 0, duplicateVotes: 0 };
     const result = await mergePeople(tx, keep, drop);
     return { personId: keep, ...result };

@@ -1,36 +1,39 @@
+import type { FlywheelConfig } from "../../config/file";
 import type { Tx } from "../../db/client";
 import type { RequestStatus } from "../../generated/prisma/client";
-import { communityShownTo, type ShownCommunity } from "../people/visibility";
+import type { Translator } from "../../i18n/translate";
+import type { Localized } from "../errors";
+import { translatorForPlace } from "../people/locale";
+import { mayName, type PublicPerson, publicPersonText, type ShownCommunity, tierPhrase } from "../people/visibility";
 import { enqueue } from "../outbox";
 import type { Place, Reply } from "../reply";
 import { shortHash } from "./notify";
-import { STATUS_LABEL } from "./requests";
+import { statusLabel } from "./requests";
 import { truncate } from "../text";
 
-/** A channel post is read by many: a private community is named by its tier only. */
-const shownInPublic = (c: ShownCommunity): string => communityShownTo(c, "public");
-
-/** "A, B and C" */
-export function listNames(names: string[]): string {
-  if (names.length <= 1) return names.join("");
-  return `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+/**
+ * Communities as a channel post names them, in first-seen order, each once: a public one by
+ * name, private ones by tier only, counted together ("2 Essential members") so they stay countable.
+ */
+export function publicNames(t: Translator, communities: ShownCommunity[]): string[] {
+  const groups = new Map<string, { c: ShownCommunity; count: number }>();
+  for (const c of communities) {
+    const k = mayName(c, "public") ? `name:${c.name}` : `tier:${c.tier}`;
+    const g = groups.get(k) ?? { c, count: 0 };
+    g.count++;
+    groups.set(k, g);
+  }
+  return [...groups.values()].map(({ c, count }) => (mayName(c, "public") ? c.name : tierPhrase(t, c.tier, count)));
 }
-
-/** Names in first-seen order, each once (several private members of one tier stay countable). */
-const uniqueNames = (names: string[]): string[] => {
-  const counts = new Map<string, number>();
-  for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
-  return [...counts].map(([n, k]) => (k > 1 && /^an? /.test(n) ? `${k} ${n.replace(/^an? /, "")}s` : n));
-};
 
 export interface RequestAudience {
-  /** Communities that asked (the author's) or voted, public names. */
-  askedBy: string[];
-  votedBy: string[];
-  pledgedBy: string[];
+  /** The community that asked (the author's), and those that voted and pledged, each once. */
+  askedBy: ShownCommunity[];
+  votedBy: ShownCommunity[];
+  pledgedBy: ShownCommunity[];
 }
 
-/** Which communities asked for, voted for and pledged to a request, named for a public post. */
+/** Which communities asked for, voted for and pledged to a request (named per reader with publicNames). */
 export async function requestAudience(tx: Tx, requestId: number): Promise<RequestAudience> {
   const r = await tx.featureRequest.findUnique({
     where: { id: requestId },
@@ -43,9 +46,9 @@ export async function requestAudience(tx: Tx, requestId: number): Promise<Reques
   if (!r) return { askedBy: [], votedBy: [], pledgedBy: [] };
   const distinct = <T extends { id: number }>(xs: T[]) => [...new Map(xs.map((x) => [x.id, x])).values()];
   return {
-    askedBy: [shownInPublic(r.community)],
-    votedBy: uniqueNames(distinct(r.votes.map((v) => v.community)).map(shownInPublic)),
-    pledgedBy: uniqueNames(distinct(r.pledges.map((p) => p.community)).map(shownInPublic)),
+    askedBy: [r.community],
+    votedBy: distinct(r.votes.map((v) => v.community)),
+    pledgedBy: distinct(r.pledges.map((p) => p.community)),
   };
 }
 
@@ -59,10 +62,13 @@ const channelKey = (p: { platform: string; workspace?: string | null; channel: s
 
 type SpaceRow = { platform: Place["platform"]; workspace: string; channel: string };
 
-/** Queues one post to a configured space (a channel); key + the channel make a replay harmless. */
-export async function postToSpace(tx: Tx, space: SpaceRow, key: string, reply: Reply): Promise<void> {
+/** A post composed for the place it goes to, in the language read there. */
+export type PostBuilder = (t: Translator) => Reply;
+
+/** Queues one post to a configured space (a channel), in its community's language; key + the channel make a replay harmless. */
+export async function postToSpace(tx: Tx, config: FlywheelConfig, space: SpaceRow, key: string, build: PostBuilder): Promise<void> {
   const place: Place = { platform: space.platform, workspace: space.workspace || undefined, channel: space.channel };
-  await enqueue(tx, { key: `${key}:${shortHash(channelKey(space))}`, place, reply });
+  await enqueue(tx, { key: `${key}:${shortHash(channelKey(space))}`, place, reply: build(translatorForPlace(config, place)) });
 }
 
 /** Channels (not threads) where the requester or a voter asked: they hear about it there already. */
@@ -79,11 +85,12 @@ async function followerChannels(tx: Tx, requestId: number): Promise<Set<string>>
 
 /**
  * Posts a roadmap message about a request to the channels of every community that asked for or
- * voted for it, and to the roadmap channel when the config names one. A channel where a
- * follower already gets the same news (changeStatus tells them where they asked) is skipped,
- * so nobody reads it twice. key makes a replay harmless. Returns how many posts were queued.
+ * voted for it, and to the roadmap channel when the config names one, each in its community's
+ * language. A channel where a follower already gets the same news (changeStatus tells them where
+ * they asked) is skipped, so nobody reads it twice. key makes a replay harmless. Returns how many
+ * posts were queued.
  */
-export async function announceToChannels(tx: Tx, requestId: number, key: string, reply: Reply): Promise<number> {
+export async function announceToChannels(tx: Tx, config: FlywheelConfig, requestId: number, key: string, build: PostBuilder): Promise<number> {
   const votes = await tx.vote.findMany({ where: { requestId }, select: { communityId: true }, distinct: ["communityId"] });
   const request = await tx.featureRequest.findUnique({ where: { id: requestId }, select: { communityId: true } });
   const communityIds = [...new Set([...(request ? [request.communityId] : []), ...votes.map((v) => v.communityId)])];
@@ -99,46 +106,68 @@ export async function announceToChannels(tx: Tx, requestId: number, key: string,
     if (seen.has(k)) continue;
     seen.add(k);
     if (s.purpose === "community" && told.has(k)) continue;
-    await postToSpace(tx, s, key, reply);
+    await postToSpace(tx, config, s, key, build);
     queued++;
   }
   return queued;
 }
 
 export interface BuiltBy {
-  built: string[];
-  reviewed: string[];
+  built: PublicPerson[];
+  reviewed: PublicPerson[];
 }
 
-export const builtLine = (b: BuiltBy): string =>
-  [b.built.length ? `Built by ${listNames(b.built)}` : "", b.reviewed.length ? `reviewed by ${listNames(b.reviewed)}` : ""].filter(Boolean).join("; ");
+const names = (t: Translator, people: PublicPerson[]) => t.list(people.map((p) => publicPersonText(t, p)));
+
+/** "Built by A and B; reviewed by C", or "" when nobody is known. */
+export const builtLine = (t: Translator, b: BuiltBy): string =>
+  b.built.length || b.reviewed.length
+    ? t.t("requests.builtBy", { hasBuilt: b.built.length ? "yes" : "no", built: names(t, b.built), hasReviewed: b.reviewed.length ? "yes" : "no", reviewed: names(t, b.reviewed) })
+    : "";
+
+/** Who a status change concerns: its audience, and on shipping who built it. */
+export interface StatusWho {
+  audience: RequestAudience;
+  builtBy: BuiltBy;
+}
 
 /** Who a status change concerns, under its headline: who wants it, or on shipping who built, asked, voted and pledged. */
-export async function statusExtra(tx: Tx, requestId: number, to: RequestStatus, builtBy: BuiltBy): Promise<string> {
-  const a = await requestAudience(tx, requestId);
-  if (to !== "shipped") return a.votedBy.length ? `Wanted by ${listNames(a.votedBy)}.` : "";
-  const built = builtLine(builtBy);
-  const who = [`Asked by ${listNames(a.askedBy)}`, a.votedBy.length ? `voted for by ${listNames(a.votedBy)}` : "", a.pledgedBy.length ? `pledged by ${listNames(a.pledgedBy)}` : ""]
-    .filter(Boolean)
-    .join(" · ");
-  return [built ? `${built}.` : "", `${who}.`].filter(Boolean).join("\n");
+export function statusExtra(t: Translator, to: RequestStatus, who: StatusWho): string {
+  const voted = publicNames(t, who.audience.votedBy);
+  if (to !== "shipped") return voted.length ? t.t("requests.wantedBy", { names: t.list(voted) }) : "";
+  const built = builtLine(t, who.builtBy);
+  const pledged = publicNames(t, who.audience.pledgedBy);
+  const asked = t.t("requests.shippedAudience", {
+    asked: t.list(publicNames(t, who.audience.askedBy)),
+    hasVoted: voted.length ? "yes" : "no",
+    voted: t.list(voted),
+    hasPledged: pledged.length ? "yes" : "no",
+    pledged: t.list(pledged),
+  });
+  return [built ? `${built}.` : "", asked].filter(Boolean).join("\n");
 }
 
 export interface StatusNews {
   request: { id: number; title: string };
   to: RequestStatus;
-  reason?: string;
+  /** Staff's own words (a string, shown as typed) or a reason Flywheel composed (shown in the reader's language). */
+  reason?: string | Localized;
   sourceRef?: string;
-  extra?: string;
+  who?: StatusWho;
 }
 
+/** A reason as the reader reads it: a person's words as they are, Flywheel's in the reader's language. */
+export const reasonText = (t: Translator, reason: string | Localized): string => (typeof reason === "string" ? reason : t.t(reason.key, reason.values));
+
 /** The one text of a status change: "Roadmap update: #N … is now …", for channels and followers alike. */
-export function statusReply(n: StatusNews): Reply {
-  const why = n.reason ? ` — ${truncate(n.reason, 300)}` : "";
-  const via = n.sourceRef ? `\n${n.sourceRef}` : "";
+export function statusReply(t: Translator, n: StatusNews): Reply {
+  const reason = n.reason ? truncate(reasonText(t, n.reason), 300) : "";
+  const status = statusLabel(t, n.to);
+  const extra = n.who ? statusExtra(t, n.to, n.who) : "";
+  const headline = t.t("requests.statusUpdate", { number: n.request.id, title: n.request.title, status, hasReason: reason ? "yes" : "no", reason });
   return {
-    text: `Roadmap update: #${n.request.id} ${n.request.title} is now ${STATUS_LABEL[n.to]}${why}.${via}${n.extra ? `\n${n.extra}` : ""}`,
-    title: `#${n.request.id} is now ${STATUS_LABEL[n.to]}`,
-    buttons: [{ label: "Details", command: `request-show ${n.request.id}` }],
+    text: [headline, n.sourceRef ?? "", extra].filter(Boolean).join("\n"),
+    title: t.t("requests.statusTitle", { number: n.request.id, status }),
+    buttons: [{ label: t.t("requests.button.details"), command: `request-show ${n.request.id}` }],
   };
 }

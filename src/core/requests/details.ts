@@ -1,3 +1,4 @@
+import type { Translator } from "../../i18n/translate";
 import type { Services } from "../context";
 import { communityShownTo, personAndCommunityShownTo, type Viewer } from "../people/visibility";
 import { getRequest } from "./requests";
@@ -11,7 +12,7 @@ export interface CommunityBreadth {
 }
 
 /** Everything /request-show tells about one request, with every community and person as the viewer may read them. */
-export async function requestDetails(services: Services, id: number, viewer: Viewer) {
+export async function requestDetails(services: Services, id: number, viewer: Viewer, t: Translator) {
   const r = await getRequest(services, id);
   const db = services.db;
   const [author, community, perCommunity, pledges, feedback, history, github, mergedFrom, mergedInto] = await Promise.all([
@@ -32,18 +33,18 @@ export async function requestDetails(services: Services, id: number, viewer: Vie
   const breadth: CommunityBreadth[] = perCommunity
     .map((p) => {
       const c = byId.get(p.communityId)!;
-      return { communityId: c.id, slug: c.slug, shownAs: communityShownTo(c, viewer), voters: p._count._all };
+      return { communityId: c.id, slug: c.slug, shownAs: communityShownTo(c, viewer, t), voters: p._count._all };
     })
     .sort((a, b) => b.voters - a.voters || a.slug.localeCompare(b.slug))
     .map(({ slug: _slug, ...c }) => c);
   return {
     request: r,
     suggested,
-    askedBy: personAndCommunityShownTo({ displayName: author?.displayName ?? "someone" }, community, viewer),
+    askedBy: personAndCommunityShownTo({ displayName: author?.displayName ?? t.t("people.someone") }, community, viewer, t),
     breadth,
     votes: breadth.reduce((n, c) => n + c.voters, 0),
-    pledges: pledges.map((p) => ({ by: communityShownTo(p.community, viewer), amount: Number(p.amount), note: p.note })),
-    feedback: feedback.map((f) => ({ by: personAndCommunityShownTo(f.person, f.community ?? f.person.community, viewer), body: f.body })),
+    pledges: pledges.map((p) => ({ by: communityShownTo(p.community, viewer, t), amount: Number(p.amount), note: p.note })),
+    feedback: feedback.map((f) => ({ by: personAndCommunityShownTo(f.person, f.community ?? f.person.community, viewer, t), body: f.body })),
     history,
     github,
     mergedFrom,

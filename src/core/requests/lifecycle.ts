@@ -4,10 +4,11 @@ import type { Tx } from "../../db/client";
 import type { RequestStatus } from "../../generated/prisma/client";
 import type { Services } from "../context";
 import { addCredits, type Credit } from "../credit/ledger";
-import { UserError } from "../errors";
-import { personShownTo } from "../people/visibility";
+import { type Localized, UserError } from "../errors";
+import { translator } from "../../i18n/translate";
+import { distinctPublic, publicPerson } from "../people/visibility";
 import { truncate } from "../text";
-import { announceToChannels, type BuiltBy, statusExtra, statusReply } from "./announce";
+import { announceToChannels, type BuiltBy, reasonText, requestAudience, statusReply } from "./announce";
 import { forFollowers, notifyFollowers } from "./notify";
 
 /** command (staff), github (an item, a merge, a confirmed link), merge (requests merged). */
@@ -16,7 +17,8 @@ export type StatusSource = "command" | "github" | "merge";
 export interface StatusChangeInput {
   requestId: number;
   to: RequestStatus;
-  reason?: string;
+  /** Staff's own words, or a reason Flywheel composed (told to each reader in their language). */
+  reason?: string | Localized;
   source: StatusSource;
   /** e.g. the GitHub URL that caused it */
   sourceRef?: string;
@@ -35,9 +37,10 @@ export async function builtByLedger(tx: Tx, requestId: number): Promise<BuiltBy>
     select: { kind: true, githubLogin: true, person: { select: { displayName: true, community: true } } },
   });
   // Read by many (channel posts): a private community's people are not named.
-  const names = (kind: string) => [...new Set(rows.filter((r) => r.kind === kind).map((r) => (r.person ? personShownTo(r.person, r.person.community, "public") : r.githubLogin ?? "")))].filter(Boolean);
+  const names = (kind: string) =>
+    distinctPublic(rows.filter((r) => r.kind === kind && (r.person || r.githubLogin)).map((r) => (r.person ? publicPerson(r.person, r.person.community) : { name: r.githubLogin ?? "" })));
   const built = names("code");
-  return { built, reviewed: names("review").filter((n) => !built.includes(n)) };
+  return { built, reviewed: distinctPublic([...built, ...names("review")]).slice(built.length) };
 }
 
 /** Ideas for the requester, financial for every pledging community: earned when a request ships. */
@@ -74,8 +77,8 @@ const knows = (b?: BuiltBy): b is BuiltBy => Boolean(b && (b.built.length || b.r
 export async function changeStatus(services: Services, input: StatusChangeInput, tx?: Tx): Promise<StatusChangeResult> {
   const run = async (db: Tx): Promise<StatusChangeResult> => {
     const r = await db.featureRequest.findUnique({ where: { id: input.requestId } });
-    if (!r) throw new UserError(`There is no request #${input.requestId}.`);
-    if (r.status === "merged" && input.to !== "merged") throw new UserError(`#${r.id} was merged into #${r.mergedIntoId}; change that one instead.`);
+    if (!r) throw new UserError({ key: "requests.notFoundPlain", values: { number: input.requestId } });
+    if (r.status === "merged" && input.to !== "merged") throw new UserError({ key: "requests.changeMerged", values: { number: r.id, into: r.mergedIntoId } });
     if (r.status === input.to) return { changed: false, status: r.status };
     const at = services.clock.now();
     await db.featureRequest.update({ where: { id: r.id }, data: { status: input.to } });
@@ -84,7 +87,8 @@ export async function changeStatus(services: Services, input: StatusChangeInput,
         requestId: r.id,
         from: r.status,
         to: input.to,
-        reason: input.reason ?? null,
+        // The history keeps one text; a composed reason is kept in the organization's language.
+        reason: input.reason === undefined ? null : reasonText(translator(services.config.locale), input.reason),
         source: input.source,
         sourceRef: input.sourceRef ?? null,
         actorId: input.actorId ?? null,
@@ -95,10 +99,10 @@ export async function changeStatus(services: Services, input: StatusChangeInput,
     if (input.to !== "merged") {
       if (input.to === "shipped") await shippedCredits(db, r.id, at);
       const builtBy = input.to === "shipped" ? (knows(input.builtBy) ? input.builtBy : await builtByLedger(db, r.id)) : { built: [], reviewed: [] };
-      const extra = await statusExtra(db, r.id, input.to, builtBy);
-      const reply = statusReply({ request: r, to: input.to, reason: input.reason, sourceRef: input.sourceRef, extra: extra || undefined });
-      await notifyFollowers(db, r.id, `status:${change.id}`, (names) => forFollowers(reply, names));
-      await announceToChannels(db, r.id, `announce:${change.id}`, reply);
+      const who = { audience: await requestAudience(db, r.id), builtBy };
+      const news = { request: r, to: input.to, reason: input.reason, sourceRef: input.sourceRef, who };
+      await notifyFollowers(db, services.config, r.id, `status:${change.id}`, (t, names) => forFollowers(t, statusReply(t, news), names));
+      await announceToChannels(db, services.config, r.id, `announce:${change.id}`, (t) => statusReply(t, news));
     }
     services.log.info({ request: r.id, from: r.status, to: input.to, source: input.source, ref: input.sourceRef }, "request status changed");
     return { changed: true, from: r.status, to: input.to, changeId: change.id };

@@ -1,6 +1,6 @@
 import type { Services } from "../context";
 import { UserError } from "../errors";
-import { notifyFollowers } from "./notify";
+import { forFollowers, notifyFollowers } from "./notify";
 import { getRequest } from "./requests";
 
 export interface MergeResult {
@@ -18,18 +18,24 @@ export interface MergeResult {
  * asked for or voted on the duplicate is told where their vote went.
  */
 export async function mergeRequests(services: Services, fromId: number, intoId: number, actorId: number): Promise<MergeResult> {
-  if (fromId === intoId) throw new UserError("A request can't be merged into itself.");
+  if (fromId === intoId) throw new UserError({ key: "requests.merge.self" });
   const from = await getRequest(services, fromId);
   const into = await getRequest(services, intoId);
-  if (from.status === "merged") throw new UserError(`#${from.id} is already merged into #${from.mergedIntoId}.`);
-  if (into.status === "merged") throw new UserError(`#${into.id} was itself merged into #${into.mergedIntoId}; merge into that one.`);
+  if (from.status === "merged") throw new UserError({ key: "requests.merge.alreadyMerged", values: { number: from.id, into: from.mergedIntoId } });
+  if (into.status === "merged") throw new UserError({ key: "requests.merge.targetMerged", values: { number: into.id, into: into.mergedIntoId } });
   return services.db.$transaction(async (tx) => {
     // Tell the duplicate's followers first, while their votes still point at it.
-    await notifyFollowers(tx, from.id, `merge:${from.id}:${into.id}`, (names) => ({
-      text: `Roadmap update: #${from.id} ${from.title} was merged into #${into.id} ${into.title}. Your vote now counts there.\n(You asked or voted for it: ${names.join(", ")}.)`,
-      title: `#${from.id} merged into #${into.id}`,
-      buttons: [{ label: `Details of #${into.id}`, command: `request-show ${into.id}` }],
-    }));
+    await notifyFollowers(tx, services.config, from.id, `merge:${from.id}:${into.id}`, (t, names) =>
+      forFollowers(
+        t,
+        {
+          text: t.t("requests.merge.notice", { from: from.id, fromTitle: from.title, into: into.id, intoTitle: into.title }),
+          title: t.t("requests.merge.title", { from: from.id, into: into.id }),
+          buttons: [{ label: t.t("requests.button.detailsOf", { number: into.id }), command: `request-show ${into.id}` }],
+        },
+        names,
+      ),
+    );
     const voters = await tx.vote.findMany({ where: { requestId: into.id }, select: { personId: true } });
     const already = new Set(voters.map((v) => v.personId));
     const moving = await tx.vote.findMany({ where: { requestId: from.id } });

@@ -1,6 +1,9 @@
 import { createHash } from "node:crypto";
+import type { FlywheelConfig } from "../../config/file";
 import type { Tx } from "../../db/client";
+import { translator, type Translator } from "../../i18n/translate";
 import { enqueue } from "../outbox";
+import { personLocale, translatorForPlace } from "../people/locale";
 import type { Place, Reply } from "../reply";
 
 
@@ -15,33 +18,36 @@ function asPlace(v: unknown): Place | undefined {
 }
 
 /** A channel's post, addressed to the followers it concerns there. */
-export const forFollowers = (reply: Reply, names: string[]): Reply => ({ ...reply, text: `${reply.text}\n(You asked or voted for it: ${names.join(", ")}.)` });
+export const forFollowers = (t: Translator, reply: Reply, names: string[]): Reply => ({ ...reply, text: `${reply.text}\n${t.t("requests.followers", { names: t.list(names) })}` });
 
 /**
  * Tells the requester and every voter of a request, where they asked or voted: one message per
- * place (channel or thread), naming the people it concerns, never pinging them.
+ * place (channel or thread), naming the people it concerns, never pinging them, in the language
+ * read there: a channel's community's, or in a DM the person's community's.
  * key makes a replay harmless (e.g. "status:<changeId>").
  */
-export async function notifyFollowers(tx: Tx, requestId: number, key: string, build: (names: string[]) => Reply): Promise<number> {
+export async function notifyFollowers(tx: Tx, config: FlywheelConfig, requestId: number, key: string, build: (t: Translator, names: string[]) => Reply): Promise<number> {
+  const person = { select: { displayName: true, community: { select: { slug: true } } } } as const;
   const r = await tx.featureRequest.findUnique({
     where: { id: requestId },
-    select: { origin: true, author: { select: { displayName: true } }, votes: { select: { place: true, person: { select: { displayName: true } } } } },
+    select: { origin: true, author: person, votes: { select: { place: true, person } } },
   });
   if (!r) return 0;
-  const groups = new Map<string, { place: Place; names: Set<string> }>();
-  const add = (p: Place | undefined, name: string) => {
+  const groups = new Map<string, { place: Place; names: Set<string>; communitySlug?: string }>();
+  const add = (p: Place | undefined, who: { displayName: string; community: { slug: string } | null }) => {
     if (!p) return;
     const k = placeKey(p);
-    const g = groups.get(k) ?? { place: p, names: new Set<string>() };
-    g.names.add(name);
+    const g = groups.get(k) ?? { place: p, names: new Set<string>(), communitySlug: who.community?.slug };
+    g.names.add(who.displayName);
     groups.set(k, g);
   };
-  add(asPlace(r.origin), r.author.displayName);
-  for (const v of r.votes) add(asPlace(v.place), v.person.displayName);
+  add(asPlace(r.origin), r.author);
+  for (const v of r.votes) add(asPlace(v.place), v.person);
   for (const [k, g] of groups) {
     // A channel message concerns everyone there; the user field would turn it into a DM.
     const place: Place = g.place.channel ? { ...g.place, user: undefined } : g.place;
-    await enqueue(tx, { key: `${key}:${shortHash(k)}`, place, reply: build([...g.names].sort()) });
+    const t = place.channel ? translatorForPlace(config, place) : translator(personLocale(config, { communitySlug: g.communitySlug }));
+    await enqueue(tx, { key: `${key}:${shortHash(k)}`, place, reply: build(t, [...g.names].sort()) });
   }
   return groups.size;
 }

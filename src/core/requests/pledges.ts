@@ -1,7 +1,7 @@
 import { Prisma } from "../../generated/prisma/client";
 import type { Actor, Services } from "../context";
 import { UserError } from "../errors";
-import { followMerges, STATUS_LABEL } from "./requests";
+import { followMerges } from "./requests";
 
 /**
  * A community's standing co-funding interest in a request: one pledge per community, replaced by
@@ -17,18 +17,18 @@ export async function pledge(
   let communityId = actor.role === "steward" ? me.communityId : actor.communityId;
   if (input.communitySlug) {
     const c = await services.db.community.findUnique({ where: { slug: input.communitySlug } });
-    if (!c || !c.active) throw new UserError(`There is no community "${input.communitySlug}".`);
-    if (actor.role !== "staff" && c.id !== communityId) throw new UserError("Stewards can pledge only for their own community.");
+    if (!c || !c.active) throw new UserError({ key: "requests.pledge.noCommunity", values: { slug: input.communitySlug } });
+    if (actor.role !== "staff" && c.id !== communityId) throw new UserError({ key: "requests.pledge.ownCommunityOnly" });
     communityId = c.id;
   }
-  if (communityId === null) throw new UserError("Say which community pledges: add --community <slug>.");
+  if (communityId === null) throw new UserError({ key: "requests.pledge.sayWhich", values: { flag: "--community" } });
   const community = await services.db.community.findUniqueOrThrow({ where: { id: communityId } });
   const r = await followMerges(services, input.requestId);
   if (input.amount === 0) {
     const res = await services.db.pledge.deleteMany({ where: { requestId: r.id, communityId } });
     return { kind: res.count ? "withdrawn" : "none", requestId: r.id, community: community.name };
   }
-  if (r.status === "shipped" || r.status === "declined") throw new UserError(`#${r.id} is already ${STATUS_LABEL[r.status]}; pledges are closed.`);
+  if (r.status === "shipped" || r.status === "declined") throw new UserError({ key: "requests.pledge.closed", values: { number: r.id, status: r.status } });
   const before = await services.db.pledge.findUnique({ where: { requestId_communityId: { requestId: r.id, communityId } } });
   const now = services.clock.now();
   await services.db.pledge.upsert({

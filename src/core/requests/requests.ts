@@ -1,5 +1,7 @@
 import { Prisma, type RequestStatus } from "../../generated/prisma/client";
 import type { Actor, Services } from "../context";
+import type { MessageKey } from "../../i18n/catalog";
+import { translator, type Translator } from "../../i18n/translate";
 import { UserError } from "../errors";
 import type { Place } from "../reply";
 
@@ -10,14 +12,22 @@ export const PAGE_SIZE = 10;
 export const LISTABLE_STATUSES = ["open", "planned", "in_progress", "shipped", "declined"] as const;
 export type ListableStatus = (typeof LISTABLE_STATUSES)[number];
 
-export const STATUS_LABEL: Record<RequestStatus, string> = {
-  open: "open",
-  planned: "planned",
-  in_progress: "in progress",
-  shipped: "shipped",
-  declined: "declined",
-  merged: "merged",
-};
+export const STATUS_KEY = {
+  open: "requests.status.open",
+  planned: "requests.status.planned",
+  in_progress: "requests.status.in_progress",
+  shipped: "requests.status.shipped",
+  declined: "requests.status.declined",
+  merged: "requests.status.merged",
+} as const satisfies Record<RequestStatus, MessageKey>;
+
+/** A status as the reader's language names it. */
+export const statusLabel = (t: Translator, status: RequestStatus): string => t.t(STATUS_KEY[status]);
+
+/** The English labels, for callers not yet given a reader's translator (logs, API values). */
+export const STATUS_LABEL = Object.fromEntries(
+  (Object.keys(STATUS_KEY) as RequestStatus[]).map((s) => [s, statusLabel(translator("en"), s)]),
+) as Record<RequestStatus, string>;
 
 export interface RankedRequest {
   id: number;
@@ -32,14 +42,14 @@ export interface RankedRequest {
 }
 
 export const needCommunity = (actor: Actor): number => {
-  if (actor.communityId === null) throw new UserError("You need to speak for a member community to do that.");
+  if (actor.communityId === null) throw new UserError({ key: "requests.needCommunity" });
   return actor.communityId;
 };
 
 /** A request by public number, following merges to the survivor. */
 export async function getRequest(services: Services, id: number) {
   const r = await services.db.featureRequest.findUnique({ where: { id } });
-  if (!r) throw new UserError(`There is no request #${id}. Try /requests to see them.`);
+  if (!r) throw new UserError({ key: "requests.notFound", values: { number: id, list: "/requests" } });
   return r;
 }
 
@@ -121,7 +131,7 @@ export async function upvote(services: Services, actor: Actor, id: number, place
   if (fast.length) return { kind: "voted", requestId: id };
   const r = await followMerges(services, id);
   if (r.status === "shipped" || r.status === "declined")
-    throw new UserError(`#${r.id} is already ${STATUS_LABEL[r.status]}, so it no longer takes votes.`);
+    throw new UserError({ key: "requests.closedToVotes", values: { number: r.id, status: r.status } });
   const res = await services.db.vote.createMany({
     data: [{ requestId: r.id, personId: actor.personId, communityId, place: place as unknown as Prisma.InputJsonValue, createdAt: services.clock.now() }],
     skipDuplicates: true,

@@ -9,7 +9,6 @@ import type { Actor, Services } from "../context";
 import { UserError } from "../errors";
 import { enqueue } from "../outbox";
 import { personLocale, translatorForPlace } from "../people/locale";
-import { refusal } from "../people/permissions";
 import type { Place, Reply } from "../reply";
 
 export const PRIORITIES = ["low", "normal", "high", "urgent"] as const satisfies readonly TicketPriority[];
@@ -113,7 +112,7 @@ export async function loadTicket(db: Tx, id: number): Promise<FullTicket> {
 
 /** Staff actions are refused to everyone else here too, whatever command or button asked. */
 export function requireStaff(actor: Actor): void {
-  if (actor.role !== "staff") throw new UserError(refusal("staff"));
+  if (actor.role !== "staff") throw new UserError({ key: "people.refusal.staff" });
 }
 
 /** Where a message for the member goes: their DM, or the thread under the ticket's message in their channel. */

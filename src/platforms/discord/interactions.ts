@@ -18,6 +18,8 @@ import type { Services } from "../../core/context";
 import { firstTimeSeen } from "../../core/dedupe";
 import { resolveActor, type Speaker } from "../../core/people/identity";
 import { hasRole, refusal } from "../../core/people/permissions";
+import { personLocale } from "../../core/people/locale";
+import { translator } from "../../i18n/translate";
 import { errorReply, type Reply } from "../../core/reply";
 import { type Suggestion, suggestCommunities, suggestRequests, suggestTickets } from "../../core/search";
 import type { Translator } from "../../i18n/translate";
@@ -113,7 +115,7 @@ async function onModalSubmit(ctx: InteractionContext, i: ModalSubmitInteraction,
 async function openModal(ctx: InteractionContext, i: ChatInputCommandInteraction | ButtonInteraction | StringSelectMenuInteraction, cmd: CommandDef<unknown>, speaker: Speaker): Promise<void> {
   if (cmd.role !== "member") {
     const actor = await resolveActor(ctx.services, speaker);
-    if (!hasRole(actor.role, cmd.role)) return answer(i, errorReply(refusal(cmd.role)));
+    if (!hasRole(actor.role, cmd.role)) return answer(i, errorReply(refusal(translator(personLocale(ctx.services.config, { own: [speaker.locale], communitySlug: actor.communitySlug })), cmd.role)));
   }
   const modal = renderModal(cmd.modal!);
   if (!modal) return answer(i, errorReply(askerT(ctx, i).t("platforms.discord.formTooBig", { command: `/${cmd.name}` })));
