@@ -3,7 +3,7 @@ import { defineCommand } from "../src/command-kit/define";
 import { requestButtons } from "../src/core/requests/cards";
 import { viewerOf } from "../src/core/people/visibility";
 import { requestDetails } from "../src/core/requests/details";
-import { STATUS_LABEL } from "../src/core/requests/requests";
+import { statusLabel } from "../src/core/requests/requests";
 import type { Section } from "../src/core/reply";
 import { requestNumber } from "../src/core/schemas";
 import { truncate } from "../src/core/text";
@@ -22,7 +22,7 @@ export default defineCommand({
     const r = d.request;
     const unit = services.config.pledgeUnit;
     const sections: Section[] = [];
-    const lines: string[] = [t.t("commands.requestShow.headline", { number: r.id, title: r.title, status: STATUS_LABEL[r.status] })];
+    const lines: string[] = [t.t("commands.requestShow.headline", { number: r.id, title: r.title, status: statusLabel(t, r.status) })];
     if (d.mergedInto) lines.push(t.t("commands.requestShow.mergedInto", { number: d.mergedInto.id, title: d.mergedInto.title }));
     lines.push(t.t("commands.requestShow.askedBy", { who: d.askedBy, day: day(r.createdAt) }));
     if (r.body) lines.push("", truncate(r.body, 1500));
@@ -47,7 +47,7 @@ export default defineCommand({
     }
     if (d.history.length) {
       const h = d.history.map((x) => {
-        const change = { day: day(x.createdAt), from: STATUS_LABEL[x.from], to: STATUS_LABEL[x.to] };
+        const change = { day: day(x.createdAt), from: statusLabel(t, x.from), to: statusLabel(t, x.to) };
         const line = x.reason ? t.t("commands.requestShow.changeWithReason", { ...change, reason: truncate(x.reason, 200) }) : t.t("commands.requestShow.change", change);
         // Where a change came from (a GitHub event, an import) is a reference, shown as it is.
         return x.source !== "command" ? `${line} [${x.source}${x.sourceRef ? ` ${x.sourceRef}` : ""}]` : line;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineCommand, says } from "../src/command-kit/define";
-import { STATUS_LABEL } from "../src/core/requests/requests";
+import { statusLabel } from "../src/core/requests/requests";
 import { requestNumber } from "../src/core/schemas";
 import { changeStatus } from "../src/core/requests/lifecycle";
 
@@ -25,7 +25,7 @@ export default defineCommand({
   }),
   async run({ options: o, actor, services, t }) {
     const res = await changeStatus(services, { requestId: o.number, to: o.status, reason: o.reason || undefined, source: "command", actorId: actor.personId });
-    if (!res.changed) return { text: t.t("commands.setStatus.already", { number: o.number, status: STATUS_LABEL[res.status] }), ephemeral: true };
-    return { text: t.t("commands.setStatus.changed", { number: o.number, to: STATUS_LABEL[res.to], from: STATUS_LABEL[res.from] }) };
+    if (!res.changed) return { text: t.t("commands.setStatus.already", { number: o.number, status: statusLabel(t, res.status) }), ephemeral: true };
+    return { text: t.t("commands.setStatus.changed", { number: o.number, to: statusLabel(t, res.to), from: statusLabel(t, res.from) }) };
   },
 });

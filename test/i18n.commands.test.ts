@@ -112,7 +112,8 @@ describe.each(DB_TARGETS)("commands speak the community's language, on %s", (tar
     expect(help.text).toContain("/upvote <number> — Vota por una solicitud en nombre de tu comunidad");
     expect((await ana("/help feedback")).text).toContain("number: Número de la solicitud (obligatorio)");
     expect((await ana("/help frobnicate")).text).toBe("No hay ningún /frobnicate que puedas usar. Escribe /help para ver la lista.");
-    expect((await ana("/flywheel")).text).toBe("Uso: /flywheel <command> [text], p. ej. /flywheel upvote 12. Escribe /flywheel help para ver todos los comandos.");
+    // A bare /flywheel is an option error like any other, with its usage line.
+    expect((await ana("/flywheel")).text).toBe("Indica «command» (el comando que quieres ejecutar, p. ej. upvote), por ejemplo `/flywheel upvote`.\nUso: /flywheel <command> [text]");
     expect((await ana("/digest beta")).text).toBe("Puedes ver la vista previa del resumen de tu comunidad (/digest alpha); solo el personal puede ver el de otras.");
   });
 
@@ -129,7 +130,7 @@ describe.each(DB_TARGETS)("commands speak the community's language, on %s", (tar
     const id = idOf(await bob(`/request ${TITLE} | Για τις εξετάσεις`));
     const second = idOf(await bob(`/request ${OTHER} --force`));
     // Text the support part owns (its declarations) and user data: taken out before looking.
-    const syntax = ["/digest send <community>", "/digest <community>", "/request <title>", "/flywheel <command> [text]", "/flywheel upvote 12", "/flywheel help"];
+    const syntax = ["/digest send <community>", "/digest <community>", "/request <title>", "/flywheel <command> [text]", "/flywheel upvote 12", "/flywheel upvote", "/flywheel help", "command"];
     const support = [...loadCommands().values()].filter((c) => SUPPORT_PART.has(c.name)).map((c) => describeCommand(c, translator("en-XA")));
     const data = ["bob", "carol", "beta", "alpha", "nowhere", "Beta College", "Alpha University", "USD", ...syntax, ...support];
     const lines = [
