@@ -377,6 +377,8 @@ const en = {
   "support.member.escalated": "Staff escalated ticket #{id} to the engineering team on GitHub ({link}: {url}). We'll keep you posted here.",
   "support.issue.title": "[Support #{id}] {summary}",
   "support.issue.origin": "Escalated from Flywheel support ticket #{id} ({community}, {priority, select, low {low} high {high} urgent {urgent} other {normal}} priority) by {by}.",
+  "support.issue.privateTitle": "[Support #{id}] A private ticket",
+  "support.issue.privateBody": "The ticket is private: what the member wrote stays in Flywheel, on the ticket's staff card.",
   "support.issue.opened": "Opened {when}.",
   "support.emptyNote": "The note is empty.",
   "support.emptyMessage": "The message is empty.",

@@ -378,6 +378,8 @@ export default {
   "support.member.escalated": "El equipo llevó el ticket #{id} al equipo de ingeniería en GitHub ({link}: {url}). Te mantendremos al tanto aquí.",
   "support.issue.title": "[Soporte #{id}] {summary}",
   "support.issue.origin": "Escalado desde el ticket de soporte de Flywheel #{id} ({community}, prioridad {priority, select, low {baja} high {alta} urgent {urgente} other {normal}}) por {by}.",
+  "support.issue.privateTitle": "[Soporte #{id}] Un ticket privado",
+  "support.issue.privateBody": "El ticket es privado: lo que escribió la persona se queda en Flywheel, en la tarjeta del ticket para el personal.",
   "support.issue.opened": "Abierto el {when}.",
   "support.emptyNote": "La nota está vacía.",
   "support.emptyMessage": "El mensaje está vacío.",

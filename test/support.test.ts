@@ -212,6 +212,20 @@ describe.each(DB_TARGETS)("support tickets on %s", (target) => {
     expect(github.calls.filter((c) => c.title.includes(`#${id}]`))).toHaveLength(1);
     t.services.github = undefined;
   });
+
+  test("escalating a private ticket sends GitHub its number only: the member's words stay in Flywheel", async () => {
+    const id = idOf(await as(t.services, "ana", "alpha")("/support Our billing export leaks card numbers | see invoice 4411 --private"));
+    t.services.github = gateway;
+    try {
+      expect((await as(t.services, "carol")(`/ticket escalate ${id}`)).error).toBeFalsy();
+      const call = github.calls.at(-1)!;
+      expect(call.title).toBe(`[Support #${id}] A private ticket`);
+      expect(call.body).toContain("The ticket is private");
+      expect(`${call.title}\n${call.body}`).not.toMatch(/billing|invoice|4411|card numbers/);
+    } finally {
+      t.services.github = undefined;
+    }
+  });
 });
 
 describe.each(DB_TARGETS)("support relay details on %s", (target) => {

@@ -304,7 +304,9 @@ export async function escalateTicket(services: Services, actor: Actor, id: numbe
   try {
     // Engineers read the issue: in the organization's language, like the staff space.
     const staffTr = staffTranslator(services.config);
-    issue = await github.createIssue(repo, staffTr.t("support.issue.title", { id, summary: noGithubMentions(truncate(t.summary, 200)) }), issueBody(t, actor, staffTr));
+    // A GitHub issue may be public: a private ticket's words stay in Flywheel, only its number goes.
+    const title = t.private ? staffTr.t("support.issue.privateTitle", { id }) : staffTr.t("support.issue.title", { id, summary: noGithubMentions(truncate(t.summary, 200)) });
+    issue = await github.createIssue(repo, title, issueBody(t, actor, staffTr));
   } catch (e) {
     await services.db.syncState.delete({ where: { key: lockKey } }).catch(() => undefined);
     services.log.warn({ ticketId: id, err: scrubSecrets(e instanceof Error ? e.message : String(e)) }, "GitHub issue creation failed");
@@ -360,8 +362,7 @@ function issueBody(t: FullTicket, actor: Actor, tr: Translator): string {
   return [
     tr.t("support.issue.origin", { id: t.id, community: who, priority: t.priority, by: actor.displayName }),
     "",
-    `**${noGithubMentions(t.summary)}**`,
-    ...(t.details ? ["", noGithubMentions(t.details)] : []),
+    ...(t.private ? [tr.t("support.issue.privateBody")] : [`**${noGithubMentions(t.summary)}**`, ...(t.details ? ["", noGithubMentions(t.details)] : [])]),
     "",
     tr.t("support.issue.opened", { when: t.createdAt.toISOString() }),
   ].join("\n");
