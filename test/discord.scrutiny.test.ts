@@ -62,8 +62,8 @@ describe.each(DB_TARGETS)("Discord under scrutiny on %s", (target) => {
       `fw:ticket resolve ${ticket}`,
       `fw:ticket escalate ${ticket}`,
       `fw:ticket assign ${ticket} ana`,
-      `fw:status ${request} planned`,
-      `fw:status ${request} declined Not now`,
+      `fw:set-status ${request} planned`,
+      `fw:set-status ${request} declined Not now`,
       `fw:edit ${request} title Hijacked`,
       `fw:steward ana alpha`,
       `fw:digest send alpha`,
@@ -82,7 +82,7 @@ describe.each(DB_TARGETS)("Discord under scrutiny on %s", (target) => {
   test("a member submitting a staff form (a forged modal) changes nothing", async () => {
     const before = await snapshot();
     const forms: [string, Record<string, string>][] = [
-      [`fwm:status?number=${request}`, { status: "planned", reason: "because" }],
+      [`fwm:set-status?number=${request}`, { status: "planned", reason: "because" }],
       [`fwm:ticket?action=resolve&number=${ticket}`, { value: "done" }],
       [`fwm:ticket?action=priority&number=${ticket}`, { value: "urgent" }],
       [`fwm:edit?number=${request}&field=title`, { value: "Hijacked title" }],
