@@ -7,7 +7,7 @@ import { cleanEnv, watch } from "./helpers/program";
 // `npm start` on a built tree builds only what changed. Runs in a copy of this repository as
 // `npm run build` left it (file times kept, node_modules linked), so the real tree is never touched.
 const ROOT = join(__dirname, "..");
-const TREE = ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "prisma.config.ts", "prisma", "scripts", "src", "commands", "bin", "dist"];
+const TREE = ["package.json", "package-lock.json", "tsconfig.json", "tsconfig.build.json", "prisma.config.ts", "prisma", "scripts", "src", "commands", "locales", "bin", "dist"];
 
 let copy: string;
 let env: NodeJS.ProcessEnv;
