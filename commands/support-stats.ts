@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineCommand } from "../src/command-kit/define";
+import { defineCommand, says } from "../src/command-kit/define";
 import { parsed, unexpected } from "../src/command-kit/parse";
 import { UserError } from "../src/core/errors";
 import { viewerOf } from "../src/core/people/visibility";
@@ -43,13 +43,13 @@ const section = (t: Translator, r: StatsRow, title: string): Section => ({
 
 export default defineCommand({
   name: "support-stats",
-  description: "Support response and resolution times (median and p90) per community and overall",
+  descriptionKey: "support.cmd.stats.description",
   role: "steward",
   communityOptional: true,
   usage: "[community] [since: 2026-11-01 | 30d | 4w | all]",
   options: [
-    { name: "community", type: "string", description: "Only this community (its slug)", autocomplete: "community" },
-    { name: "since", type: "string", description: "Tickets opened since a date (2026-11-01), a span (30d, 12h, 4w) or all; default 30d", example: "30d" },
+    { name: "community", type: "string", descriptionKey: "support.cmd.stats.option.community", autocomplete: "community" },
+    { name: "since", type: "string", descriptionKey: "support.cmd.stats.option.since", example: "30d" },
   ],
   // Either word may come alone: "30d" is a span, anything else a community slug.
   readWords(words) {
@@ -62,7 +62,7 @@ export default defineCommand({
     return parsed(out);
   },
   schema: z.object({
-    community: z.string().trim().toLowerCase().regex(/^[a-z0-9-]+$/, { message: "Give a community slug, like alpha." }).optional(),
+    community: z.string().trim().toLowerCase().regex(/^[a-z0-9-]+$/, { message: says("support.cmd.stats.communitySlug") }).optional(),
     since: z.string().trim().max(20).default("30d"),
   }),
   async run({ options: o, actor, services, t }): Promise<Reply> {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineCommand } from "../src/command-kit/define";
+import { defineCommand, says } from "../src/command-kit/define";
 import { whereAnswersGo } from "../src/core/support/cards";
 import { DETAILS_MAX, SUMMARY_MAX, SUMMARY_MIN, supportSpace } from "../src/core/support/model";
 import { openTicket } from "../src/core/support/tickets";
@@ -8,13 +8,13 @@ import type { Reply } from "../src/core/reply";
 
 export default defineCommand({
   name: "support",
-  description: "Ask staff for help: opens a support ticket for your community",
+  descriptionKey: "support.cmd.description",
   role: "member",
   usage: "<summary> [| details] [--private]",
   options: [
-    { name: "summary", type: "string", description: `What you need help with, in ${SUMMARY_MIN}–${SUMMARY_MAX} characters`, required: true, rest: true, minLength: SUMMARY_MIN, maxLength: SUMMARY_MAX, example: "Builds fail with a quota error" },
-    { name: "details", type: "string", description: `Anything staff should know, up to ${DETAILS_MAX} characters`, afterBar: true, maxLength: DETAILS_MAX, example: "since Monday, on every branch" },
-    { name: "private", type: "boolean", keyword: true, description: "Keep it private: staff answer you in a direct message, nothing is posted in the channel" },
+    { name: "summary", type: "string", descriptionKey: "support.cmd.option.summary", descriptionValues: { min: SUMMARY_MIN, max: SUMMARY_MAX }, required: true, rest: true, minLength: SUMMARY_MIN, maxLength: SUMMARY_MAX, example: "Builds fail with a quota error" },
+    { name: "details", type: "string", descriptionKey: "support.cmd.option.details", descriptionValues: { max: DETAILS_MAX }, afterBar: true, maxLength: DETAILS_MAX, example: "since Monday, on every branch" },
+    { name: "private", type: "boolean", keyword: true, descriptionKey: "support.cmd.option.private" },
   ],
   modal: {
     command: "support",
@@ -27,12 +27,12 @@ export default defineCommand({
   },
   schema: z.object({
     summary: z
-      .string({ message: "Say what you need help with, e.g. /support Builds fail with a quota error" })
+      .string({ message: says("support.cmd.summaryMissing") })
       .trim()
-      .min(SUMMARY_MIN, { message: `The summary needs at least ${SUMMARY_MIN} characters.` })
-      .max(SUMMARY_MAX, { message: `The summary can be at most ${SUMMARY_MAX} characters; put the rest in the details (after a | ).` }),
-    details: z.string().trim().max(DETAILS_MAX, { message: `The details can be at most ${DETAILS_MAX} characters.` }).optional(),
-    private: z.boolean({ message: "private is a yes/no choice, e.g. /support Builds fail --private" }).optional(),
+      .min(SUMMARY_MIN, { message: says("support.cmd.summaryTooShort") })
+      .max(SUMMARY_MAX, { message: says("support.cmd.summaryTooLong") }),
+    details: z.string().trim().max(DETAILS_MAX, { message: says("support.cmd.detailsTooLong") }).optional(),
+    private: z.boolean({ message: says("support.cmd.privateChoice") }).optional(),
   }),
   async run({ options: o, actor, place, services, t }): Promise<Reply> {
     const ticket = await openTicket(services, actor, { summary: o.summary, details: o.details, place, private: o.private });

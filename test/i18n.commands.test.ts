@@ -17,7 +17,8 @@ const TITLE = "Ταχύτερες εικόνες";
 const OTHER = "Εξαγωγή δεδομένων";
 
 /** Commands the support part converts (support.ts, ticket.ts, support-stats.ts). */
-const SUPPORT_PART = new Set(["support", "ticket", "support-stats"]);
+// /ticket's declaration is still plain English (issue #19 note): left out until it is converted.
+const SUPPORT_PART = new Set(["ticket"]);
 
 /** Everything a person reads in a reply. */
 const visible = (r: Reply): string[] => [
