@@ -4,7 +4,8 @@ import { isRepoName, normalizeRepo } from "../core/github/refs";
 import { repoFollowed } from "../core/github/sync";
 import { isUserError } from "../core/errors";
 import { parseSince } from "../core/credit/report";
-import { STATUS_LABEL } from "../core/requests/requests";
+import { statusLabel } from "../core/requests/requests";
+import { translator } from "../i18n/translate";
 import { plural } from "../core/text";
 import type { CliIO } from "./io";
 
@@ -56,7 +57,7 @@ export function registerGithub(program: Command, io: CliIO, setCode: (n: number)
       io.out(summary);
       if (result.lagging.length) {
         io.out(`${plural(result.lagging.length, "linked request")} look${result.lagging.length === 1 ? "s" : ""} done on GitHub but ${result.lagging.length === 1 ? "is" : "are"} still open here (set the status, or let the next webhook do it):`);
-        for (const l of result.lagging.slice(0, 20)) io.out(`  #${l.requestId} ${l.title} — ${STATUS_LABEL[l.status as keyof typeof STATUS_LABEL]}; ${l.item}`);
+        for (const l of result.lagging.slice(0, 20)) io.out(`  #${l.requestId} ${l.title} — ${statusLabel(translator(services.config.locale), l.status)}; ${l.item}`);
       }
     });
 }

@@ -3,7 +3,7 @@ import type { Services } from "../core/context";
 import { itemKey, normalizeRepo } from "../core/github/refs";
 import { creditClosedIssue, creditMergedPull } from "../core/github/credit";
 import { recordItem } from "../core/github/sync";
-import type { Prisma } from "../generated/prisma/client";
+import type { Prisma, RequestStatus } from "../generated/prisma/client";
 import type { Octokit } from "./client";
 import { githubErrorMessage, rateLimitReset } from "./errors";
 import { pullExtras, split } from "./gateway";
@@ -35,7 +35,7 @@ export interface BackfillResult {
   pausedUntil?: Date;
   resumedAt?: { phase: Phase; page: number };
   /** Linked requests whose GitHub work is done while the request still looks open. */
-  lagging: { requestId: number; title: string; status: string; item: string }[];
+  lagging: { requestId: number; title: string; status: RequestStatus; item: string }[];
 }
 
 export class BackfillError extends Error {}

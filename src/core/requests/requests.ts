@@ -1,7 +1,7 @@
 import { Prisma, type RequestStatus } from "../../generated/prisma/client";
 import type { Actor, Services } from "../context";
 import type { MessageKey } from "../../i18n/catalog";
-import { translator, type Translator } from "../../i18n/translate";
+import type { Translator } from "../../i18n/translate";
 import { UserError } from "../errors";
 import type { Place } from "../reply";
 
@@ -23,11 +23,6 @@ export const STATUS_KEY = {
 
 /** A status as the reader's language names it. */
 export const statusLabel = (t: Translator, status: RequestStatus): string => t.t(STATUS_KEY[status]);
-
-/** The English labels, for callers not yet given a reader's translator (logs, API values). */
-export const STATUS_LABEL = Object.fromEntries(
-  (Object.keys(STATUS_KEY) as RequestStatus[]).map((s) => [s, statusLabel(translator("en"), s)]),
-) as Record<RequestStatus, string>;
 
 export interface RankedRequest {
   id: number;
