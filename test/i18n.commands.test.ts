@@ -16,9 +16,6 @@ const YAML = TEST_CONFIG_YAML.replace("tier: premier,", "tier: premier, locale: 
 const TITLE = "Ταχύτερες εικόνες";
 const OTHER = "Εξαγωγή δεδομένων";
 
-/** Commands the support part converts (support.ts, ticket.ts, support-stats.ts). */
-// /ticket's declaration is still plain English (issue #19 note): left out until it is converted.
-const SUPPORT_PART = new Set(["ticket"]);
 
 /** Everything a person reads in a reply. */
 const visible = (r: Reply): string[] => [
@@ -130,10 +127,11 @@ describe.each(DB_TARGETS)("commands speak the community's language, on %s", (tar
     const carol = as(t.services, "carol", "beta");
     const id = idOf(await bob(`/request ${TITLE} | Για τις εξετάσεις`));
     const second = idOf(await bob(`/request ${OTHER} --force`));
-    // Text the support part owns (its declarations) and user data: taken out before looking.
+    // Command syntax and user data: taken out before looking.
     const syntax = ["/digest send <community>", "/digest <community>", "/request <title>", "/flywheel <command> [text]", "/flywheel upvote 12", "/flywheel upvote", "/flywheel help", "command"];
-    const support = [...loadCommands().values()].filter((c) => SUPPORT_PART.has(c.name)).map((c) => describeCommand(c, translator("en-XA")));
-    const data = ["bob", "carol", "beta", "alpha", "nowhere", "Beta College", "Alpha University", "USD", ...syntax, ...support];
+    // /ticket's actions, priorities and ratings are words a person types, named as they are.
+    const ticketWords = ["show", "claim", "assign", "priority", "escalate", "waiting", "resolve", "close", "reopen", "note", "reply", "rate", "use", "low", "normal", "high", "urgent", "not-helpful", "helpful", "zap", "meh", "now", "huge"];
+    const data = ["bob", "carol", "beta", "alpha", "nowhere", "Beta College", "Alpha University", "USD", ...syntax, ...ticketWords];
     const lines = [
       `/request ${TITLE}`,
       `/upvote ${id}`,
@@ -154,6 +152,12 @@ describe.each(DB_TARGETS)("commands speak the community's language, on %s", (tar
       "/flywheel",
       "/digest alpha",
       "/credits --since 2026-01-01-01-01-01-01-01",
+      "/ticket zap 1",
+      "/ticket rate 1",
+      "/ticket rate 1 meh",
+      "/ticket claim 1 now",
+      "/ticket priority 1 huge",
+      "/ticket note 1",
     ];
     const staffLines = [
       `/edit ${id} title Νέος τίτλος`,
@@ -185,9 +189,21 @@ describe.each(DB_TARGETS)("commands speak the community's language, on %s", (tar
     expect(found).toEqual({});
   });
 
-  test("every command and option description of this part reads in the reader's language", () => {
+  test("Spanish (alpha): /ticket's option errors", async () => {
+    const ana = as(t.services, "ana", "alpha");
+    const first = async (line: string) => (await ana(line)).text.split("\n")[0];
+    expect(await first("/ticket frob 1")).toBe("Elige una acción: show, claim, assign, priority, escalate, waiting, resolve, close, reopen, note, reply, rate, use.");
+    expect(await first("/ticket rate 1")).toBe("/ticket rate necesita tu valoración, helpful o not-helpful.");
+    expect(await first("/ticket assign 1")).toBe("/ticket assign necesita a quién asignarlo, p. ej. /ticket assign 12 @sam.");
+    expect(await first("/ticket claim 1 ya")).toBe("/ticket claim solo lleva un número de ticket; no esperaba «ya».");
+    expect(await first("/ticket priority 1 enorme")).toBe("La prioridad debe ser una de estas: low, normal, high, urgent.");
+    expect(await first("/ticket rate 1 bien")).toBe("Valóralo con helpful o not-helpful.");
+    const gil = as(t.services, "gil", "gamma");
+    expect((await gil("/ticket rate 1")).text.split("\n")[0]).toBe("/ticket rate needs your rating, helpful or not-helpful.");
+  });
+
+  test("every command and option description reads in the reader's language", () => {
     for (const c of loadCommands().values()) {
-      if (SUPPORT_PART.has(c.name)) continue;
       for (const d of [c, ...c.options]) {
         expect({ command: c.name, key: d.descriptionKey !== undefined }).toEqual({ command: c.name, key: true });
         const es = describeCommand(d, translator("es"));
