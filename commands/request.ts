@@ -18,11 +18,11 @@ export default defineCommand({
   options: [...options],
   modal: {
     command: "request",
-    title: "New feature request",
-    submitLabel: "File request",
+    title: "commands.request.form.title",
+    submitLabel: "commands.request.form.submit",
     fields: [
-      { name: "title", label: "Title", required: true, minLength: TITLE_MIN, maxLength: TITLE_MAX, placeholder: "Faster image builds" },
-      { name: "details", label: "Details", long: true, maxLength: DETAILS_MAX, placeholder: "What would it change for your community?" },
+      { name: "title", label: "commands.request.form.titleLabel", required: true, minLength: TITLE_MIN, maxLength: TITLE_MAX, placeholder: "commands.request.form.titlePlaceholder" },
+      { name: "details", label: "commands.request.form.detailsLabel", long: true, maxLength: DETAILS_MAX, placeholder: "commands.request.form.detailsPlaceholder" },
     ],
   },
   schema: z.object({

@@ -18,11 +18,11 @@ export default defineCommand({
   ],
   modal: {
     command: "support",
-    title: "Ask for support",
-    submitLabel: "Open ticket",
+    title: "support.cmd.form.title",
+    submitLabel: "support.cmd.form.submit",
     fields: [
-      { name: "summary", label: "Summary", required: true, minLength: SUMMARY_MIN, maxLength: SUMMARY_MAX, placeholder: "Builds fail with a quota error" },
-      { name: "details", label: "Details", long: true, maxLength: DETAILS_MAX, placeholder: "What happened, what you expected, links to logs" },
+      { name: "summary", label: "support.cmd.form.summaryLabel", required: true, minLength: SUMMARY_MIN, maxLength: SUMMARY_MAX, placeholder: "support.cmd.form.summaryPlaceholder" },
+      { name: "details", label: "support.cmd.form.detailsLabel", long: true, maxLength: DETAILS_MAX, placeholder: "support.cmd.form.detailsPlaceholder" },
     ],
   },
   schema: z.object({
