@@ -454,7 +454,6 @@ const en = {
   "support.stats.reopensLabel": "Re-opens",
 
   // ── pages: digests, the roadmap pages, feed and API labels ──
-  "pages.status": "{status, select, open {open} planned {planned} in_progress {in progress} shipped {shipped} declined {declined} other {merged}}",
   "pages.statusTitle": "{status, select, open {Open} planned {Planned} in_progress {In progress} shipped {Shipped} declined {Declined} other {Merged}}",
   "pages.creditKind": "{kind, select, code {code} review {review} ideas {ideas} bug {bug} question {question} financial {financial} funding {funding} userTesting {user testing} doc {doc} docs {docs} request {request} other {{kind}}}",
   "pages.githubState": "{state, select, open {open} closed {closed} merged {merged} draft {draft} other {{state}}}",

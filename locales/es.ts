@@ -455,7 +455,6 @@ export default {
   "support.stats.reopensLabel": "Reaperturas",
 
   // ── pages: digests, the roadmap pages, feed and API labels ──
-  "pages.status": "{status, select, open {abierta} planned {planificada} in_progress {en curso} shipped {lanzada} declined {descartada} other {fusionada}}",
   "pages.statusTitle": "{status, select, open {Abiertas} planned {Planificadas} in_progress {En curso} shipped {Lanzadas} declined {Descartadas} other {Fusionadas}}",
   "pages.creditKind": "{kind, select, code {código} review {revisión} ideas {ideas} bug {errores} question {respuestas} financial {financiación} funding {financiación} userTesting {pruebas de usuario} doc {documentación} docs {documentación} request {solicitud} other {{kind}}}",
   "pages.githubState": "{state, select, open {abierta} closed {cerrada} merged {fusionada} draft {borrador} other {{state}}}",

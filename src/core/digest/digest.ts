@@ -4,7 +4,7 @@ import type { Services } from "../context";
 import { UserError } from "../errors";
 import { enqueue } from "../outbox";
 import type { Place, Reply, Section } from "../reply";
-import { rankRequests, type RankedRequest } from "../requests/requests";
+import { rankRequests, type RankedRequest, statusLabel } from "../requests/requests";
 import { distribution } from "../support/stats";
 import { formatDuration, truncate } from "../text";
 import { formatWeekRange, lastCompleteWeek, type Week } from "../weeks";
@@ -220,7 +220,7 @@ function compose(services: Services, t: Translator, community: Community, week: 
       }
       if (c.to === "merged")
         return c.mergedIntoId ? t.t("pages.digest.mergedInto", { number: id, title: title(c.title), into: c.mergedIntoId }) : t.t("pages.digest.merged", { number: id, title: title(c.title) });
-      return t.t("pages.digest.moved", { number: id, title: title(c.title), from: t.t("pages.status", { status: c.from }), to: t.t("pages.status", { status: c.to }) });
+      return t.t("pages.digest.moved", { number: id, title: title(c.title), from: statusLabel(t, c.from), to: statusLabel(t, c.to) });
     };
     sections.push({ title: t.t("pages.digest.statusChanges"), text: capped(moved.length, line, (count) => t.t("pages.digest.moreChanges", { count })) });
   }
