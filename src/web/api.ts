@@ -77,7 +77,7 @@ export function atomFeed(t: Translator, entries: FeedEntry[], base: string, now:
     const reason = e.reason?.trim();
     let summary = t.t("pages.feed.summary", names);
     if (reason) summary = t.t("pages.feed.reason", { summary, reason: /[.!?]$/.test(reason) ? reason : `${reason}.` });
-    if (e.wantedBy.length) summary = t.t("pages.feed.wantedBy", { summary, names: e.wantedBy.map((c) => c.name).join(", ") });
+    if (e.wantedBy.length) summary = t.t("pages.feed.wantedBy", { summary, names: t.list(e.wantedBy.map((c) => c.name)) });
     return `  <entry>
     <id>${escapeXml(`${base}/roadmap/${e.number}#change-${e.id}`)}</id>
     <title type="text">${escapeXml(t.t("pages.feed.entryTitle", names))}</title>

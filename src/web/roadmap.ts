@@ -69,8 +69,8 @@ export function mountRoadmap(http: HttpServer, services: Services): void {
       const f = parsePageQuery(url);
       const choices = { communities: await filterableCommunities(services) };
       const body = f.status
-        ? listPage(t, await listRoadmap(services, { statuses: [f.status], community: f.community, search: f.q, page: f.page }), f, choices)
-        : overviewPage(t, await roadmapOverview(services, { community: f.community, search: f.q }), f, choices);
+        ? listPage(t, await listRoadmap(services, { statuses: [f.status], community: f.community, search: f.q, page: f.page }, t), f, choices)
+        : overviewPage(t, await roadmapOverview(services, { community: f.community, search: f.q }, t), f, choices);
       sendBody(req, res, body, { type: HTML, headers: VARY });
     }),
   );
@@ -85,8 +85,8 @@ export function mountRoadmap(http: HttpServer, services: Services): void {
         return;
       }
       const n = numberFrom(url.pathname, "/roadmap");
-      const d = n === null ? null : await getPublicRequest(services, n);
       const t = readerOf(req);
+      const d = n === null ? null : await getPublicRequest(services, n, t);
       if (!d) return notFoundPage(req, res, t, n === null ? t.t("pages.error.noSuchPage") : t.t("pages.error.noSuchRequest", { number: n }));
       sendBody(req, res, detailPage(t, d, services.clock.now()), { type: HTML, headers: VARY });
     }),
@@ -98,7 +98,8 @@ export function mountRoadmap(http: HttpServer, services: Services): void {
     "GET",
     "/roadmap.atom",
     page(async (req, res) => {
-      const feed = atomFeed(readerOf(req), await statusFeed(services), baseUrl(services.publicUrl, req), services.clock.now());
+      const t = readerOf(req);
+      const feed = atomFeed(t, await statusFeed(services, undefined, t), baseUrl(services.publicUrl, req), services.clock.now());
       sendBody(req, res, feed, { type: "application/atom+xml; charset=utf-8", headers: VARY });
     }),
   );

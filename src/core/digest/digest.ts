@@ -201,7 +201,7 @@ function compose(services: Services, t: Translator, community: Community, week: 
       title: t.t("pages.digest.newRequests"),
       text: capped(
         fresh.length,
-        (i) => t.t("pages.digest.newLine", { number: fresh[i].id, title: title(fresh[i].title), community: communityShownTo(fresh[i].community, viewer) }),
+        (i) => t.t("pages.digest.newLine", { number: fresh[i].id, title: title(fresh[i].title), community: communityShownTo(fresh[i].community, viewer, t) }),
         (count) => t.t("pages.digest.moreRequests", { count, command: "/requests" }),
       ),
     });
@@ -212,11 +212,11 @@ function compose(services: Services, t: Translator, community: Community, week: 
       if (c.to === "shipped") {
         const who: string[] = [];
         for (const x of credits.get(id) ?? []) {
-          const name = x.person ? personShownTo(x.person, x.person.community, viewer) : x.githubLogin ? `@${x.githubLogin}` : x.community ? communityShownTo(x.community, viewer) : undefined;
+          const name = x.person ? personShownTo(x.person, x.person.community, viewer, t) : x.githubLogin ? `@${x.githubLogin}` : x.community ? communityShownTo(x.community, viewer, t) : undefined;
           if (name && !who.includes(name)) who.push(name);
         }
         const shipped = { number: id, title: title(c.title) };
-        return who.length ? t.t("pages.digest.shippedThanks", { ...shipped, names: who.join(", ") }) : t.t("pages.digest.shipped", shipped);
+        return who.length ? t.t("pages.digest.shippedThanks", { ...shipped, names: t.list(who) }) : t.t("pages.digest.shipped", shipped);
       }
       if (c.to === "merged")
         return c.mergedIntoId ? t.t("pages.digest.mergedInto", { number: id, title: title(c.title), into: c.mergedIntoId }) : t.t("pages.digest.merged", { number: id, title: title(c.title) });
@@ -229,7 +229,7 @@ function compose(services: Services, t: Translator, community: Community, week: 
     const line = (i: number) => {
       const p = pledges[i];
       return t.t("pages.digest.pledgeLine", {
-        community: capitalize(communityShownTo(p.community, viewer)),
+        community: capitalize(communityShownTo(p.community, viewer, t)),
         renewed: p.createdAt >= week.start ? "no" : "yes",
         amount: p.amount,
         unit: config.pledgeUnit,
@@ -247,7 +247,7 @@ function compose(services: Services, t: Translator, community: Community, week: 
     const fields = [
       { label: t.t("pages.digest.opened"), value: t.number(opened) },
       { label: t.t("pages.digest.resolved"), value: t.number(resolved) },
-      { label: t.t("pages.digest.medianFirstResponse"), value: firstResponse === undefined ? t.t("pages.digest.noFirstResponses") : formatDuration(firstResponse) },
+      { label: t.t("pages.digest.medianFirstResponse"), value: firstResponse === undefined ? t.t("pages.digest.noFirstResponses") : formatDuration(firstResponse, t) },
     ];
     sections.push({ title: t.t("pages.digest.support", { community: community.name }), text: fields.map((f) => t.t("pages.digest.field", f)).join(" · "), fields });
   }
