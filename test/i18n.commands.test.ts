@@ -79,7 +79,7 @@ describe.each(DB_TARGETS)("commands speak the community's language, on %s", (tar
     expect((await ana("/requests --community nowhere")).text).toBe('No existe la comunidad "nowhere".');
 
     const show = await ana(`/request-show ${id}`);
-    expect(show.text).toMatch(/\nPedida por .+ el \d{4}-\d\d-\d\d\n/);
+    expect(show.text).toMatch(/\nPedida por .+ el \d\d\/\d\d\/\d{4}\n/);
     expect(show.text).toContain("La quieren 0 comunidades · 0 votos: nadie todavía");
     expect(show.sections?.map((s) => s.title)).toEqual(["Comunidades", "Comentarios"]);
 
