@@ -28,7 +28,7 @@ export default defineCommand({
     if (r.sourceUrl) lines.push(t.t("commands.requestShow.from", { url: r.sourceUrl }));
     const wanted = d.breadth.map((c) => t.t("commands.requestShow.wantedIn", { community: c.shownAs, members: c.voters }));
     const counts = { communities: d.breadth.length, votes: d.votes };
-    lines.push("", wanted.length ? t.t("commands.requestShow.wanted", { ...counts, list: wanted.join(", ") }) : t.t("commands.requestShow.wantedByNobody", counts));
+    lines.push("", wanted.length ? t.t("commands.requestShow.wanted", { ...counts, list: t.list(wanted) }) : t.t("commands.requestShow.wantedByNobody", counts));
     sections.push({ title: t.t("commands.requestShow.communities"), text: wanted.join("\n") || t.t("commands.requestShow.noneYet") });
     if (d.pledges.length) {
       const p = d.pledges.map((x) =>

@@ -86,7 +86,7 @@ describe.each(DB_TARGETS)("commands speak the community's language, on %s", (tar
     // Plurals come from the catalog, in Spanish grammar.
     await as(t.services, "bob", "beta")(`/upvote ${id}`);
     await ana(`/upvote ${id}`);
-    expect((await ana(`/request-show ${id}`)).text).toContain("La quieren 2 comunidades · 2 votos: Alpha University (1 miembro), Beta College (1 miembro)");
+    expect((await ana(`/request-show ${id}`)).text).toContain("La quieren 2 comunidades · 2 votos: Alpha University (1 miembro) y Beta College (1 miembro)");
 
     // Option errors from the commands' schemas, in the asker's language.
     expect((await ana("/request ab")).text).toMatch(/^El título necesita al menos 3 caracteres\.\n/);
@@ -158,6 +158,9 @@ describe.each(DB_TARGETS)("commands speak the community's language, on %s", (tar
       "/ticket claim 1 now",
       "/ticket priority 1 huge",
       "/ticket note 1",
+      `/support ${TITLE} | Για τις εξετάσεις`,
+      "/support-stats",
+      "/support-stats --since 3x",
     ];
     const staffLines = [
       `/edit ${id} title Νέος τίτλος`,
@@ -176,7 +179,11 @@ describe.each(DB_TARGETS)("commands speak the community's language, on %s", (tar
       "/steward bob beta",
       "/steward bob beta --remove",
       `/github link ${id}`,
+      "/support-stats",
     ];
+    // The sweep covers every command there is: a new command joins it or this fails.
+    const swept = new Set([...lines, ...staffLines].map((l) => l.slice(1).split(" ")[0]));
+    expect([...loadCommands().keys()].filter((name) => !swept.has(name))).toEqual([]);
     const found: Record<string, string[]> = {};
     for (const [who, run, batch] of [["bob", bob, lines], ["carol", carol, staffLines]] as const)
       for (const line of batch) {
