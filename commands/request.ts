@@ -5,8 +5,8 @@ import { createRequest, DETAILS_MAX, findSimilar, TITLE_MAX, TITLE_MIN } from ".
 import type { Reply } from "../src/core/reply";
 
 const options = [
-  { name: "title", type: "string", descriptionKey: "commands.request.option.title", descriptionValues: { min: TITLE_MIN, max: TITLE_MAX }, required: true, rest: true, minLength: TITLE_MIN, maxLength: TITLE_MAX, example: "Faster image builds" },
-  { name: "details", type: "string", descriptionKey: "commands.request.option.details", descriptionValues: { max: DETAILS_MAX }, afterBar: true, maxLength: DETAILS_MAX, example: "CI takes 20 minutes" },
+  { name: "title", type: "string", descriptionKey: "commands.request.option.title", descriptionValues: { min: TITLE_MIN, max: TITLE_MAX }, required: true, rest: true, minLength: TITLE_MIN, maxLength: TITLE_MAX, exampleKey: "commands.example.requestTitle" },
+  { name: "details", type: "string", descriptionKey: "commands.request.option.details", descriptionValues: { max: DETAILS_MAX }, afterBar: true, maxLength: DETAILS_MAX, exampleKey: "commands.example.requestDetails" },
   { name: "force", type: "boolean", keyword: true, descriptionKey: "commands.request.option.force" },
 ] as const;
 

@@ -12,8 +12,8 @@ export default defineCommand({
   role: "member",
   usage: "<summary> [| details] [--private]",
   options: [
-    { name: "summary", type: "string", descriptionKey: "support.cmd.option.summary", descriptionValues: { min: SUMMARY_MIN, max: SUMMARY_MAX }, required: true, rest: true, minLength: SUMMARY_MIN, maxLength: SUMMARY_MAX, example: "Builds fail with a quota error" },
-    { name: "details", type: "string", descriptionKey: "support.cmd.option.details", descriptionValues: { max: DETAILS_MAX }, afterBar: true, maxLength: DETAILS_MAX, example: "since Monday, on every branch" },
+    { name: "summary", type: "string", descriptionKey: "support.cmd.option.summary", descriptionValues: { min: SUMMARY_MIN, max: SUMMARY_MAX }, required: true, rest: true, minLength: SUMMARY_MIN, maxLength: SUMMARY_MAX, exampleKey: "commands.example.supportSummary" },
+    { name: "details", type: "string", descriptionKey: "support.cmd.option.details", descriptionValues: { max: DETAILS_MAX }, afterBar: true, maxLength: DETAILS_MAX, exampleKey: "commands.example.supportDetails" },
     { name: "private", type: "boolean", keyword: true, descriptionKey: "support.cmd.option.private" },
   ],
   modal: {

@@ -3,6 +3,7 @@
 // locale is the pseudo-locale en-XA reads accented text, so any run of plain Latin letters left in
 // an answer is a string that skipped the catalogs (user data and command syntax aside).
 import { describe as describeCommand, usageOf } from "../src/command-kit/define";
+import { exampleValue } from "../src/command-kit/explain";
 import { loadCommands } from "../src/command-kit/registry";
 import type { Reply } from "../src/core/reply";
 import { translator } from "../src/i18n/translate";
@@ -205,6 +206,11 @@ describe.each(DB_TARGETS)("commands speak the community's language, on %s", (tar
     expect(await first("/ticket claim 1 ya")).toBe("/ticket claim solo lleva un número de ticket; no esperaba «ya».");
     expect(await first("/ticket priority 1 enorme")).toBe("La prioridad debe ser una de estas: low, normal, high, urgent.");
     expect(await first("/ticket rate 1 bien")).toBe("Valóralo con helpful o not-helpful.");
+    // Examples in words (used by option errors) read in the asker's language; typed values stay as they are.
+    const title = loadCommands().get("request")!.options.find((o) => o.name === "title")!;
+    expect(exampleValue(title, translator("es"))).toBe("Compilaciones de imágenes más rápidas");
+    expect(exampleValue(title, translator("en"))).toBe("Faster image builds");
+    expect(exampleValue(loadCommands().get("upvote")!.options[0], translator("es"))).toBe("12");
     const gil = as(t.services, "gil", "gamma");
     expect((await gil("/ticket rate 1")).text.split("\n")[0]).toBe("/ticket rate needs your rating, helpful or not-helpful.");
   });

@@ -63,7 +63,7 @@ export function usageOf(cmd: CommandDef<unknown>): string {
 
 /** A command's or option's description in one language (the organization's default unless told). */
 export function describe(d: Described, t: Translator = translator(DEFAULT_LOCALE)): string {
-  return d.descriptionKey !== undefined ? t.t(d.descriptionKey, d.descriptionValues) : d.description;
+  return t.t(d.descriptionKey, d.descriptionValues);
 }
 
 /**
