@@ -12,7 +12,7 @@ import type { Deliverer } from "./delivery/deliverer";
 import { deadLetterAlert } from "./delivery/dead-alert";
 import { OutboxWorker, type WorkerOptions } from "./delivery/worker";
 import { scheduleJobs } from "./jobs";
-import { AdvisoryLockLeader, SoleLeader } from "./jobs/leader";
+import { AdvisoryLockLeader, DISCORD_GATEWAY_LOCK_KEY, type Leadership, SoleLeader } from "./jobs/leader";
 import { Scheduler } from "./jobs/scheduler";
 import { createLogger } from "./log";
 import type { PlatformStatus, StartedPlatform } from "./platforms/platform";
@@ -38,6 +38,8 @@ export interface App {
   platforms: Map<string, () => PlatformStatus>;
   /** Plain thread/DM messages the platforms see, for the features that subscribe (support relay). */
   threads: ThreadMessages;
+  /** A leader election for a connection only one replica may hold (see PlatformContext.elect). */
+  elect(role: "discord-gateway"): Leadership;
   /** Mounts what a started platform hands back: its routes, deliverer, status and stop. */
   attach(platform: StartedPlatform): void;
   stop(): Promise<void>;
@@ -93,7 +95,11 @@ export async function startApp(opts: StartOptions): Promise<App> {
     };
     const url = opts.databaseUrl ?? env.DATABASE_URL;
     const pollMs = opts.scheduler ? opts.scheduler.pollMs : undefined;
-    const leadership = database.kind === "postgresql" && url ? new AdvisoryLockLeader(url, { log, pollMs }) : new SoleLeader();
+    const elect = (role: "scheduler" | "discord-gateway"): Leadership =>
+      database.kind === "postgresql" && url
+        ? new AdvisoryLockLeader(url, { log, pollMs, role, key: role === "scheduler" ? undefined : DISCORD_GATEWAY_LOCK_KEY })
+        : new SoleLeader();
+    const leadership = elect("scheduler");
     const scheduler = new Scheduler(leadership, log);
     scheduleJobs(scheduler, services);
     const http = new HttpServer(log);
@@ -122,6 +128,7 @@ export async function startApp(opts: StartOptions): Promise<App> {
       metrics,
       platforms,
       threads,
+      elect,
       attach(platform) {
         for (const r of platform.routes ?? []) http.route(r.method, r.path, r.handler);
         if (platform.deliverer) deliverers.push(platform.deliverer);
