@@ -151,6 +151,8 @@ export class DiscordStandIn {
   sessionId = "";
   identifies = 0;
   resumes = 0;
+  /** The most gateway connections open at once (one bot should hold one). */
+  mostConnections = 0;
 
   private http!: Server;
   private wss!: WebSocketServer;
@@ -263,6 +265,7 @@ export class DiscordStandIn {
 
   private onConnection(ws: WebSocket): void {
     this.socket = ws;
+    this.mostConnections = Math.max(this.mostConnections, this.wss.clients.size);
     ws.on("message", (raw) => {
       let frame: GatewayFrame;
       try {
