@@ -126,7 +126,10 @@ needsPostgres("three replicas on one PostgreSQL behind a round-robin proxy, one 
   async function slackCommand(who: Who, command: string, text: string, retries = 0): Promise<{ id: string; answers: () => Record<string, unknown>[] }> {
     const id = `r${++responseSeq}`;
     const c = slashCommand(who, command, text, slack.responseUrl(id));
-    for (let retry = 0; retry <= retries; retry++) expect((await postCommand(events(), c, retry ? { retryNum: retry } : {})).status).toBe(200);
+    for (let retry = 0; retry <= retries; retry++) {
+      const res = await postCommand(events(), c, retry ? { retryNum: retry } : {});
+      expect({ status: res.status, text: res.status === 200 ? "" : res.text }).toEqual({ status: 200, text: "" });
+    }
     await slack.waitFor(() => slack.responses.find((r) => r.id === id));
     return { id, answers: () => slack.responses.filter((r) => r.id === id).map((r) => r.body) };
   }

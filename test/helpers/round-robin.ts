@@ -12,6 +12,8 @@ export class RoundRobin {
   port = 0;
   /** Which backend answered each request, by port: the test checks the load was spread. */
   readonly served = new Map<number, number>();
+  /** Backends that refused a connection: taken out of the rotation, as a failed health check does. */
+  readonly down = new Set<number>();
 
   constructor(readonly backends: number[]) {}
 
@@ -22,7 +24,8 @@ export class RoundRobin {
       req.on("end", () => {
         const body = Buffer.concat(chunks);
         const attempt = (left: number) => {
-          const port = this.backends[this.next++ % this.backends.length];
+          const up = this.backends.filter((b) => !this.down.has(b));
+          const port = up[this.next++ % up.length];
           const out = request({ host: "127.0.0.1", port, method: req.method, path: req.url, headers: req.headers, agent: false }, (answer) => {
             this.served.set(port, (this.served.get(port) ?? 0) + 1);
             res.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -30,9 +33,10 @@ export class RoundRobin {
           });
           out.on("error", (e: NodeJS.ErrnoException) => {
             // A fresh connection per request (agent: false): a refused one is a backend that is down.
+            if (e.code === "ECONNREFUSED") this.down.add(port);
             if (e.code === "ECONNREFUSED" && left > 1) return attempt(left - 1);
-            if (!res.headersSent) res.writeHead(502);
-            res.end();
+            if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain" });
+            res.end(`proxy: ${e.code ?? e.message}`);
           });
           out.end(body);
         };
