@@ -200,6 +200,12 @@ needsPostgres("three replicas on one PostgreSQL behind a round-robin proxy, one 
     // The load was spread over all three.
     expect(bots.every((b) => (proxy.served.get(b.port) ?? 0) > 0)).toBe(true);
 
+    // Last week's digests were never posted (the communities and the request date from before it):
+    // whichever replica leads next catches them up, once.
+    await database.prisma.$executeRawUnsafe(`UPDATE "Community" SET "createdAt" = now() - interval '30 days'`);
+    await database.prisma.$executeRawUnsafe(`UPDATE "FeatureRequest" SET "createdAt" = now() - interval '7 days'`);
+    await database.prisma.$executeRawUnsafe(`UPDATE "Vote" SET "createdAt" = now() - interval '7 days'`);
+
     // The replica holding the scheduler and the gateway dies without a chance to clean up.
     const [victim, ...survivors] = bots;
     expect((await health(victim.port)).scheduler.leader).toBe(true);
@@ -213,6 +219,19 @@ needsPostgres("three replicas on one PostgreSQL behind a round-robin proxy, one 
     await poll(async () => ((await Promise.all(survivors.map((b) => health(b.port)))).filter((h) => h.scheduler.leader).length === 1 ? true : undefined), "a new scheduler leader");
     await poll(async () => (discord.identifies === 2 && discord.connected ? true : undefined), "a new gateway leader");
     expect(discord.mostConnections).toBe(1);
+
+    // Every digest once, by a survivor: one run per community, its messages delivered once.
+    const communities = await database.prisma.community.count({ where: { active: true } });
+    const runs = await poll(async () => {
+      const r = await database.prisma.digestRun.findMany();
+      return r.length === communities ? r : undefined;
+    }, "last week's digests");
+    expect(runs.every((r) => Boolean(r.claimedBy) && !r.claimedBy!.includes(`:${victim.child.pid}:`))).toBe(true);
+    expect(runs.some((r) => r.status === "posted")).toBe(true);
+    await poll(async () => ((await database.prisma.outboxMessage.count({ where: { status: { not: "delivered" } } })) === 0 ? true : undefined), "every message delivered");
+    // Nothing the bot sent to Slack went out twice: one chat.postMessage per outbox row for Slack.
+    const slackRows = await database.prisma.outboxMessage.count({ where: { platform: "slack" } });
+    expect(slack.callsOf("chat.postMessage")).toHaveLength(slackRows);
 
     // Every command answered once.
     for (const a of answered) expect(a.answers()).toHaveLength(1);
