@@ -134,7 +134,7 @@ export function httpInteractions(env: Pick<Env, "DISCORD_API_URL" | "DISCORD_TOK
     try {
       // Without a gateway nothing caches the guild: a stub lets discord.js build its channels
       // (a thread and its parent) and members from what the payload carries.
-      if (data.guild_id) internals.guilds._add({ id: data.guild_id, unavailable: true });
+      if (data.guild_id && !client.guilds.cache.has(data.guild_id)) internals.guilds._add({ id: data.guild_id, unavailable: true });
       internals.actions.InteractionCreate.handle(data);
       const work = running.get(data.id);
       running.delete(data.id);
