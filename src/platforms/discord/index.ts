@@ -95,8 +95,9 @@ export async function startDiscord(app: PlatformContext, opts: DiscordOptions = 
     async stop() {
       // No new work, let the running answers finish, then hang up.
       http?.stop();
-      await leadership?.stop();
+      gateway?.quiet();
       await Promise.allSettled([...inflight]);
+      await leadership?.stop();
       releaseRest();
     },
     get client() {
@@ -143,13 +144,17 @@ class GatewayHolder {
     }
   }
 
+  /** Takes no new interactions or messages (the connection stays until close). */
+  quiet(): void {
+    this.client?.removeAllListeners(Events.InteractionCreate);
+    this.client?.removeAllListeners(Events.MessageCreate);
+  }
+
   async close(): Promise<void> {
+    this.quiet();
     const client = this.client;
     this.client = undefined;
-    if (!client) return;
-    client.removeAllListeners(Events.InteractionCreate);
-    client.removeAllListeners(Events.MessageCreate);
-    await client.destroy();
+    await client?.destroy();
   }
 }
 
