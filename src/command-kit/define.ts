@@ -41,6 +41,11 @@ interface CommandShape<O> {
   readWords?: (words: string[]) => Parsed;
   /** Whether a member without a community can run it (help, link...). Default false. */
   communityOptional?: boolean;
+  /**
+   * A read-only listing: it may read the read replica (src/core/reads.ts decides). Every other
+   * command counts as a change by the person who ran it.
+   */
+  listing?: boolean;
   run(ctx: CommandContext<O>): Promise<Reply>;
 }
 
