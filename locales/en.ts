@@ -618,5 +618,12 @@ const en = {
   "platforms.option.givenTwice": "You gave {keyword, select, yes {{name}} other {the {name}}} twice; give it once.",
   "platforms.option.unexpected": "I didn't expect \"{text}\".",
   "platforms.option.usage": "Usage: {usage}",
+  // ── reactions: a reaction (🎫 / 💡) files a message as a ticket or a request ──
+  "reactions.unreadable": "I couldn't read that message, so nothing was filed as a {kind, select, ticket {support ticket} other {feature request}}. Add me to that channel with permission to read its history, then react again.",
+  "reactions.botMessage": "That message was written by a bot, so there is nobody to file a {kind, select, ticket {support ticket} other {feature request}} for.",
+  "reactions.noText": "That message has too little text to file as a {kind, select, ticket {support ticket} other {feature request}}. Nothing was filed.",
+  "reactions.already": "{known, select, yes {That message is already {kind, select, ticket {support ticket} other {feature request}} #{number}; nothing new was filed.} other {That message is already being filed as a {kind, select, ticket {support ticket} other {feature request}}; nothing new was filed.}}",
+  "reactions.filed": "Filed {author}'s message as {kind, select, ticket {support ticket} other {feature request}} #{number}. The answer is in the message's thread.",
+  "reactions.filedInThread": "📌 Filed as feature request #{number} for {author}{same, select, yes {} other { (thanks to {reactor})}}. Want it too? Use {upvote} or the button below.",
 };
 export default en;

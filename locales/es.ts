@@ -619,4 +619,11 @@ export default {
   "platforms.option.givenTwice": "Diste {keyword, select, yes {{name}} other {«{name}»}} dos veces; indícalo una sola vez.",
   "platforms.option.unexpected": "No esperaba «{text}».",
   "platforms.option.usage": "Uso: {usage}",
+  // ── reactions: a reaction (🎫 / 💡) files a message as a ticket or a request ──
+  "reactions.unreadable": "No pude leer ese mensaje, así que no se registró {kind, select, ticket {ningún ticket de soporte} other {ninguna solicitud de función}}. Agrégame a ese canal con permiso para leer su historial y vuelve a reaccionar.",
+  "reactions.botMessage": "Ese mensaje lo escribió un bot, así que no hay nadie a cuyo nombre registrar {kind, select, ticket {un ticket de soporte} other {una solicitud de función}}.",
+  "reactions.noText": "Ese mensaje tiene muy poco texto para registrarlo como {kind, select, ticket {ticket de soporte} other {solicitud de función}}. No se registró nada.",
+  "reactions.already": "{known, select, yes {Ese mensaje ya es {kind, select, ticket {el ticket de soporte} other {la solicitud de función}} #{number}; no se registró nada nuevo.} other {Ese mensaje ya se está registrando como {kind, select, ticket {ticket de soporte} other {solicitud de función}}; no se registró nada nuevo.}}",
+  "reactions.filed": "Registré el mensaje de {author} como {kind, select, ticket {ticket de soporte} other {solicitud de función}} #{number}. La respuesta está en el hilo del mensaje.",
+  "reactions.filedInThread": "📌 Registrado como solicitud de función #{number} a nombre de {author}{same, select, yes {} other { (gracias a {reactor})}}. ¿También la quieres? Usa {upvote} o el botón de abajo.",
 } satisfies Catalog;

@@ -26,6 +26,8 @@ import {
   GatewayOpcodes,
   type GatewayReadyDispatchData,
   type GatewayMessageCreateDispatchData,
+  type GatewayMessageReactionAddDispatchData,
+  ReactionType,
   GuildDefaultMessageNotifications,
   GuildExplicitContentFilter,
   GuildMFALevel,
@@ -136,6 +138,8 @@ export class DiscordStandIn {
   private log: { s: number; t: string; d: unknown }[] = [];
   private scripted: { match: (c: { method: string; path: string }) => boolean; response: ScriptedResponse }[] = [];
   private nonces = new Map<string, string>();
+  /** Channels the bot cannot read (no View Channel / Read Message History): reading a message there answers 403 / 50001. */
+  readonly unreadable = new Set<string>();
   /** Users the bot may not DM (they left every shared server or turned DMs off): sending answers 50007. */
   readonly refusesDms = new Set<string>();
   private interactions = new Map<string, unknown>();
@@ -473,6 +477,8 @@ export class DiscordStandIn {
       return { status: 200, body: msg };
     }
     if ((m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path))) {
+      // "Missing Access" (https://discord.com/developers/docs/topics/opcodes-and-status-codes#json).
+      if (this.unreadable.has(m[1])) return { status: 403, body: { message: "Missing Access", code: 50001 } };
       const msg = this.messages.get(m[2]);
       if (!msg || msg.channel_id !== m[1]) return notFound(10008, "Unknown Message");
       if (method === "GET") return { status: 200, body: msg };
@@ -614,6 +620,48 @@ export class DiscordStandIn {
     };
     this.dispatch(GatewayDispatchEvents.MessageCreate, msg);
     return msg.id;
+  }
+
+  /**
+   * Someone posts a message the bot can read back later (GET /channels/{c}/messages/{m}), as
+   * MESSAGE_CREATE, unless `unseen` (the bot was not there: a channel it cannot see, or before it
+   * started). Returns its id.
+   */
+  post(who: { user: APIUser; guildId: string; channelId: string }, content: string, opts: { unseen?: boolean } = {}): string {
+    const msg: APIMessage = { ...this.messageJson(snowflake(), who.channelId, { content }), author: who.user };
+    this.messages.set(msg.id, msg);
+    if (opts.unseen) return msg.id;
+    const created: GatewayMessageCreateDispatchData = {
+      ...msg,
+      guild_id: who.guildId,
+      channel_type: (this.channels.get(who.channelId)?.type ?? ChannelType.GuildText) as GatewayMessageCreateDispatchData["channel_type"],
+      member: { roles: [], joined_at: "2026-01-01T00:00:00.000Z", deaf: false, mute: false, flags: 0 as GuildMemberFlags },
+      mentions: [],
+    };
+    this.dispatch(GatewayDispatchEvents.MessageCreate, created);
+    return msg.id;
+  }
+
+  /**
+   * A person adds a reaction to a message (MESSAGE_REACTION_ADD, shaped as documented at
+   * https://discord.com/developers/docs/events/gateway-events#message-reaction-add): a Unicode
+   * emoji has a null id; in a guild the reacting member comes along.
+   */
+  react(who: { user: APIUser; guildId: string; channelId: string }, messageId: string, emoji: string): void {
+    const author = this.messages.get(messageId)?.author.id;
+    const data: GatewayMessageReactionAddDispatchData = {
+      type: ReactionType.Normal,
+      user_id: who.user.id,
+      channel_id: who.channelId,
+      message_id: messageId,
+      guild_id: who.guildId,
+      member: { user: who.user, roles: [], joined_at: "2026-01-01T00:00:00.000Z", deaf: false, mute: false, flags: 0 as GuildMemberFlags },
+      emoji: { id: null, name: emoji },
+      ...(author ? { message_author_id: author } : {}),
+      burst: false,
+      burst_colors: [],
+    };
+    this.dispatch(GatewayDispatchEvents.MessageReactionAdd, data);
   }
 
   /** The bot's DM channel with a person (made on first use, as POST /users/@me/channels would). */

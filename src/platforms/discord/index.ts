@@ -5,6 +5,7 @@ import { discordDeliverer } from "./deliverer";
 import { guardInteractions } from "./gatekeeper";
 import { handleInteraction, type InteractionContext } from "./interactions";
 import { followedChannels, threadMessageOf } from "./messages";
+import { onReaction } from "./reactions";
 import { registerCommands } from "./register";
 import type { PlatformContext, StartedPlatform } from "../platform";
 
@@ -78,6 +79,7 @@ export async function startDiscord(app: PlatformContext, opts: DiscordOptions = 
       // No new work, let the running answers finish, then hang up.
       client.removeAllListeners(Events.InteractionCreate);
       client.removeAllListeners(Events.MessageCreate);
+      client.removeAllListeners(Events.MessageReactionAdd);
       await Promise.allSettled([...inflight]);
       await client.destroy();
       rest.clearHashSweeper();
@@ -107,6 +109,9 @@ async function connect(app: PlatformContext, ctx: InteractionContext, log: Logge
       const message = botId ? threadMessageOf(m, botId, followed) : undefined;
       if (message) track(app.threads.publish(message));
     });
+    client.on(Events.MessageReactionAdd, (reaction, user) =>
+      track(onReaction(app.services, log, reaction, user).catch((e: unknown) => log.error({ err: e }, "filing by a discord reaction failed"))),
+    );
   }
   try {
     await client.login(token);
