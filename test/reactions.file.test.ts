@@ -1,6 +1,9 @@
 import { ComponentType } from "discord.js";
+import type { types } from "@slack/bolt";
 import { DB_TARGETS, TEST_CONFIG_YAML } from "./helpers/db";
+import { ANA, eventCallback, postEvent, type SlackHarness, startSlackHarness, STAFF } from "./helpers/slack";
 import { ALPHA, ana, discordTestApp, type DiscordTestApp, staff, stray, until } from "./helpers/discord";
+import { slackManifest } from "../src/platforms/slack/manifest";
 import { BOT_ID, user } from "./standins/discord";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -139,4 +142,85 @@ describe.each(DB_TARGETS)("who may file by reaction is configurable, on %s", (ta
     const r = await t.app.services.db.featureRequest.findFirstOrThrow({ where: { title: "Audit log for pledges" }, include: { author: { include: { accounts: true } } } });
     expect(r.author.accounts[0].externalId).toBe(ana.user.id);
   });
+});
+
+/**
+ * The same on Slack: the real Bolt app receives signed `reaction_added` events
+ * (https://api.slack.com/events/reaction_added), reads the message back with
+ * conversations.history / conversations.replies and links it with chat.getPermalink.
+ */
+describe.each(DB_TARGETS)("a reaction files a Slack message on %s", (target) => {
+  let h: SlackHarness;
+  const CAT = { user: "U0CAT", name: "cat" };
+  beforeAll(async () => {
+    h = await startSlackHarness(target);
+    h.standin.people.set(ANA.user, { name: "ana" });
+    h.standin.people.set(CAT.user, { name: "cat" });
+  });
+  afterAll(() => h.close());
+
+  const handled = (ts: string) => h.logs.filter((l) => l.msg === "slack filing reaction handled" && l.message === ts);
+  /** Sends reaction_added as Slack does and waits until the bot handled it. */
+  const react = async (who: string, channel: string, ts: string, reaction: string, team = ANA.team) => {
+    const before = handled(ts).length;
+    const event = { type: "reaction_added", user: who, reaction, item_user: ANA.user, item: { type: "message", channel, ts }, event_ts: `${Date.now() / 1000}` } satisfies types.ReactionAddedEvent;
+    expect((await postEvent(h.url, eventCallback(team, event))).status).toBe(200);
+    await until(() => handled(ts).length > before);
+    return handled(ts).at(-1)!.outcome;
+  };
+  const drain = () => {
+    h.clock.set(new Date(Math.max(Date.now(), h.clock.now().getTime())));
+    return h.app.worker.drain();
+  };
+  const posted = (channel: string) => h.standin.callsOf("chat.postMessage").filter((c) => c.args.channel === channel).map((c) => ({ thread: c.args.thread_ts, text: String(c.args.text) }));
+
+  test(":bulb: files a message as a request for its author, answers in its thread, DMs who reacted", async () => {
+    const ts = h.standin.post({ channel: ANA.channel, user: ANA.user, text: "Mirror the roadmap to Mastodon\nour members left X" });
+    expect(await react(CAT.user, ANA.channel, ts, "bulb")).toBe("filed");
+    const r = await h.app.services.db.featureRequest.findFirstOrThrow({ where: { title: "Mirror the roadmap to Mastodon" }, include: { author: { include: { accounts: true } }, community: true } });
+    expect(r.author.accounts.map((a) => a.externalId)).toEqual([ANA.user]);
+    expect(r.community.slug).toBe("alpha");
+    expect(r.body).toBe("our members left X");
+    expect(r.sourceUrl).toBe(`https://standin.slack.com/archives/${ANA.channel}/p${ts.replace(".", "")}`);
+    await drain();
+    expect(posted(ANA.channel)).toContainEqual({ thread: ts, text: expect.stringContaining(`Filed as feature request #${r.id} for ana (thanks to cat)`) });
+    expect(posted(`D${CAT.user}`)).toContainEqual({ thread: undefined, text: expect.stringContaining(`Filed ana's message as feature request #${r.id}`) });
+  });
+
+  test("a reply in a thread is read from the thread and answered there; reacting twice files once", async () => {
+    const root = h.standin.post({ channel: ANA.channel, user: CAT.user, text: "Builds are slow" });
+    const reply = h.standin.post({ channel: ANA.channel, user: ANA.user, text: "Nightly builds time out after an hour", thread_ts: root });
+    expect(await react(CAT.user, ANA.channel, reply, "ticket::skin-tone-3")).toBe("filed");
+    expect(await react(STAFF.user, ANA.channel, reply, "ticket")).toBe("already");
+    expect(h.standin.callsOf("conversations.replies").some((c) => c.args.ts === reply)).toBe(true);
+    const tickets = await h.app.services.db.supportTicket.findMany({ where: { summary: "Nightly builds time out after an hour" } });
+    expect(tickets).toHaveLength(1);
+    expect(tickets[0].memberPlace).toMatchObject({ platform: "slack", channel: ANA.channel, thread: root });
+  });
+
+  test("a channel the bot is not in: nothing filed, the person is told; other emoji and unknown teams are ignored", async () => {
+    const hidden = "C0HIDDEN";
+    h.standin.unreadable.add(hidden);
+    expect(await react(CAT.user, hidden, "1764400000.000001", "bulb")).toBe("unreadable");
+    expect(await h.app.services.db.reactionFiling.count()).toBe(2);
+    await drain();
+    expect(posted(`D${CAT.user}`)).toContainEqual({ thread: undefined, text: expect.stringContaining("I couldn't read that message") });
+
+    const stranger = h.standin.post({ channel: "C0NOWHERE", user: "U0STRAY", text: "Make it purple" });
+    expect(await react("U0STRAY", "C0NOWHERE", stranger, "bulb", "T0NOWHERE")).toBe("ignored");
+    const thumbs = h.standin.post({ channel: ANA.channel, user: ANA.user, text: "Nice work" });
+    const before = h.standin.calls.length;
+    await postEvent(h.url, eventCallback(ANA.team, { type: "reaction_added", user: CAT.user, reaction: "+1", item_user: ANA.user, item: { type: "message", channel: ANA.channel, ts: thumbs }, event_ts: "1" }));
+    // The event was acknowledged without reading anything: 👍 files nothing.
+    expect(h.standin.calls.slice(before).some((c) => c.method.startsWith("conversations."))).toBe(false);
+    expect(handled(thumbs)).toHaveLength(0);
+  });
+});
+
+test("the Slack manifest subscribes to reaction_added with the scopes Slack lists for it and for reading the message", () => {
+  const m = slackManifest({ socketMode: true });
+  // https://api.slack.com/events/reaction_added: scope reactions:read. Reading the message back:
+  // https://api.slack.com/methods/conversations.history (channels:history, groups:history).
+  expect(m.settings.event_subscriptions.bot_events).toContain("reaction_added");
+  expect(m.oauth_config.scopes.bot).toEqual(expect.arrayContaining(["reactions:read", "channels:history", "groups:history"]));
 });

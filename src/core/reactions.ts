@@ -122,7 +122,7 @@ export async function fileByReaction(services: Services, r: Reaction): Promise<R
     return { kind: "already", requestId: before?.requestId ?? undefined, ticketId: before?.ticketId ?? undefined };
   }
 
-  const author = await resolveActor(services, { ...m.author, workspace: r.place.workspace, channel: r.place.channel });
+  const author = await resolveActor(services, m.author);
   const place: Place = { platform: r.place.platform, workspace: r.place.workspace, channel: r.place.channel, thread: r.answerThread };
   try {
     const filed: { requestId?: number; ticketId?: number } = r.kind === "request" ? await fileRequest(services, author, place, text, m.url) : await fileTicket(services, author, place, text, m.url);
