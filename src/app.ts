@@ -5,6 +5,7 @@ import { type Clock, systemClock } from "./core/clock";
 import type { Services } from "./core/context";
 import { ThreadMessages } from "./core/inbound";
 import { syncCommunities } from "./core/people/communities";
+import { subscribeForumFeedback } from "./core/requests/forum";
 import { subscribeSupport } from "./core/support/relay";
 import { ticketDeliveryFailed } from "./core/support/unreachable";
 import { openDatabase, type Database } from "./db/client";
@@ -134,6 +135,7 @@ export async function startApp(opts: StartOptions): Promise<App> {
     mountRoadmap(http, services);
     mountMetrics(http, metrics);
     subscribeSupport(services, threads);
+    subscribeForumFeedback(services, threads);
     if (opts.platforms !== false) {
       const { startPlatforms } = await import("./platforms");
       const started = await startPlatforms(app);

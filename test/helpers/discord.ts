@@ -20,6 +20,8 @@ export const ALPHA = {
   /** A channel Flywheel does not post in, with a thread of its own. */
   random: "100000000000000012",
   randomThread: "100000000000000013",
+  /** A forum channel: alpha's request board in FORUM_YAML. */
+  forum: "100000000000000014",
 };
 export const GAMMA = { guild: "100000000000000003", channel: "100000000000000004" };
 export const STRANGER = { guild: "100000000000000005", channel: "100000000000000006" };
@@ -42,6 +44,7 @@ export const GUILDS: GuildFixture[] = [
       { id: ALPHA.otherThread, name: "Question about #1", parentId: ALPHA.channel, ownerId: "210000000000000001" },
       { id: ALPHA.random, name: "random" },
       { id: ALPHA.randomThread, name: "chatter", parentId: ALPHA.random, ownerId: "210000000000000001" },
+      { id: ALPHA.forum, name: "ideas", forum: true },
     ],
   },
   { id: GAMMA.guild, name: "Gamma Institute", channels: [{ id: GAMMA.channel, name: "requests" }] },

@@ -6,6 +6,7 @@ import { guardInteractions } from "./gatekeeper";
 import { handleInteraction, type InteractionContext } from "./interactions";
 import { followedChannels, threadMessageOf } from "./messages";
 import { onReaction } from "./reactions";
+import { onForumPost } from "./forum-posts";
 import { registerCommands } from "./register";
 import type { PlatformContext, StartedPlatform } from "../platform";
 
@@ -78,6 +79,7 @@ export async function startDiscord(app: PlatformContext, opts: DiscordOptions = 
     async stop() {
       // No new work, let the running answers finish, then hang up.
       client.removeAllListeners(Events.InteractionCreate);
+      client.removeAllListeners(Events.ThreadCreate);
       client.removeAllListeners(Events.MessageCreate);
       client.removeAllListeners(Events.MessageReactionAdd);
       await Promise.allSettled([...inflight]);
@@ -102,6 +104,9 @@ async function connect(app: PlatformContext, ctx: InteractionContext, log: Logge
   client.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, "discord gateway resumed"));
   guardInteractions(client, log);
   client.on(Events.InteractionCreate, (i) => track(handleInteraction(ctx, i)));
+  client.on(Events.ThreadCreate, (thread, newly) =>
+    track(onForumPost(app.services, log, thread, newly).catch((e: unknown) => log.error({ err: e, thread: thread.id }, "filing a discord forum post failed"))),
+  );
   if (wantMessages) {
     const followed = followedChannels(app.services.config);
     client.on(Events.MessageCreate, (m) => {
