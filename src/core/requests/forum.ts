@@ -12,6 +12,7 @@ import { UserError } from "../errors";
 import type { ThreadMessage, ThreadMessages } from "../inbound";
 import { enqueue } from "../outbox";
 import { resolveActor, type Speaker } from "../people/identity";
+import { isUniqueViolation } from "../support/model";
 import { translatorForPlace } from "../people/locale";
 import type { Place, Reply } from "../reply";
 import { truncate } from "../text";
@@ -71,8 +72,14 @@ export async function fileForumPost(services: Services, post: NewPost): Promise<
   if (!body) log.info({ thread: post.place.thread }, "a forum post with no text in its first message: filed with its title alone");
   const similar = await findSimilar(services, title);
   const row = { platform: post.place.platform, workspace: post.place.workspace ?? "", forum: post.place.channel, thread: post.place.thread, authorId: author.personId, title, body, createdAt: services.clock.now() };
+  // The gateway may tell of a post twice (a resumed session): the unique thread keeps one.
+  const claim = (state: "pending" | "filing") =>
+    db.forumPost.create({ data: { ...row, state } }).catch((e: unknown) => {
+      if (isUniqueViolation(e)) return undefined;
+      throw e;
+    });
   if (similar.length) {
-    await db.forumPost.create({ data: { ...row, state: "pending" } });
+    if (!(await claim("pending"))) return "seen";
     await answer("similar", {
       text: t.t("forum.similar", { list: similar.map((s) => `#${s.id} ${s.title}`).join("\n") }),
       sections: similar.map((s) => ({ text: `#${s.id} ${s.title}`, buttons: [{ label: t.t("forum.upvoteButton", { number: s.id }), command: `upvote ${s.id}`, style: "primary" as const }] })),
@@ -80,7 +87,8 @@ export async function fileForumPost(services: Services, post: NewPost): Promise<
     });
     return "similar";
   }
-  const created = await db.forumPost.create({ data: { ...row, state: "filing" } });
+  const created = await claim("filing");
+  if (!created) return "seen";
   await fileAsRequest(services, created.id, author, post.place, title, body, post.url);
   return "filed";
 }
