@@ -3,6 +3,7 @@ import type { types } from "@slack/bolt";
 import { DB_TARGETS, TEST_CONFIG_YAML } from "./helpers/db";
 import { ANA, eventCallback, postEvent, type SlackHarness, startSlackHarness, STAFF } from "./helpers/slack";
 import { ALPHA, ana, discordTestApp, type DiscordTestApp, staff, stray, until } from "./helpers/discord";
+import { headline } from "../src/core/reactions";
 import { slackManifest } from "../src/platforms/slack/manifest";
 import { BOT_ID, user } from "./standins/discord";
 
@@ -223,4 +224,14 @@ test("the Slack manifest subscribes to reaction_added with the scopes Slack list
   // https://api.slack.com/methods/conversations.history (channels:history, groups:history).
   expect(m.settings.event_subscriptions.bot_events).toContain("reaction_added");
   expect(m.oauth_config.scopes.bot).toEqual(expect.arrayContaining(["reactions:read", "channels:history", "groups:history"]));
+});
+
+test("a long first line becomes a title cut at a word, the whole text kept as details; a tiny first line joins the rest", () => {
+  const long = `${"word ".repeat(30)}end`;
+  const { head, rest } = headline(`${long}\nsecond line`, 120);
+  expect(head.length).toBeLessThanOrEqual(120);
+  expect(head).toMatch(/word…$/);
+  expect(rest).toBe(`${long}\nsecond line`);
+  expect(headline("Hi\nplease add dark mode", 120)).toEqual({ head: "Hi please add dark mode", rest: "" });
+  expect(headline("Dark mode\nfor night shifts", 120)).toEqual({ head: "Dark mode", rest: "for night shifts" });
 });

@@ -124,17 +124,9 @@ export async function fileByReaction(services: Services, r: Reaction): Promise<R
 
   const author = await resolveActor(services, m.author);
   const place: Place = { platform: r.place.platform, workspace: r.place.workspace, channel: r.place.channel, thread: r.answerThread };
+  let filed: { requestId?: number; ticketId?: number };
   try {
-    const filed: { requestId?: number; ticketId?: number } = r.kind === "request" ? await fileRequest(services, author, place, text, m.url) : await fileTicket(services, author, place, text, m.url);
-    await services.db.reactionFiling.update({ where: { id: claim.id }, data: filed });
-    const number = filed.requestId ?? filed.ticketId!;
-    if (filed.requestId) {
-      const here = translatorForPlace(config, place);
-      await enqueue(services.db, { key: `reaction:${claim.id}:thread`, place, reply: filedInThread(here, filed.requestId, author, reactor) });
-    }
-    await tell("filed", { text: t.t("reactions.filed", { kind: r.kind, number, author: author.displayName }), buttons: filed.requestId ? requestButtons(t, filed.requestId).slice(2) : undefined });
-    log.info({ kind: r.kind, number, platform: r.place.platform, message: r.messageId }, "message filed by a reaction");
-    return { kind: "filed", ...filed };
+    filed = r.kind === "request" ? await fileRequest(services, author, place, text, m.url) : await fileTicket(services, author, place, text, m.url);
   } catch (e) {
     // Nothing was filed: free the claim, so a fixed message (or a retry after an outage) can be.
     await services.db.reactionFiling.delete({ where: { id: claim.id } }).catch(() => undefined);
@@ -142,6 +134,15 @@ export async function fileByReaction(services: Services, r: Reaction): Promise<R
     await tell("failed", { text: e.localized ? t.t(e.localized.key, e.localized.values) : e.message });
     return { kind: "unfit" };
   }
+  await services.db.reactionFiling.update({ where: { id: claim.id }, data: filed });
+  const number = filed.requestId ?? filed.ticketId!;
+  if (filed.requestId) {
+    const here = translatorForPlace(config, place);
+    await enqueue(services.db, { key: `reaction:${claim.id}:thread`, place, reply: filedInThread(here, filed.requestId, author, reactor) });
+  }
+  await tell("filed", { text: t.t("reactions.filed", { kind: r.kind, number, author: author.displayName }), buttons: filed.requestId ? requestButtons(t, filed.requestId).slice(2) : undefined });
+  log.info({ kind: r.kind, number, platform: r.place.platform, message: r.messageId }, "message filed by a reaction");
+  return { kind: "filed", ...filed };
 }
 
 const dmOf = (s: Speaker): Place => ({ platform: s.platform, workspace: s.workspace, user: s.externalId });
@@ -149,8 +150,9 @@ const dmOf = (s: Speaker): Place => ({ platform: s.platform, workspace: s.worksp
 /** A headline from a message: its first line, cut at a word when too long; the rest of the message is the details. */
 export function headline(text: string, max: number): { head: string; rest: string } {
   const [first, ...more] = text.split("\n");
-  const line = first.trim();
-  if (line.length <= max) return { head: line, rest: more.join("\n").trim() };
+  // A first line too short to name anything ("Hi", "+1") says nothing alone: the text as one line does.
+  const line = first.trim().length < 3 ? text.replace(/\s+/g, " ").trim() : first.trim();
+  if (line.length <= max) return { head: line, rest: line === first.trim() ? more.join("\n").trim() : "" };
   const cut = line.slice(0, max - 1);
   const atWord = cut.lastIndexOf(" ") > max / 2 ? cut.slice(0, cut.lastIndexOf(" ")) : cut;
   return { head: `${atWord}…`, rest: text.trim() };
