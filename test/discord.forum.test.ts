@@ -3,7 +3,9 @@ import type { APIGuildForumChannel, APIThreadChannel } from "discord.js";
 import { changeStatus } from "../src/core/requests/lifecycle";
 import { DB_TARGETS, TEST_CONFIG_YAML } from "./helpers/db";
 import { ALPHA, ana, discordTestApp, type DiscordTestApp, staff, until } from "./helpers/discord";
-import { user } from "./standins/discord";
+import { discordRest } from "../src/platforms/discord/client";
+import { discordDeliverer } from "../src/platforms/discord/deliverer";
+import { BOT_ID, BOT_TOKEN, user } from "./standins/discord";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -174,5 +176,24 @@ describe.each(DB_TARGETS)("Discord forum channels as request boards on %s", (tar
     expect(again.data.embeds[0].description).toContain(`https://discord.com/channels/${ALPHA.guild}/${thread}`);
     const reshown = await t.d.answer(t.d.slash(bo, "request-show", [{ name: "number", type: ApplicationCommandOptionType.Integer, value: id }]));
     expect(buttonsOf(reshown.data).some((b: any) => b.label === "Discuss in forum")).toBe(false);
+  });
+
+  test("a forum post opened again after an attempt that may have reached Discord is found, not posted twice", async () => {
+    const rest = discordRest({ DISCORD_API_URL: t.d.apiUrl, DISCORD_TOKEN: BOT_TOKEN });
+    const deliverer = discordDeliverer(rest, { botId: () => BOT_ID });
+    const delivery = {
+      id: 1,
+      key: "forum:open:test",
+      place: { platform: "discord" as const, workspace: ALPHA.guild, channel: ALPHA.forum },
+      reply: { text: "Discussion", title: "#99 Retried post", topic: { title: "#99 Retried post", status: "open", statuses: ["open", "planned"] } },
+      attempt: 1,
+    };
+    const first = await deliverer.deliver(delivery);
+    const again = await deliverer.deliver({ ...delivery, attempt: 2, inDoubt: true });
+    expect(again).toEqual(first);
+    expect(t.d.calls.filter((c) => c.method === "POST" && c.path === `/channels/${ALPHA.forum}/threads` && c.body.name === "#99 Retried post")).toHaveLength(1);
+    expect(t.d.calls.some((c) => c.method === "GET" && c.path === `/guilds/${ALPHA.guild}/threads/active`)).toBe(true);
+    rest.clearHashSweeper();
+    rest.clearHandlerSweeper();
   });
 });

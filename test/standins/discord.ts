@@ -493,6 +493,11 @@ export class DiscordStandIn {
         return { status: 200, body: edited };
       }
     }
+    if (method === "GET" && (m = /^\/guilds\/(\d+)\/threads\/active$/.exec(path))) {
+      // List Active Guild Threads (https://discord.com/developers/docs/resources/guild#list-active-guild-threads).
+      const threads = [...this.channels.values()].filter((c) => c.type === ChannelType.PublicThread && (c as APIThreadChannel).guild_id === m![1]);
+      return { status: 200, body: { threads, members: [] } };
+    }
     if ((m = /^\/channels\/(\d+)$/.exec(path)) && (method === "GET" || method === "PATCH")) {
       const channel = this.channels.get(m[1]);
       if (!channel) return notFound(10003, "Unknown Channel");

@@ -1,4 +1,12 @@
-import { type APIGuildForumChannel, type APIGuildForumTag, type APIThreadChannel, type REST, type RESTPostAPIGuildForumThreadsJSONBody, Routes } from "discord.js";
+import {
+  type APIGuildForumChannel,
+  type APIGuildForumTag,
+  type APIThreadChannel,
+  type REST,
+  type RESTGetAPIGuildThreadsResult,
+  type RESTPostAPIGuildForumThreadsJSONBody,
+  Routes,
+} from "discord.js";
 import type { Topic } from "../../core/reply";
 import { truncate } from "../../core/text";
 import { type Delivered, PermanentFailure } from "../../delivery/deliverer";
@@ -30,11 +38,21 @@ async function statusTag(rest: REST, forumId: string, status: string): Promise<{
   return { tag, tags: updated.available_tags };
 }
 
-/** Opens a forum post (POST /channels/{forum}/threads) whose first message is the reply, tagged with its status. */
-export async function openTopic(rest: REST, forumId: string, topic: Topic, message: DiscordMessage): Promise<Delivered> {
+/**
+ * Opens a forum post (POST /channels/{forum}/threads) whose first message is the reply, tagged with
+ * its status. Creating a thread takes no nonce, so after an attempt that may have reached Discord
+ * (inDoubt) the guild's active threads are asked first for the bot's post of that name.
+ */
+export async function openTopic(rest: REST, forumId: string, topic: Topic, message: DiscordMessage, opts: { guildId?: string; botId?: string; inDoubt?: boolean } = {}): Promise<Delivered> {
+  const name = truncate(topic.title?.trim() || "…", FORUM.postName);
+  if (opts.inDoubt && opts.guildId) {
+    const active = (await rest.get(Routes.guildActiveThreads(opts.guildId))) as RESTGetAPIGuildThreadsResult;
+    const mine = active.threads.find((c) => "parent_id" in c && c.parent_id === forumId && c.name === name && (!opts.botId || ("owner_id" in c && c.owner_id === opts.botId)));
+    if (mine) return { externalId: mine.id, thread: mine.id };
+  }
   const applied = topic.status ? [(await statusTag(rest, forumId, topic.status)).tag.id] : [];
   const body: RESTPostAPIGuildForumThreadsJSONBody = {
-    name: truncate(topic.title?.trim() || "…", FORUM.postName),
+    name,
     message: { content: message.content, embeds: message.embeds, components: message.components, allowed_mentions: message.allowed_mentions },
     applied_tags: applied,
   };

@@ -74,7 +74,7 @@ export async function startDiscord(app: PlatformContext, opts: DiscordOptions = 
   log.info({ user: client.user?.tag, intents: client.options.intents.toArray() }, "discord connected");
   return {
     name: "discord",
-    deliverer: discordDeliverer(rest),
+    deliverer: discordDeliverer(rest, { botId: () => client.user?.id }),
     status: () => clientStatus(client),
     async stop() {
       // No new work, let the running answers finish, then hang up.
