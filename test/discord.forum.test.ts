@@ -2,17 +2,20 @@ import { ApplicationCommandOptionType, ComponentType } from "discord.js";
 import type { APIGuildForumChannel, APIThreadChannel } from "discord.js";
 import { changeStatus } from "../src/core/requests/lifecycle";
 import { DB_TARGETS, TEST_CONFIG_YAML } from "./helpers/db";
-import { ALPHA, ana, discordTestApp, type DiscordTestApp, staff, until } from "./helpers/discord";
+import { ALPHA, ana, discordTestApp, type DiscordTestApp, GAMMA, gil, staff, until } from "./helpers/discord";
 import { discordRest } from "../src/platforms/discord/client";
 import { discordDeliverer } from "../src/platforms/discord/deliverer";
 import { BOT_ID, BOT_TOKEN, user } from "./standins/discord";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
-/** Alpha's forum channel is its request board. */
+/** Alpha's forum channel is its request board; so is Gamma's, which speaks Spanish. */
 const FORUM_YAML = TEST_CONFIG_YAML.replace(
   `discord: { guild: "${ALPHA.guild}", channel: "${ALPHA.channel}" }`,
   `discord: { guild: "${ALPHA.guild}", channel: "${ALPHA.channel}", forum: "${ALPHA.forum}" }`,
+).replace(
+  `private: true, discord: { guild: "${GAMMA.guild}", channel: "${GAMMA.channel}" }`,
+  `private: true, locale: es, discord: { guild: "${GAMMA.guild}", channel: "${GAMMA.channel}", forum: "${GAMMA.forum}" }`,
 );
 const bo = { user: user("210000000000000021", "bo"), guildId: ALPHA.guild, channelId: ALPHA.channel };
 
@@ -195,5 +198,22 @@ describe.each(DB_TARGETS)("Discord forum channels as request boards on %s", (tar
     expect(t.d.calls.some((c) => c.method === "GET" && c.path === `/guilds/${ALPHA.guild}/threads/active`)).toBe(true);
     rest.clearHashSweeper();
     rest.clearHandlerSweeper();
+  });
+
+  test("a forum in a Spanish-speaking community answers and tags in Spanish; the post's words stay as written", async () => {
+    expect(FORUM_YAML).toContain(`forum: "${GAMMA.forum}"`);
+    const post = t.d.forumPost(gil, GAMMA.forum, "Subtítulos automáticos en las grabaciones", "Para estudiantes sordos");
+    expect(await outcomeOf(post)).toBe("filed");
+    const { requestId } = await requestOf(post);
+    await drain();
+    const answer = t.d.messagesIn(post).find((m) => m.author.bot)!;
+    expect(answer.embeds[0].description).toContain(`Registrada como solicitud de función #${requestId} a nombre de gil`);
+    expect(answer.embeds[0].title).toBe(`#${requestId} Subtítulos automáticos en las grabaciones`);
+    const names = new Map((t.d.channels.get(GAMMA.forum) as APIGuildForumChannel).available_tags.map((x) => [x.id, x.name]));
+    expect(((t.d.channels.get(post) as APIThreadChannel).applied_tags ?? []).map((id) => names.get(id))).toEqual(["abierta"]);
+    await changeStatus(t.app.services, { requestId: requestId!, to: "in_progress", source: "command" });
+    await drain();
+    const after = new Map((t.d.channels.get(GAMMA.forum) as APIGuildForumChannel).available_tags.map((x) => [x.id, x.name]));
+    expect(((t.d.channels.get(post) as APIThreadChannel).applied_tags ?? []).map((id) => after.get(id))).toEqual(["en curso"]);
   });
 });
