@@ -3,6 +3,7 @@ import { defineCommand } from "../src/command-kit/define";
 import { requestButtons } from "../src/core/requests/cards";
 import { viewerOf } from "../src/core/people/visibility";
 import { requestDetails } from "../src/core/requests/details";
+import { mayOpenForumPost } from "../src/core/requests/forum";
 import { statusLabel } from "../src/core/requests/requests";
 import type { Section } from "../src/core/reply";
 import { requestNumber } from "../src/core/schemas";
@@ -73,6 +74,8 @@ export default defineCommand({
       actor.role === "staff"
         ? d.suggested.map((x) => ({ label: t.t("commands.requestShow.confirm", { ref: `${x.repo}#${x.number}` }), command: `github confirm ${r.id} ${x.repo}#${x.number}` }))
         : [];
-    return { text: lines.join("\n"), title: `#${r.id} ${r.title}`, sections, buttons: [...requestButtons(t, r.id).slice(0, 2), ...confirm], ephemeral: true };
+    // A request filed elsewhere can be discussed where the asker's community talks: its forum.
+    const discuss = r.status !== "merged" && (await mayOpenForumPost(services, actor, r.id)) ? [{ label: t.t("forum.discussButton"), command: `forum open ${r.id}` }] : [];
+    return { text: lines.join("\n"), title: `#${r.id} ${r.title}`, sections, buttons: [...requestButtons(t, r.id).slice(0, 2), ...discuss, ...confirm], ephemeral: true };
   },
 });

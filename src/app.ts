@@ -6,6 +6,7 @@ import type { Services } from "./core/context";
 import { ThreadMessages } from "./core/inbound";
 import { forPublicReads } from "./core/reads";
 import { syncCommunities } from "./core/people/communities";
+import { subscribeForumFeedback } from "./core/requests/forum";
 import { subscribeSupport } from "./core/support/relay";
 import { ticketDeliveryFailed } from "./core/support/unreachable";
 import { openDatabase, type Database } from "./db/client";
@@ -147,6 +148,7 @@ export async function startApp(opts: StartOptions): Promise<App> {
     mountRoadmap(http, forPublicReads(services));
     mountMetrics(http, metrics);
     subscribeSupport(services, threads);
+    subscribeForumFeedback(services, threads);
     if (opts.platforms !== false) {
       const { startPlatforms } = await import("./platforms");
       const started = await startPlatforms(app);

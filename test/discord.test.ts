@@ -23,7 +23,7 @@ describe.each(DB_TARGETS)("Discord commands through discord.js on %s", (target) 
   test("logs in with the intents it needs, READY and GUILD_CREATE, heartbeats acknowledged, /healthz connected", async () => {
     const identify = await t.d.waitForFrame((f) => f.op === GatewayOpcodes.Identify);
     // Guilds alone; the message intents only because the support relay subscribes to thread messages.
-    const messages = GatewayIntentBits.GuildMessages | GatewayIntentBits.DirectMessages | GatewayIntentBits.MessageContent;
+    const messages = GatewayIntentBits.GuildMessages | GatewayIntentBits.GuildMessageReactions | GatewayIntentBits.DirectMessages | GatewayIntentBits.MessageContent;
     expect(identify.d.intents).toBe(GatewayIntentBits.Guilds | (t.app.threads.followed ? messages : 0));
     expect(identify.d.token).toBe(BOT_TOKEN);
     const gateway = await t.d.waitFor((c) => c.path === "/gateway/bot");

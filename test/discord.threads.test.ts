@@ -25,7 +25,7 @@ describe.each(DB_TARGETS)("Discord with a thread subscriber, slow answers and re
 
   test("asks for the message intents only because something subscribes to thread messages", async () => {
     const identify = await t.d.waitForFrame((f) => f.op === GatewayOpcodes.Identify);
-    expect(identify.d.intents).toBe(GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.DirectMessages | GatewayIntentBits.MessageContent);
+    expect(identify.d.intents).toBe(GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.GuildMessageReactions | GatewayIntentBits.DirectMessages | GatewayIntentBits.MessageContent);
   });
 
   test("slow work is deferred first, then the answer is edited in", async () => {
@@ -101,7 +101,7 @@ describe.each(DB_TARGETS)("Discord without the Message Content intent granted on
 
   test("Discord closes with 4014; the bot says what to enable and runs on Guilds alone, answering commands", async () => {
     const intents = t.d.received.filter((f) => f.op === GatewayOpcodes.Identify).map((f) => f.d.intents);
-    expect(intents).toEqual([GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.DirectMessages | GatewayIntentBits.MessageContent, GatewayIntentBits.Guilds]);
+    expect(intents).toEqual([GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.GuildMessageReactions | GatewayIntentBits.DirectMessages | GatewayIntentBits.MessageContent, GatewayIntentBits.Guilds]);
     expect(t.logs.some((l) => String(l.msg).includes("Message Content Intent"))).toBe(true);
     const cb = await t.d.answer(t.d.slash(ana, "help"));
     expect(cb.data.embeds[0].description).toContain("/upvote");

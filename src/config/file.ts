@@ -37,11 +37,32 @@ const community = z
       .strict()
       .optional(),
     discord: z
-      .object({ guild: id, channel: id })
+      .object({
+        guild: id,
+        channel: id,
+        /** A forum channel of the guild that is the community's request board: each new post becomes a request. */
+        forum: id.optional(),
+      })
       .strict()
       .optional(),
   })
   .strict();
+
+/**
+ * The reaction that files a message as one kind: `emoji` as Discord sends it (a Unicode emoji, or
+ * a custom emoji's name), `slack` as Slack names it (`reaction_added` gives names, not characters).
+ */
+const reactionEmoji = (emoji: string, slack: string) =>
+  z
+    .object({
+      emoji: z.string().min(1).max(64).default(emoji),
+      slack: z
+        .string()
+        .regex(/^[a-z0-9_+'-]{1,100}$/, { message: "expected a Slack emoji name without colons, like bulb" })
+        .default(slack),
+    })
+    .strict()
+    .prefault({});
 
 const staffEntry = z
   .object({ slack: id.optional(), discord: id.optional(), github: id.optional(), shell: id.optional(), name: z.string().optional() })
@@ -83,6 +104,15 @@ export const configSchema = z
       .strict()
       .prefault({}),
     onCall: z.object({ slack: id.optional(), discord: id.optional() }).strict().optional(),
+    /** Reacting to a message in a community's channel files it: who may, and with which emoji. */
+    reactions: z
+      .object({
+        who: z.enum(["anyone", "stewards", "staff"]).default("anyone"),
+        request: reactionEmoji("💡", "bulb"),
+        ticket: reactionEmoji("🎫", "ticket"),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict()
   .superRefine((c, ctx) => {

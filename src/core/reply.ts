@@ -86,6 +86,21 @@ export interface Reply {
   modal?: ModalSpec;
   /** Pings decided by the bot (see Mention); rendered before the text. */
   mentions?: Mention[];
+  /** A discussion topic, on a platform that has them (a Discord forum post); see Topic. */
+  topic?: Topic;
+}
+
+/**
+ * With `title`, the reply opens a new topic in its place's channel (a forum post) and is its first
+ * message. With `status` alone, it posts nothing: it marks the topic (the place's thread) with that
+ * status, replacing whichever of `statuses` it had, the mark created when the forum lacks it.
+ */
+export interface Topic {
+  title?: string;
+  /** The status as the forum's readers name it ("Planned"). */
+  status?: string;
+  /** Every status name, so the one replaced is recognised whichever it was. */
+  statuses?: string[];
 }
 
 export const errorReply = (text: string): Reply => ({ text, ephemeral: true, error: true });

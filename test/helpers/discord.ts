@@ -20,8 +20,10 @@ export const ALPHA = {
   /** A channel Flywheel does not post in, with a thread of its own. */
   random: "100000000000000012",
   randomThread: "100000000000000013",
+  /** A forum channel: alpha's request board in FORUM_YAML. */
+  forum: "100000000000000014",
 };
-export const GAMMA = { guild: "100000000000000003", channel: "100000000000000004" };
+export const GAMMA = { guild: "100000000000000003", channel: "100000000000000004", forum: "100000000000000015" };
 export const STRANGER = { guild: "100000000000000005", channel: "100000000000000006" };
 /** A staff guild, the support space in SUPPORT_ON_DISCORD_YAML. */
 export const STAFF_SPACE = { guild: "100000000000000007", channel: "100000000000000008" };
@@ -42,9 +44,10 @@ export const GUILDS: GuildFixture[] = [
       { id: ALPHA.otherThread, name: "Question about #1", parentId: ALPHA.channel, ownerId: "210000000000000001" },
       { id: ALPHA.random, name: "random" },
       { id: ALPHA.randomThread, name: "chatter", parentId: ALPHA.random, ownerId: "210000000000000001" },
+      { id: ALPHA.forum, name: "ideas", forum: true },
     ],
   },
-  { id: GAMMA.guild, name: "Gamma Institute", channels: [{ id: GAMMA.channel, name: "requests" }] },
+  { id: GAMMA.guild, name: "Gamma Institute", channels: [{ id: GAMMA.channel, name: "requests" }, { id: GAMMA.forum, name: "ideas", forum: true }] },
   { id: STRANGER.guild, name: "Somewhere else", channels: [{ id: STRANGER.channel, name: "general" }] },
   { id: STAFF_SPACE.guild, name: "Flywheel staff", channels: [{ id: STAFF_SPACE.channel, name: "support" }] },
 ];

@@ -27,6 +27,8 @@ import {
   GatewayOpcodes,
   type GatewayReadyDispatchData,
   type GatewayMessageCreateDispatchData,
+  type GatewayMessageReactionAddDispatchData,
+  ReactionType,
   GuildDefaultMessageNotifications,
   GuildExplicitContentFilter,
   GuildMFALevel,
@@ -40,6 +42,9 @@ import {
   Locale,
   MessageType,
   type APIThreadChannel,
+  type APIGuildForumChannel,
+  type APIGuildForumTag,
+  ForumLayoutType,
   type APITextChannel,
   type APIDMChannel,
   type ApplicationFlags,
@@ -83,6 +88,8 @@ export interface GatewayFrame {
 export interface ChannelFixture {
   id: string;
   name: string;
+  /** A forum channel (GUILD_FORUM): posts are threads in it. */
+  forum?: boolean;
   /** A thread: its parent channel and owner. */
   parentId?: string;
   ownerId?: string;
@@ -161,6 +168,8 @@ export class DiscordStandIn {
   private log: { s: number; t: string; d: unknown }[] = [];
   private scripted: { match: (c: { method: string; path: string }) => boolean; response: ScriptedResponse }[] = [];
   private nonces = new Map<string, string>();
+  /** Channels the bot cannot read (no View Channel / Read Message History): reading a message there answers 403 / 50001. */
+  readonly unreadable = new Set<string>();
   /** Users the bot may not DM (they left every shared server or turned DMs off): sending answers 50007. */
   readonly refusesDms = new Set<string>();
   private interactions = new Map<string, unknown>();
@@ -539,6 +548,8 @@ export class DiscordStandIn {
       return { status: 200, body: msg };
     }
     if ((m = /^\/channels\/(\d+)\/messages\/(\d+)$/.exec(path))) {
+      // "Missing Access" (https://discord.com/developers/docs/topics/opcodes-and-status-codes#json).
+      if (this.unreadable.has(m[1])) return { status: 403, body: { message: "Missing Access", code: 50001 } };
       const msg = this.messages.get(m[2]);
       if (!msg || msg.channel_id !== m[1]) return notFound(10008, "Unknown Message");
       if (method === "GET") return { status: 200, body: msg };
@@ -547,6 +558,54 @@ export class DiscordStandIn {
         this.messages.set(msg.id, edited);
         return { status: 200, body: edited };
       }
+    }
+    if (method === "GET" && (m = /^\/guilds\/(\d+)\/threads\/active$/.exec(path))) {
+      // List Active Guild Threads (https://discord.com/developers/docs/resources/guild#list-active-guild-threads).
+      const threads = [...this.channels.values()].filter((c) => c.type === ChannelType.PublicThread && (c as APIThreadChannel).guild_id === m![1]);
+      return { status: 200, body: { threads, members: [] } };
+    }
+    if ((m = /^\/channels\/(\d+)$/.exec(path)) && (method === "GET" || method === "PATCH")) {
+      const channel = this.channels.get(m[1]);
+      if (!channel) return notFound(10003, "Unknown Channel");
+      if (method === "GET") return { status: 200, body: channel };
+      // Modify Channel (https://discord.com/developers/docs/resources/channel#modify-channel): a forum's
+      // available_tags are replaced as a whole (a tag without an id is new, at most 20, names up to 20
+      // characters); a thread's applied_tags (at most 5) must be tags of its forum.
+      const edited = { ...channel } as APIChannel & { available_tags?: APIGuildForumTag[]; applied_tags?: string[] };
+      if (body?.available_tags !== undefined) {
+        if (channel.type !== ChannelType.GuildForum) return { status: 400, body: { message: "Invalid Form Body", code: 50035 } };
+        const tags = body.available_tags as Partial<APIGuildForumTag>[];
+        if (tags.length > 20 || tags.some((t) => !t.name || t.name.length > 20)) return { status: 400, body: { message: "Invalid Form Body", code: 50035 } };
+        edited.available_tags = tags.map((t) => ({ id: t.id ?? snowflake(), name: t.name!, moderated: t.moderated ?? false, emoji_id: t.emoji_id ?? null, emoji_name: t.emoji_name ?? null }));
+      }
+      if (body?.applied_tags !== undefined) {
+        const forum = this.channels.get((channel as APIThreadChannel).parent_id ?? "") as APIGuildForumChannel | undefined;
+        const known = new Set((forum?.available_tags ?? []).map((t) => t.id));
+        const applied = body.applied_tags as string[];
+        if (forum?.type !== ChannelType.GuildForum || applied.length > 5 || applied.some((id) => !known.has(id))) return { status: 400, body: { message: "Invalid Form Body", code: 50035 } };
+        edited.applied_tags = applied;
+      }
+      this.channels.set(m[1], edited);
+      return { status: 200, body: edited };
+    }
+    if (method === "POST" && (m = /^\/channels\/(\d+)\/threads$/.exec(path))) {
+      // Start Thread in Forum Channel (https://discord.com/developers/docs/resources/channel#start-thread-in-forum-or-media-channel):
+      // name 1-100 characters, a first message, applied_tags of the forum. The post's first message has the thread's id.
+      const forum = this.channels.get(m[1]);
+      if (!forum) return notFound(10003, "Unknown Channel");
+      if (forum.type !== ChannelType.GuildForum) return { status: 400, body: { message: "Cannot execute action on this channel type", code: 50024 } };
+      const name = String(body?.name ?? "");
+      if (!name || name.length > 100 || !body?.message) return { status: 400, body: { message: "Invalid Form Body", code: 50035 } };
+      const known = new Set(forum.available_tags.map((t) => t.id));
+      const applied = (body.applied_tags ?? []) as string[];
+      if (applied.some((id) => !known.has(id))) return { status: 400, body: { message: "Invalid Form Body", code: 50035 } };
+      const id = snowflake();
+      const thread = { ...(channelJson(forum.guild_id ?? "", { id, name, parentId: m[1], ownerId: BOT_ID }) as APIThreadChannel), applied_tags: applied };
+      this.channels.set(id, thread);
+      const first = this.messageJson(id, id, body.message);
+      this.messages.set(id, first);
+      this.dispatch(GatewayDispatchEvents.ThreadCreate, { ...thread, newly_created: true });
+      return { status: 201, body: { ...thread, message: first } };
     }
     if (method === "POST" && (m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path))) {
       const parent = this.channels.get(m[1]);
@@ -668,6 +727,30 @@ export class DiscordStandIn {
     return thread.id;
   }
 
+  /**
+   * A person starts a post in a forum channel: THREAD_CREATE (newly_created) for the post, then
+   * MESSAGE_CREATE for its first message, whose id is the thread's
+   * (https://discord.com/developers/docs/topics/threads#forums). Returns the post's (thread's) id.
+   */
+  forumPost(who: { user: APIUser; guildId: string }, forumId: string, title: string, content: string, opts: { unreadable?: boolean } = {}): string {
+    const id = snowflake();
+    const thread = channelJson(who.guildId, { id, name: title, parentId: forumId, ownerId: who.user.id });
+    this.channels.set(id, thread);
+    const first: APIMessage = { ...this.messageJson(id, id, { content }), author: who.user };
+    // A first message the bot may not read (deleted at once): GET answers Unknown Message.
+    if (!opts.unreadable) this.messages.set(id, first);
+    this.dispatch(GatewayDispatchEvents.ThreadCreate, { ...thread, newly_created: true });
+    const created: GatewayMessageCreateDispatchData = {
+      ...first,
+      guild_id: who.guildId,
+      channel_type: ChannelType.PublicThread,
+      member: { roles: [], joined_at: "2026-01-01T00:00:00.000Z", deaf: false, mute: false, flags: 0 as GuildMemberFlags },
+      mentions: [],
+    };
+    if (!opts.unreadable) this.dispatch(GatewayDispatchEvents.MessageCreate, created);
+    return id;
+  }
+
   /** Someone writes a plain message in a guild channel or thread (MESSAGE_CREATE). Returns its id. */
   say(who: { user: APIUser; guildId: string; channelId: string; locale?: Locale }, content: string): string {
     const msg: GatewayMessageCreateDispatchData = {
@@ -680,6 +763,48 @@ export class DiscordStandIn {
     };
     this.dispatch(GatewayDispatchEvents.MessageCreate, msg);
     return msg.id;
+  }
+
+  /**
+   * Someone posts a message the bot can read back later (GET /channels/{c}/messages/{m}), as
+   * MESSAGE_CREATE, unless `unseen` (the bot was not there: a channel it cannot see, or before it
+   * started). Returns its id.
+   */
+  post(who: { user: APIUser; guildId: string; channelId: string }, content: string, opts: { unseen?: boolean } = {}): string {
+    const msg: APIMessage = { ...this.messageJson(snowflake(), who.channelId, { content }), author: who.user };
+    this.messages.set(msg.id, msg);
+    if (opts.unseen) return msg.id;
+    const created: GatewayMessageCreateDispatchData = {
+      ...msg,
+      guild_id: who.guildId,
+      channel_type: (this.channels.get(who.channelId)?.type ?? ChannelType.GuildText) as GatewayMessageCreateDispatchData["channel_type"],
+      member: { roles: [], joined_at: "2026-01-01T00:00:00.000Z", deaf: false, mute: false, flags: 0 as GuildMemberFlags },
+      mentions: [],
+    };
+    this.dispatch(GatewayDispatchEvents.MessageCreate, created);
+    return msg.id;
+  }
+
+  /**
+   * A person adds a reaction to a message (MESSAGE_REACTION_ADD, shaped as documented at
+   * https://discord.com/developers/docs/events/gateway-events#message-reaction-add): a Unicode
+   * emoji has a null id; in a guild the reacting member comes along.
+   */
+  react(who: { user: APIUser; guildId: string; channelId: string }, messageId: string, emoji: string): void {
+    const author = this.messages.get(messageId)?.author.id;
+    const data: GatewayMessageReactionAddDispatchData = {
+      type: ReactionType.Normal,
+      user_id: who.user.id,
+      channel_id: who.channelId,
+      message_id: messageId,
+      guild_id: who.guildId,
+      member: { user: who.user, roles: [], joined_at: "2026-01-01T00:00:00.000Z", deaf: false, mute: false, flags: 0 as GuildMemberFlags },
+      emoji: { id: null, name: emoji },
+      ...(author ? { message_author_id: author } : {}),
+      burst: false,
+      burst_colors: [],
+    };
+    this.dispatch(GatewayDispatchEvents.MessageReactionAdd, data);
   }
 
   /** The bot's DM channel with a person (made on first use, as POST /users/@me/channels would). */
@@ -762,6 +887,30 @@ export class DiscordStandIn {
 }
 
 function channelJson(guildId: string, c: ChannelFixture): APIChannel {
+  if (c.forum) {
+    // https://discord.com/developers/docs/resources/channel#channel-object-channel-structure (type 15, GUILD_FORUM)
+    const forum: APIGuildForumChannel = {
+      id: c.id,
+      type: ChannelType.GuildForum,
+      guild_id: guildId,
+      name: c.name,
+      position: 0,
+      permission_overwrites: [],
+      nsfw: false,
+      parent_id: null,
+      topic: null,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+      default_auto_archive_duration: 10080,
+      flags: 0 as ChannelFlags,
+      available_tags: [],
+      default_reaction_emoji: null,
+      default_thread_rate_limit_per_user: 0,
+      default_sort_order: null,
+      default_forum_layout: ForumLayoutType.ListView,
+    };
+    return forum;
+  }
   if (c.parentId) {
     const thread: APIThreadChannel = {
       id: c.id,

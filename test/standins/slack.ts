@@ -14,6 +14,10 @@ export interface ApiCall {
 export interface StoredMessage {
   ts: string;
   channel: string;
+  /** A person's message (see post); the bot's own have none. */
+  user?: string;
+  bot_id?: string;
+  subtype?: string;
   thread_ts?: string;
   text?: string;
   blocks?: unknown[];
@@ -53,6 +57,8 @@ export class SlackStandin extends EventEmitter {
    * chat.postMessage to them cannot_dm_bot (https://api.slack.com/methods/chat.postMessage#errors).
    */
   readonly unreachable = new Map<string, "cannot_dm_bot" | "user_not_found" | "user_disabled">();
+  /** Channels the bot is not in: reading their history answers not_in_channel (https://api.slack.com/methods/conversations.history#errors). */
+  readonly unreadable = new Set<string>();
   private failures = new Map<string, Failure[]>();
   private server: Server;
   private wss?: WebSocketServer;
@@ -182,12 +188,22 @@ export class SlackStandin extends EventEmitter {
       }
       case "conversations.history":
       case "conversations.replies": {
+        if (this.unreadable.has(String(a.channel))) throw new Error("not_in_channel");
         const inThread = method === "conversations.replies";
+        // In a thread, ts may name the parent or any reply: the whole thread comes back.
+        const root = inThread ? (this.messages.find((m) => m.channel === a.channel && m.ts === a.ts)?.thread_ts ?? a.ts) : undefined;
         const list = this.messages.filter(
-          (m) => m.channel === a.channel && (inThread ? m.thread_ts === a.ts || m.ts === a.ts : !m.thread_ts) && (!a.oldest || Number(m.ts) >= Number(a.oldest)),
+          (m) =>
+            m.channel === a.channel &&
+            (inThread ? m.thread_ts === root || m.ts === root : !m.thread_ts || m.thread_ts === m.ts) &&
+            (!a.oldest || Number(m.ts) >= Number(a.oldest)) &&
+            (!a.latest || Number(m.ts) <= Number(a.latest)),
         );
         return { ok: true, messages: list.map((m) => ({ type: "message", ...m })), has_more: false, response_metadata: { next_cursor: "" } };
       }
+      case "chat.getPermalink":
+        // https://api.slack.com/methods/chat.getPermalink: a workspace URL to the message.
+        return { ok: true, channel: a.channel, permalink: `https://standin.slack.com/archives/${String(a.channel)}/p${String(a.message_ts).replace(".", "")}` };
       case "users.info": {
         const p = this.people.get(String(a.user));
         if (!p) throw new Error("user_not_found");
@@ -200,6 +216,13 @@ export class SlackStandin extends EventEmitter {
       default:
         throw new Error("unknown_method");
     }
+  }
+
+  /** A person's message in a channel (or a reply in a thread), as conversations.history will return it. Returns its ts. */
+  post(m: { channel: string; user: string; text: string; thread_ts?: string; bot?: boolean }): string {
+    const ts = this.nextTs();
+    this.messages.push({ ts, channel: m.channel, user: m.bot ? undefined : m.user, text: m.text, thread_ts: m.thread_ts, ...(m.bot ? { bot_id: m.user, subtype: "bot_message" } : {}) });
+    return ts;
   }
 
   /** Accepts Socket Mode connections on ws://127.0.0.1:<port>/socket and says hello. */

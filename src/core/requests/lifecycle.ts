@@ -9,6 +9,7 @@ import { translator } from "../../i18n/translate";
 import { distinctPublic, publicPerson } from "../people/visibility";
 import { truncate } from "../text";
 import { announceToChannels, type BuiltBy, reasonText, requestAudience, statusReply } from "./announce";
+import { tagForumPosts } from "./forum";
 import { forFollowers, notifyFollowers } from "./notify";
 
 /** command (staff), github (an item, a merge, a confirmed link), merge (requests merged). */
@@ -103,6 +104,7 @@ export async function changeStatus(services: Services, input: StatusChangeInput,
       const news = { request: r, to: input.to, reason: input.reason, sourceRef: input.sourceRef, who };
       await notifyFollowers(db, services.config, r.id, `status:${change.id}`, (t, names) => forFollowers(t, statusReply(t, news), names));
       await announceToChannels(db, services.config, r.id, `announce:${change.id}`, (t) => statusReply(t, news));
+      await tagForumPosts(db, services.config, r.id, change.id, input.to);
     }
     services.log.info({ request: r.id, from: r.status, to: input.to, source: input.source, ref: input.sourceRef }, "request status changed");
     return { changed: true, from: r.status, to: input.to, changeId: change.id };

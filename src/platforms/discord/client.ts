@@ -34,18 +34,22 @@ export function discordRest(env: Pick<Env, "DISCORD_API_URL" | "DISCORD_TOKEN">)
  * - Only when something subscribes to thread messages (the support relay):
  *   GuildMessages (MESSAGE_CREATE in guild threads), DirectMessages (DMs to the bot), and the
  *   privileged MessageContent (the text of those messages; enable it in the Developer Portal).
+ *   With them, GuildMessageReactions (MESSAGE_REACTION_ADD): a 🎫 or 💡 reaction files the
+ *   message it is on, whose text MessageContent lets the bot read.
  */
 export function discordIntents(wantMessages: boolean): GatewayIntentBits[] {
   return wantMessages
-    ? [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages, GatewayIntentBits.MessageContent]
+    ? [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions, GatewayIntentBits.DirectMessages, GatewayIntentBits.MessageContent]
     : [GatewayIntentBits.Guilds];
 }
 
 export function createDiscordClient(env: Pick<Env, "DISCORD_API_URL">, opts: { wantMessages: boolean }): Client {
   return new Client({
     intents: discordIntents(opts.wantMessages),
-    // DM channels are never cached up front; without this partial discord.js drops DMs.
-    partials: opts.wantMessages ? [Partials.Channel] : [],
+    // DM channels are never cached up front; without this partial discord.js drops DMs. A reaction
+    // usually lands on a message the bot never saw (sent before it started): without the Message,
+    // Reaction and User partials discord.js drops those reactions instead of emitting them.
+    partials: opts.wantMessages ? [Partials.Channel, Partials.Message, Partials.Reaction, Partials.User] : [],
     rest: restOptions(env),
     // Discord refuses a single connection for a bot in 2,500 guilds or more and recommends a shard
     // count in GET /gateway/bot (https://discord.com/developers/docs/events/gateway#sharding).

@@ -3,6 +3,7 @@ import { type APIChannel, type APIMessage, DiscordAPIError, RateLimitError, type
 import type { Reply } from "../../core/reply";
 import { truncate } from "../../core/text";
 import { type Delivered, type Deliverer, type Delivery, PermanentFailure, RetryLater } from "../../delivery/deliverer";
+import { markTopic, openTopic } from "./forum";
 import { renderMessage } from "./render";
 
 /** Discord error codes this deliverer acts on (https://discord.com/developers/docs/topics/opcodes-and-status-codes). */
@@ -25,7 +26,7 @@ export const nonceOf = (key: string): string => createHash("sha256").update(key)
  * limits itself. Long ones (see INLINE_RATE_LIMIT_MS) come back as RetryLater; hopeless 4xx
  * (unknown channel, missing access) as PermanentFailure; everything else is retried with backoff.
  */
-export function discordDeliverer(rest: REST): Deliverer {
+export function discordDeliverer(rest: REST, opts: { botId?: () => string | undefined } = {}): Deliverer {
   const dms = new Map<string, string>();
   const dmChannel = async (user: string): Promise<string> => {
     let id = dms.get(user);
@@ -42,6 +43,14 @@ export function discordDeliverer(rest: REST): Deliverer {
     const body: RESTPostAPIChannelMessageJSONBody = { content: content ?? "", embeds, components, allowed_mentions };
     // A DM has no threads (Discord answers 50024): a person's place is their DM, thread or not.
     const direct = !d.place.channel && d.place.user;
+    // Forum posts: opening one for a request, or its status tag following the request. A retry of
+    // an opening looks for the post first: the failed attempt may have created it (no nonce there).
+    const topic = d.reply.topic;
+    if (topic && d.place.channel) {
+      if (topic.title && !d.place.thread)
+        return openTopic(rest, d.place.channel, topic, { content, embeds, components, allowed_mentions }, { guildId: d.place.workspace, botId: opts.botId?.(), inDoubt: d.inDoubt || d.attempt > 1 });
+      if (!topic.title && d.place.thread) return markTopic(rest, d.place.channel, d.place.thread, topic);
+    }
 
     if (d.editExternalId) {
       const where = direct ? await dmChannel(direct) : (d.place.thread ?? d.place.channel);

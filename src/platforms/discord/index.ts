@@ -7,6 +7,8 @@ import { guardInteractions } from "./gatekeeper";
 import { DISCORD_INTERACTIONS_PATH, httpInteractions } from "./http";
 import { handleInteraction, type InteractionContext } from "./interactions";
 import { followedChannels, threadMessageOf } from "./messages";
+import { onReaction } from "./reactions";
+import { onForumPost } from "./forum-posts";
 import { registerCommands } from "./register";
 import { discordPublicKey } from "./verify";
 import type { PlatformContext, StartedPlatform } from "../platform";
@@ -89,7 +91,8 @@ export async function startDiscord(app: PlatformContext, opts: DiscordOptions = 
   return {
     name: "discord",
     routes: http ? [{ method: "POST", path: DISCORD_INTERACTIONS_PATH, handler: http.route }] : [],
-    deliverer: discordDeliverer(rest),
+    // The bot's own id (to find its forum posts again) is known where the gateway is held.
+    deliverer: discordDeliverer(rest, { botId: () => gateway?.client?.user?.id }),
     // Without the gateway here, what this replica serves (HTTP interactions, the outbox) is plain REST: nothing to be down.
     status: () => (gateway?.client ? clientStatus(gateway.client) : gateway && !http && leadership?.isLeader ? "connecting" : "connected"),
     async stop() {
@@ -146,8 +149,7 @@ class GatewayHolder {
 
   /** Takes no new interactions or messages (the connection stays until close). */
   quiet(): void {
-    this.client?.removeAllListeners(Events.InteractionCreate);
-    this.client?.removeAllListeners(Events.MessageCreate);
+    for (const event of [Events.InteractionCreate, Events.ThreadCreate, Events.MessageCreate, Events.MessageReactionAdd] as const) this.client?.removeAllListeners(event);
   }
 
   async close(): Promise<void> {
@@ -176,6 +178,9 @@ async function connect(
   client.on(Events.ShardResume, (shard, replayed) => log.info({ shard, replayed }, "discord gateway resumed"));
   guardInteractions(client, log);
   client.on(Events.InteractionCreate, (i) => void onInteraction(i));
+  client.on(Events.ThreadCreate, (thread, newly) =>
+    void track(onForumPost(app.services, log, thread, newly).catch((e: unknown) => log.error({ err: e, thread: thread.id }, "filing a discord forum post failed"))),
+  );
   if (wantMessages) {
     const followed = followedChannels(app.services.config);
     client.on(Events.MessageCreate, (m) => {
@@ -183,6 +188,9 @@ async function connect(
       const message = botId ? threadMessageOf(m, botId, followed) : undefined;
       if (message) void track(app.threads.publish(message));
     });
+    client.on(Events.MessageReactionAdd, (reaction, user) =>
+      void track(onReaction(app.services, log, reaction, user).catch((e: unknown) => log.error({ err: e }, "filing by a discord reaction failed"))),
+    );
   }
   try {
     await client.login(token);

@@ -3,9 +3,12 @@ import type { FlywheelConfig } from "../../config/file";
 import type { ThreadMessage } from "../../core/inbound";
 import { messageSpeaker } from "./speaker";
 
-/** The channels Flywheel posts in (communities, the support and roadmap spaces): threads under them are followed. */
+/**
+ * The channels Flywheel posts in (communities, the support and roadmap spaces) and the communities'
+ * request forums (a reply in a post is feedback): threads under them are followed.
+ */
 export function followedChannels(config: FlywheelConfig): Set<string> {
-  const ids = config.communities.map((c) => c.discord?.channel);
+  const ids = config.communities.flatMap((c) => [c.discord?.channel, c.discord?.forum]);
   ids.push(config.support?.discord?.channel, config.roadmap?.discord?.channel);
   return new Set(ids.filter((x): x is string => Boolean(x)));
 }

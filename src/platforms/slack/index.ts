@@ -8,6 +8,7 @@ import { SlackDeliverer } from "./deliverer";
 import { registerEvents } from "./events";
 import { SLACK_EVENTS_PATH } from "./ids";
 import { registerInteractions } from "./interactions";
+import { registerReactions } from "./reactions";
 import { SlackNames } from "./names";
 import type { SlackRuntime } from "./runtime";
 
@@ -46,6 +47,7 @@ export async function startSlack(app: PlatformContext, opts: SlackOptions = {}):
   registerSlashCommands(bolt, rt);
   registerInteractions(bolt, rt);
   registerEvents(bolt, rt);
+  registerReactions(bolt, rt);
   bolt.error(async (e) => {
     log.error({ err: e }, "slack listener failed");
   });

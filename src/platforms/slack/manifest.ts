@@ -17,9 +17,10 @@ export const BOT_SCOPES = [
   "im:history", // DMs to the bot
   "mpim:history", // group DMs
   "users:read", // names of people who only reply in threads (users.info)
+  "reactions:read", // reaction_added: a 🎫 / 💡 reaction files the message it is on
 ];
 
-export const BOT_EVENTS = ["app_mention", "message.channels", "message.groups", "message.im", "message.mpim"];
+export const BOT_EVENTS = ["app_mention", "message.channels", "message.groups", "message.im", "message.mpim", "reaction_added"];
 
 export interface ManifestOptions {
   /** Public base URL of the bot, e.g. https://bot.example.org (HTTP mode). */
