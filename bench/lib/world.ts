@@ -1,3 +1,6 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
 import { configSchema, type FlywheelConfig } from "../../src/config/file";
 import { systemClock, type Clock } from "../../src/core/clock";
 import type { Services } from "../../src/core/context";
@@ -28,4 +31,11 @@ export function benchConfig(communities: number): FlywheelConfig {
 
 export function benchServices(database: Database, config: FlywheelConfig, clock: Clock = systemClock): Services {
   return { db: database.prisma, clock, config, log: createLogger("silent") };
+}
+
+/** A world's flywheel.yml written into `dir` for a bot process to read; returns its path. */
+export function writeConfigFile(dir: string, config: FlywheelConfig): string {
+  const path = join(dir, "flywheel.yml");
+  writeFileSync(path, stringify(JSON.parse(JSON.stringify(config))));
+  return path;
 }

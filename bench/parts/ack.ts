@@ -9,18 +9,17 @@
  * text with respond() (bench/floors/bare-bolt.cjs). Floor and bot alternate at each rate.
  */
 import { createHmac, randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { stringify } from "yaml";
 import type { BenchContext } from "../lib/context";
 import { freshPostgres, smallWorld } from "../lib/db";
 import { dropDatabase } from "../lib/pg";
 import { BOT, ensureBuilt, ROOT, startNode, type Running } from "../lib/proc";
 import { SlackStandin } from "../lib/slack-standin";
 import { summarize, type Summary } from "../lib/stats";
-import { benchConfig, communitySpec } from "../lib/world";
+import { benchConfig, communitySpec, writeConfigFile } from "../lib/world";
 
 const DB = "flywheel_bench_ack";
 const COMMUNITIES = 50;
@@ -54,8 +53,7 @@ export async function runAck(ctx: BenchContext): Promise<void> {
   const running: Running[] = [];
   try {
     const config = benchConfig(COMMUNITIES);
-    const configPath = join(work, "flywheel.yml");
-    writeFileSync(configPath, stringify(JSON.parse(JSON.stringify(config))));
+    const configPath = writeConfigFile(work, config);
     const db = await freshPostgres(DB);
     await smallWorld(db, config, { members: MEMBERS, requests: HOT });
     const url = new URL(`postgresql://postgres@127.0.0.1:5432/${DB}`);

@@ -6,11 +6,10 @@
  * tenth message cannot leave before 9 s after its first. Wall time runs from the first post to
  * the last; every post is checked: none lost, none twice.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Pool } from "pg";
-import { stringify } from "yaml";
 import { postDigest } from "../../src/core/digest/digest";
 import { lastCompleteWeek, previousWeek, type Week } from "../../src/core/weeks";
 import { openDatabase } from "../../src/db/client";
@@ -19,7 +18,7 @@ import { dropDatabase } from "../lib/pg";
 import { BOT, ensureBuilt, startNode, type Running } from "../lib/proc";
 import { SlackStandin } from "../lib/slack-standin";
 import { summarize } from "../lib/stats";
-import { benchConfig, benchServices } from "../lib/world";
+import { benchConfig, benchServices, writeConfigFile } from "../lib/world";
 import { freshSeeded } from "../seed";
 
 const DB = "flywheel_bench_fanout";
@@ -35,8 +34,7 @@ export async function runFanout(ctx: BenchContext): Promise<void> {
   let bot: Running | undefined;
   try {
     const config = benchConfig(COMMUNITIES);
-    const configPath = join(work, "flywheel.yml");
-    writeFileSync(configPath, stringify(JSON.parse(JSON.stringify(config))));
+    const configPath = writeConfigFile(work, config);
     const { url } = await freshSeeded(DB, { communities: COMMUNITIES });
 
     // Queue the digests as the scheduler would (claimed once per community and week), bot stopped.

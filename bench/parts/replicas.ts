@@ -13,13 +13,12 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
-import { appendFileSync, chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, chownSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
-import { stringify } from "yaml";
 import { openDatabase } from "../../src/db/client";
 import type { BenchContext } from "../lib/context";
 import { freshPostgres, smallWorld, type BenchDb } from "../lib/db";
@@ -27,7 +26,7 @@ import { dropDatabase } from "../lib/pg";
 import { BOT, ensureBuilt, startNode, type Running } from "../lib/proc";
 import { SlackStandin } from "../lib/slack-standin";
 import { summarize } from "../lib/stats";
-import { benchConfig, communitySpec } from "../lib/world";
+import { benchConfig, communitySpec, writeConfigFile } from "../lib/world";
 import { type Command, slashCommand } from "./ack";
 
 const DB = "flywheel_bench_replicas";
@@ -58,8 +57,7 @@ async function upvoteScaling(ctx: BenchContext): Promise<void> {
   const bots: Running[] = [];
   try {
     const config = benchConfig(COMMUNITIES);
-    const configPath = join(work, "flywheel.yml");
-    writeFileSync(configPath, stringify(JSON.parse(JSON.stringify(config))));
+    const configPath = writeConfigFile(work, config);
     const db = await freshPostgres(DB);
     await smallWorld(db, config, { members: MEMBERS, requests: HOT });
     await db.close({ keepDatabase: true });
@@ -250,8 +248,7 @@ async function roadmapWithReplica(ctx: BenchContext): Promise<void> {
     await admin.query("CREATE DATABASE flywheel");
     await admin.end();
     const config = benchConfig(COMMUNITIES);
-    const configPath = join(work, "flywheel.yml");
-    writeFileSync(configPath, stringify(JSON.parse(JSON.stringify(config))));
+    const configPath = writeConfigFile(work, config);
     const database = await openDatabase({ url: clusters.primaryUrl }, { migrate: true });
     const pool = new Client({ connectionString: clusters.primaryUrl });
     await pool.connect();
