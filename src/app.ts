@@ -131,7 +131,7 @@ export async function startApp(opts: StartOptions): Promise<App> {
       stop: runStopHooks,
     };
     mountHealth(http, app);
-    mountRoadmap(http, services);
+    mountRoadmap(http, services, env);
     mountMetrics(http, metrics);
     subscribeSupport(services, threads);
     if (opts.platforms !== false) {
