@@ -8,7 +8,7 @@ import type { Translator } from "../../i18n/translate";
 import type { Web } from "../context";
 import { baseUrl } from "../respond";
 import { clearCookie, readCookies, setCookie, sign, unsign } from "./cookies";
-import { newFlowSecrets, PROVIDER_NAMES, type ProviderName } from "./providers";
+import { newFlowSecrets, PROVIDER_NAMES, type ProviderIdentity, type ProviderName } from "./providers";
 import { sessionSpeaker, speakerOf } from "./speaker";
 
 const SIGNIN_COOKIE = "fw_signin";
@@ -105,7 +105,7 @@ export function mountSignin(http: HttpServer, web: Web, pages: SigninPages): voi
         const joining = await resolveActor(services, speaker);
         const { code } = await createLinkCode(services, keeper);
         const r = await redeemLinkCode(services, joining, code);
-        if (identity.handle) await db.account.updateMany({ where: { platform: identity.platform, externalId: identity.externalId, handle: null }, data: { handle: identity.handle } });
+        await keepHandle(identity);
         const t = (await web.reader(req)).t;
         await sessions.setFlash(current.id, t.t("web.account.linkedNow", { provider: name, votes: r.votesMerged }), false);
       } catch (e) {
@@ -116,8 +116,14 @@ export function mountSignin(http: HttpServer, web: Web, pages: SigninPages): voi
       return pages.redirect(res, "/account", [clear]);
     }
     const actor = await resolveActor(services, speaker);
+    await keepHandle(identity);
     const session = await sessions.create({ personId: actor.personId, platform: identity.platform, externalId: identity.externalId, workspace: speaker.workspace });
     pages.redirect(res, flow.returnTo, [clear, session]);
+  }
+
+  /** The name people know them by (a GitHub login's own capitals, a Discord username), for /account. */
+  async function keepHandle(identity: ProviderIdentity): Promise<void> {
+    if (identity.handle) await db.account.updateMany({ where: { platform: identity.platform, externalId: identity.externalId, handle: null }, data: { handle: identity.handle } });
   }
 
   http.route("POST", "/signout", (req, res, url, readBody) => signOut(req, res, url, readBody, false));
