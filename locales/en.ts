@@ -664,5 +664,16 @@ const en = {
   "web.board.listView": "list view",
   "web.board.empty": "Nothing here yet.",
   "web.query.view": "The view must be list or board.",
+  "web.community.pageLink": "This community's page",
+  "web.community.intro": "A {tier} member community. Its members' votes, pledges and credits, in one place; or see the roadmap {wanted}.",
+  "web.community.tier": "{tier, select, premier {Premier} general {General} other {Essential}}",
+  "web.community.filtered": "filtered to what it wants",
+  "web.community.asked": "Asked for",
+  "web.community.wanted": "Wants (its members voted)",
+  "web.community.pledged": "Pledged",
+  "web.community.received": "Received (shipped, and it wanted them)",
+  "web.community.credits": "Credits",
+  "web.community.none": "Nothing yet.",
+  "web.community.noSuch": "There is no public community with that name.",
 };
 export default en;

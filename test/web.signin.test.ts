@@ -1,5 +1,6 @@
 import { dispatch } from "../src/command-kit/dispatch";
 import { resolveActor } from "../src/core/people/identity";
+import { forgetWebSessions } from "../src/jobs/forget-web-sessions";
 import { DB_TARGETS, TEST_CONFIG_YAML } from "./helpers/db";
 import { startWebRig, type WebRig } from "./helpers/web-app";
 import { csrfOf, WebClient } from "./helpers/web-client";
@@ -233,5 +234,39 @@ describe.each(DB_TARGETS)("web sign-in on %s", (target) => {
     expect(await snapshot()).toEqual(before);
     rig.clock.advance(61_000);
     expect((await c.post(`${rig.base}/roadmap/${request}/upvote`, { csrf })).res.status).toBe(200);
+  });
+
+  test("community pages: a public one shows what it asked and wants; a private one answers like an unknown one, and only its member reads its name", async () => {
+    const alpha = await fetch(`${rig.base}/roadmap/c/alpha`);
+    const page = plain(await alpha.text());
+    expect(alpha.status).toBe(200);
+    expect(page).toMatch(/<h2 id="h-asked">Asked for <span class="muted">\(1\)<\/span><\/h2><ul class="refs"><li><a href="\/roadmap\/\d+">#\d+ Offline mode<\/a>/);
+    const gamma = await fetch(`${rig.base}/roadmap/c/gamma`);
+    const unknown = await fetch(`${rig.base}/roadmap/c/nope`);
+    expect([gamma.status, unknown.status]).toEqual([404, 404]);
+    expect(await gamma.text()).toBe(await unknown.text());
+
+    // Gia's guild is gamma's: she reads her own community's name; the public pages still do not name it.
+    rig.discord.as("gia");
+    const gia = new WebClient();
+    await signIn(gia, "discord");
+    expect(plain((await gia.go(`${rig.base}/account`)).body)).toContain("<dt>Community</dt><dd>Gamma Institute</dd>");
+    for (const path of ["/roadmap", `/roadmap/${request}`, "/roadmap?view=board"]) expect([path, (await gia.go(rig.base + path)).body.includes("Gamma Institute")]).toEqual([path, false]);
+    rig.discord.as("dana");
+  });
+
+  test("the daily clean-up forgets revoked and idle sessions and unfinished sign-ins, and keeps live ones", async () => {
+    rig.clock.advance(31 * DAY);
+    const live = new WebClient();
+    await signIn(live, "slack");
+    await new WebClient().request(`${rig.base}/signin/github`);
+    const open = await db().webSession.count();
+    expect(open).toBeGreaterThan(1);
+    rig.clock.advance(2 * DAY);
+    const forgotten = await forgetWebSessions(rig.app.services);
+    expect(forgotten.sessions).toBe(open - 1);
+    expect(forgotten.signins).toBeGreaterThan(0);
+    expect(await db().webSession.count()).toBe(1);
+    expect((await live.go(`${rig.base}/account`)).res.status).toBe(200);
   });
 });

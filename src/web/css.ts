@@ -78,7 +78,8 @@ a.signin-link{display:inline-block;padding:.2rem .6rem;border:1px solid var(--ac
 .board section.column{background:#f3f4f6;border-radius:8px;padding:.5rem;min-width:0}
 .board h2{margin:.25rem .25rem .5rem}
 @media (min-width:48rem){.board{grid-template-columns:repeat(4,minmax(0,1fr))}main.wide{max-width:80rem}}
-ul.accounts{padding-left:1.25rem}
+ul.accounts,ul.refs{padding-left:1.25rem}
+ul.refs li{margin:.3rem 0;overflow-wrap:anywhere}
 @media (min-width:40rem){h1{font-size:1.75rem}}
 `;
 

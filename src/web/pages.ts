@@ -1,3 +1,4 @@
+import type { CommunityPageData, CommunityRequestRef } from "../core/roadmap/community";
 import type { PublicCommunity, PublicRequest, PublicRequestDetail, RoadmapGroup, RoadmapPage } from "../core/roadmap/roadmap";
 import { RECENTLY_SHIPPED_DAYS } from "../core/roadmap/roadmap";
 import { LISTABLE_STATUSES } from "../core/requests/requests";
@@ -106,7 +107,7 @@ ${g.rows.length ? html`<ol class="requests">${g.rows.map((r) => requestItem(t, r
     title: t.t("pages.roadmap"),
     feed: true,
     body: html`<h1>${t.t("pages.roadmap")}</h1>
-<p class="muted">${scope ? t.t("pages.overview.introScoped", { scope }) : t.t("pages.overview.intro")}</p>
+<p class="muted">${scope ? t.t("pages.overview.introScoped", { scope }) : t.t("pages.overview.intro")}${f.community ? html` <a href="/roadmap/c/${f.community}">${t.t("web.community.pageLink")}</a>` : ""}</p>
 ${filterForm(t, f, choices)}
 ${sections}`,
   });
@@ -224,6 +225,31 @@ ${votesTable}
 <h2>${t.t("pages.detail.history")}</h2>
 <ol class="history">${history}</ol>
 <p class="muted">${message(t, "pages.detail.asJson", { link: html`<a href="${json}">${json}</a>` })}</p>`,
+  });
+}
+
+/** /roadmap/c/<slug>: one public community's asks, wants, pledges and what it received. */
+export function communityPage(t: Translator, c: CommunityPageData, unit: string, chrome?: Chrome): string {
+  const item = (r: CommunityRequestRef, extra: Html | string = "") =>
+    html`<li><a href="/roadmap/${r.number}">#${r.number} ${r.title}</a> ${statusPill(t, r.status)}${extra}</li>`;
+  const list = (heading: string, id: string, rows: Html[]) =>
+    html`<section aria-labelledby="h-${id}"><h2 id="h-${id}">${heading} <span class="muted">(${t.number(rows.length)})</span></h2>${rows.length ? html`<ul class="refs">${rows}</ul>` : html`<p class="muted">${t.t("web.community.none")}</p>`}</section>`;
+  return layout({
+    t,
+    chrome,
+    title: pageTitle(t, c.name),
+    body: html`<p><a href="/roadmap">${t.t("pages.detail.backToRoadmap")}</a></p>
+<h1>${c.name}</h1>
+<p class="muted">${message(t, "web.community.intro", { tier: t.t("web.community.tier", { tier: c.tier }), wanted: html`<a href="${roadmapHref({ community: c.slug })}">${t.t("web.community.filtered")}</a>` })}</p>
+${list(t.t("web.community.asked"), "asked", c.asked.map((r) => item(r)))}
+${list(t.t("web.community.wanted"), "wanted", c.wanted.map((r) => item(r)))}
+${list(t.t("web.community.pledged"), "pledged", c.pledged.map((r) => item(r, html` <span class="muted">${money(t, r.amount, unit)}</span>`)))}
+${list(t.t("web.community.received"), "received", c.received.map((r) => item(r)))}
+${list(
+  t.t("web.community.credits"),
+  "credits",
+  c.credits.map((x) => html`<li>${timeTag(x.at)} ${t.t("pages.creditKind", { kind: x.kind })}${x.number !== null ? html` · <a href="/roadmap/${x.number}">#${x.number} ${x.title ?? ""}</a>` : ""}</li>`),
+)}`,
   });
 }
 

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Env } from "../config/env";
 import type { Services } from "../core/context";
 import { isUserError, type UserError } from "../core/errors";
+import { communityRoadmap } from "../core/roadmap/community";
 import { filterableCommunities, getPublicRequest, listRoadmap, roadmapOverview, statusFeed } from "../core/roadmap/roadmap";
 import { acceptLanguage, resolveLocale } from "../i18n/locale";
 import { translator, type Translator } from "../i18n/translate";
@@ -11,7 +12,7 @@ import { mountActions } from "./actions";
 import { Web, type Reader } from "./context";
 import { accentCss, ROADMAP_CSS } from "./css";
 import { type Chrome, contentSecurityPolicy, layout } from "./html";
-import { boardPage, detailPage, listPage, messagePage, overviewPage } from "./pages";
+import { boardPage, communityPage, detailPage, listPage, messagePage, overviewPage } from "./pages";
 import { mountSignin } from "./signin/routes";
 import { accountBody, accountCorner, noCommunityNotice, requestActions } from "./views";
 import { parseApiQuery, parsePageQuery } from "./query";
@@ -122,6 +123,14 @@ export function mountRoadmap(http: HttpServer, services: Services, env: Env): vo
         res.writeHead(301, { location: `/roadmap${url.search}` });
         res.end();
         return;
+      }
+      const slug = /^\/roadmap\/c\/([a-z0-9][a-z0-9-]{0,39})\/?$/.exec(url.pathname)?.[1];
+      if (slug !== undefined || url.pathname.startsWith("/roadmap/c/")) {
+        const r = await web.reader(req);
+        const c = slug ? await communityRoadmap(services, slug) : null;
+        // A private community answers exactly like an unknown one.
+        if (!c) return notFoundPage(req, res, r, r.t.t("web.community.noSuch"));
+        return sendPage(req, res, r, communityPage(r.t, c, services.config.pledgeUnit, await chromeFor(r, url.pathname)));
       }
       const n = numberFrom(url.pathname, "/roadmap");
       const d = n === null ? null : await getPublicRequest(services, n);

@@ -63,7 +63,11 @@ export async function startWebRig(target: string, yaml: string): Promise<WebRig>
     kind: "discord",
     clientId: "discord-client",
     clientSecret: "discord-secret",
-    users: { dana: { id: "300000000000000001", username: "dana", global_name: "Dana Discord", locale: "es-ES", guilds: ["999", "100000000000000001"] } },
+    users: {
+      dana: { id: "300000000000000001", username: "dana", global_name: "Dana Discord", locale: "es-ES", guilds: ["999", "100000000000000001"] },
+      // In gamma's guild: a private community.
+      gia: { id: "300000000000000002", username: "gia", global_name: "Gia", guilds: ["100000000000000003"] },
+    },
     as: "dana",
   });
   const github = await startOAuthStandin({ kind: "github", clientId: "github-client", clientSecret: "github-secret", users: { gus: { id: 7, login: "GusHub", name: "Gus Hub" } }, as: "gus" });

@@ -85,13 +85,6 @@ export class Sessions {
     return this.services.db.webSession.updateMany({ where: { personId, revokedAt: null }, data: { revokedAt: this.services.clock.now() } });
   }
 
-  /** Rows no browser can use any more: revoked, or idle past the limit. */
-  async sweep(): Promise<number> {
-    const now = this.services.clock.now();
-    const r = await this.services.db.webSession.deleteMany({ where: { OR: [{ revokedAt: { not: null } }, { lastSeenAt: { lt: new Date(now.getTime() - SESSION_IDLE_MS) } }] } });
-    return r.count;
-  }
-
   clear(): string {
     return clearCookie(SESSION_COOKIE, this.cookie);
   }
