@@ -639,6 +639,8 @@ const en = {
   "web.actions.voted": "You voted for this request.",
   "web.actions.upvote": "Upvote",
   "web.actions.unvote": "Remove my vote",
+  "web.actions.follow": "Follow without voting",
+  "web.actions.unfollow": "Stop following",
   "web.actions.feedbackLabel": "Your feedback: what would you use it for?",
   "web.actions.feedback": "Send feedback",
   "web.actions.pledgeAmount": "Amount ({unit})",
@@ -675,5 +677,11 @@ const en = {
   "web.community.credits": "Credits",
   "web.community.none": "Nothing yet.",
   "web.community.noSuch": "There is no public community with that name.",
+  // ── follow: the /follow command (told about a request without voting) ──
+  "commands.follow.description": "Be told when a feature request changes, without voting for it",
+  "commands.follow.option.stop": "stop following it",
+  "commands.follow.following": "You follow #{number}: {where, select, here {you'll be told about its changes here} dm {you'll be told about its changes by direct message on {platform, select, slack {Slack} discord {Discord} other {}}} other {link a Slack or Discord account to be told about its changes}}. To stop: {stop}",
+  "commands.follow.stopped": "You no longer follow #{number}.",
+  "commands.follow.notFollowing": "You were not following #{number}.",
 };
 export default en;

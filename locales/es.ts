@@ -640,6 +640,8 @@ export default {
   "web.actions.voted": "Has votado por esta solicitud.",
   "web.actions.upvote": "Votar",
   "web.actions.unvote": "Retirar mi voto",
+  "web.actions.follow": "Seguir sin votar",
+  "web.actions.unfollow": "Dejar de seguir",
   "web.actions.feedbackLabel": "Tu opinión: ¿para qué lo usarías?",
   "web.actions.feedback": "Enviar opinión",
   "web.actions.pledgeAmount": "Importe ({unit})",
@@ -676,4 +678,10 @@ export default {
   "web.community.credits": "Créditos",
   "web.community.none": "Nada todavía.",
   "web.community.noSuch": "No hay ninguna comunidad pública con ese nombre.",
+  // ── follow: the /follow command (told about a request without voting) ──
+  "commands.follow.description": "Enterarte de los cambios de una solicitud de funcionalidad sin votarla",
+  "commands.follow.option.stop": "dejar de seguirla",
+  "commands.follow.following": "Sigues #{number}: {where, select, here {te avisaremos aquí de sus cambios} dm {te avisaremos de sus cambios por mensaje directo en {platform, select, slack {Slack} discord {Discord} other {}}} other {vincula una cuenta de Slack o Discord para enterarte de sus cambios}}. Para dejar de seguirla: {stop}",
+  "commands.follow.stopped": "Ya no sigues #{number}.",
+  "commands.follow.notFollowing": "No seguías #{number}.",
 } satisfies Catalog;

@@ -269,4 +269,29 @@ describe.each(DB_TARGETS)("web sign-in on %s", (target) => {
     expect(await db().webSession.count()).toBe(1);
     expect((await live.go(`${rig.base}/account`)).res.status).toBe(200);
   });
+
+  test("follow without voting: through /follow, told by DM when staff change the status; stop following", async () => {
+    rig.clock.advance(61_000);
+    const alpha = await db().community.findUniqueOrThrow({ where: { slug: "alpha" } });
+    const fay = await db().person.findFirstOrThrow({ where: { displayName: "Fay" } });
+    const dark = (await db().featureRequest.create({ data: { title: "Dark mode", communityId: alpha.id, authorId: fay.id } })).id;
+    const c = new WebClient();
+    const { body } = await signIn(c, "slack", `/roadmap/${dark}`);
+    const followed = await c.post(`${rig.base}/roadmap/${dark}/follow`, { csrf: csrfOf(body) });
+    expect(plain(followed.body)).toContain(`You follow #${dark}: you'll be told about its changes by direct message on Slack.`);
+    expect(followed.body).toContain(`action="/roadmap/${dark}/unfollow"`);
+    const ana = await db().account.findUniqueOrThrow({ where: { platform_externalId: { platform: "slack", externalId: "U0ANA" } } });
+    const row = await db().follow.findUniqueOrThrow({ where: { requestId_personId: { requestId: dark, personId: ana.personId } } });
+    expect(row.place).toEqual({ platform: "slack", workspace: "T0ALPHA", user: "U0ANA", via: "web" });
+    expect(await db().vote.count({ where: { requestId: dark } })).toBe(0);
+
+    const staff = await dispatch(rig.app.services, { command: "set-status", text: `${dark} planned`, speaker: { platform: "slack", externalId: "U0STAFF", displayName: "Stella", workspace: "T0STAFF" }, place: { platform: "slack", workspace: "T0STAFF", channel: "C0STAFF" } });
+    expect(staff.error).toBeFalsy();
+    const dm = await db().outboxMessage.findMany({ where: { platform: "slack", channel: "@U0ANA" } });
+    expect(dm.map((m) => JSON.stringify(m.payload))).toEqual([expect.stringContaining(`#${dark}`)]);
+
+    const stopped = await c.post(`${rig.base}/roadmap/${dark}/unfollow`, { csrf: csrfOf(followed.body) });
+    expect(plain(stopped.body)).toContain(`You no longer follow #${dark}.`);
+    expect(await db().follow.count({ where: { requestId: dark } })).toBe(0);
+  });
 });

@@ -10,6 +10,8 @@ import { sessionSpeaker, webPlace } from "./signin/speaker";
 const ACTIONS = {
   upvote: (n: number) => ({ command: "upvote", options: { number: n } }),
   unvote: (n: number) => ({ command: "unvote", options: { number: n } }),
+  follow: (n: number) => ({ command: "follow", options: { number: n } }),
+  unfollow: (n: number) => ({ command: "follow", options: { number: n, stop: true } }),
   feedback: (n: number, f: URLSearchParams) => ({ command: "feedback", options: { number: n, text: f.get("text") ?? "" } }),
   pledge: (n: number, f: URLSearchParams) => ({
     command: "pledge",
@@ -27,7 +29,7 @@ export interface ActionPages {
 }
 
 /**
- * POST /roadmap/<n>/<action>: a signed-in person's vote, unvote, feedback or pledge, through the
+ * POST /roadmap/<n>/<action>: a signed-in person's vote, unvote, follow, feedback or pledge, through the
  * one command dispatch (same validation, errors and notifications as chat). Refused, with nothing
  * changed: no session (signed out, expired), a missing or wrong form token, another site's Origin,
  * too many actions. The outcome is shown once on the request's page (post, redirect, get).
@@ -35,7 +37,7 @@ export interface ActionPages {
 export function mountActions(http: HttpServer, web: Web, pages: ActionPages): void {
   const { services, sessions } = web;
   http.route("POST", "/roadmap/*", async (req, res, url, readBody) => {
-    const m = /^\/roadmap\/(\d{1,10})\/(upvote|unvote|feedback|pledge)$/.exec(url.pathname);
+    const m = /^\/roadmap\/(\d{1,10})\/(upvote|unvote|follow|unfollow|feedback|pledge)$/.exec(url.pathname);
     const n = m ? Number(m[1]) : NaN;
     if (!m || !Number.isSafeInteger(n) || n < 1 || n > 2_147_483_647) return pages.refused(req, res, 404, (t) => t.t("pages.error.noSuchPage"));
     const body = await readBody({ limit: FORM_LIMIT });

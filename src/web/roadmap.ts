@@ -144,13 +144,15 @@ export function mountRoadmap(http: HttpServer, services: Services, env: Env): vo
 
   /** What the forms on a request's page need to know about this reader. */
   const requestState = async (r: Reader, number: number) => {
-    if (!r.session) return { number, voted: false, toldOn: null, pledgeUnit: services.config.pledgeUnit };
-    const [vote, accounts] = await Promise.all([
-      services.db.vote.findUnique({ where: { requestId_personId: { requestId: number, personId: r.session.personId } }, select: { id: true } }),
+    if (!r.session) return { number, voted: false, following: false, toldOn: null, pledgeUnit: services.config.pledgeUnit };
+    const who = { requestId_personId: { requestId: number, personId: r.session.personId } };
+    const [vote, follow, accounts] = await Promise.all([
+      services.db.vote.findUnique({ where: who, select: { id: true } }),
+      services.db.follow.findUnique({ where: who, select: { personId: true } }),
       services.db.account.findMany({ where: { personId: r.session.personId }, select: { platform: true } }),
     ]);
     const chat = [r.session.platform, ...accounts.map((a) => a.platform)].find((p) => p === "slack" || p === "discord");
-    return { number, voted: vote !== null, toldOn: chat ?? null, pledgeUnit: services.config.pledgeUnit };
+    return { number, voted: vote !== null, following: follow !== null, toldOn: chat ?? null, pledgeUnit: services.config.pledgeUnit };
   };
 
   http.route(

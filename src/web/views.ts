@@ -27,6 +27,7 @@ export const noCommunityNotice = (t: Translator, r: Reader): Html | undefined =>
 export interface RequestState {
   number: number;
   voted: boolean;
+  following: boolean;
   /** Where changes will be told: a DM on this platform, or nowhere (GitHub only). */
   toldOn: "slack" | "discord" | null;
   pledgeUnit: string;
@@ -50,8 +51,14 @@ export function requestActions(t: Translator, r: Reader, providers: ProviderName
 <label>${t.t("web.actions.pledgeNote")}<input name="note" maxlength="500"></label>
 <button type="submit">${r.community ? t.t("web.actions.pledgeFor", { community: r.community.shownName }) : t.t("web.actions.pledge")}</button></form>`
       : "";
+  // A voter is told already; anyone else may follow without voting.
+  const follow = s.voted
+    ? ""
+    : s.following
+      ? html`<form method="post" action="${action("unfollow")}">${csrfField(r)}<button type="submit" class="secondary">${t.t("web.actions.unfollow")}</button></form>`
+      : html`<form method="post" action="${action("follow")}">${csrfField(r)}<button type="submit" class="secondary">${t.t("web.actions.follow")}</button></form>`;
   return html`<section class="act" aria-labelledby="h-act"><h2 id="h-act">${t.t("web.actions.title")}</h2>
-<div class="vote">${vote}</div>
+<div class="vote">${vote}${follow}</div>
 <form class="fields" method="post" action="${action("feedback")}">${csrfField(r)}
 <label>${t.t("web.actions.feedbackLabel")}<textarea name="text" rows="3" maxlength="2000" required></textarea></label>
 <button type="submit">${t.t("web.actions.feedback")}</button></form>
