@@ -16,6 +16,7 @@ import { Report, table, writeResults } from "./lib/report";
 import { runAck } from "./parts/ack";
 import { runFanout } from "./parts/fanout";
 import { runFootprint } from "./parts/footprint";
+import { runRoadmap } from "./parts/roadmap";
 import { runScale } from "./parts/scale";
 import { runVotes } from "./parts/votes";
 import { updateReadme } from "./readme";
@@ -27,6 +28,7 @@ const parts: Record<PartName, Part> = {
   scale: runScale,
   fanout: runFanout,
   footprint: runFootprint,
+  roadmap: runRoadmap,
 };
 
 const USAGE = `Usage: npm run bench -- [--only ${PARTS.join(",")}] [--quick] [--duration <s>] [--scales <n,n>] [--votes <n>] [--out <file>] [--no-readme]`;
