@@ -630,6 +630,7 @@ const en = {
   "web.signin.badState": "This sign-in didn't start in this browser, was already finished, or took longer than 10 minutes. Nothing changed; sign in again from the roadmap.",
   "web.signin.denied": "{provider, select, slack {Slack} discord {Discord} other {GitHub}} didn't confirm who you are (the sign-in was cancelled). Nothing changed.",
   "web.signin.providerRefused": "{provider, select, slack {Slack} discord {Discord} other {GitHub}} didn't confirm who you are (the code may have been used already). Nothing changed; sign in again from the roadmap.",
+  "web.signin.unavailable": "Signing in with {provider, select, slack {Slack} discord {Discord} other {GitHub}} isn't possible right now: it did not answer. Nothing changed; try again in a few minutes.",
   "web.signin.expired": "You're not signed in (you signed out, or the session was idle for 30 days). Nothing changed; sign in again to do that.",
   "web.action.forged": "That form didn't come from this page, or it is out of date. Nothing changed; reload the page and try again.",
   "web.rateLimited": "That's a lot of actions in a minute. Nothing changed; try again in {seconds, plural, one {# second} other {# seconds}}.",

@@ -631,6 +631,7 @@ export default {
   "web.signin.badState": "Este inicio de sesión no empezó en este navegador, ya se completó o tardó más de 10 minutos. No ha cambiado nada; vuelve a iniciar sesión desde la hoja de ruta.",
   "web.signin.denied": "{provider, select, slack {Slack} discord {Discord} other {GitHub}} no confirmó quién eres (se canceló el inicio de sesión). No ha cambiado nada.",
   "web.signin.providerRefused": "{provider, select, slack {Slack} discord {Discord} other {GitHub}} no confirmó quién eres (puede que el código ya se hubiera usado). No ha cambiado nada; vuelve a iniciar sesión desde la hoja de ruta.",
+  "web.signin.unavailable": "Ahora mismo no se puede iniciar sesión con {provider, select, slack {Slack} discord {Discord} other {GitHub}}: no responde. No ha cambiado nada; vuelve a intentarlo dentro de unos minutos.",
   "web.signin.expired": "No has iniciado sesión (la cerraste o llevaba 30 días sin usarse). No ha cambiado nada; vuelve a iniciar sesión para hacerlo.",
   "web.action.forged": "Ese formulario no salió de esta página o está desactualizado. No ha cambiado nada; recarga la página y vuelve a intentarlo.",
   "web.rateLimited": "Son muchas acciones en un minuto. No ha cambiado nada; vuelve a intentarlo dentro de {seconds, plural, one {# segundo} other {# segundos}}.",

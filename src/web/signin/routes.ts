@@ -47,14 +47,24 @@ export function mountSignin(http: HttpServer, web: Web, pages: SigninPages): voi
     const name = providerFrom(url.pathname);
     const provider = name ? web.providers.get(name) : undefined;
     if (!provider) return pages.refused(req, res, 404, (t) => t.t("web.signin.unknownProvider"));
+    // Each start writes a row: an address starting sign-ins in a loop is held to the actions' limit.
+    const wait = web.perAddress.take(`address:${web.address(req)}`);
+    if (wait) return pages.refused(req, res, 429, (t) => t.t("web.rateLimited", { seconds: wait }));
     const current = await sessions.read(req);
     // Linking another platform (the web /link) is for a signed-in person, asked from /account.
     const linking = url.searchParams.get("link") === "1" && current ? current.id : null;
     const secrets = newFlowSecrets();
+    let target: URL;
+    try {
+      target = await provider.authorizationUrl(redirectUri(req, provider.name), secrets);
+    } catch (e) {
+      // Slack's discovery document could not be read: say so, rather than a bare 500.
+      services.log.warn({ provider: provider.name, err: e instanceof Error ? e.message : String(e) }, "web sign-in could not start");
+      return pages.refused(req, res, 502, (t) => t.t("web.signin.unavailable", { provider: provider.name }));
+    }
     await db.webSignin.create({
       data: { state: secrets.state, provider: provider.name, verifier: secrets.verifier, nonce: secrets.nonce, linkSessionId: linking, returnTo: safeReturnTo(url.searchParams.get("return")), createdAt: clock.now() },
     });
-    const target = await provider.authorizationUrl(redirectUri(req, provider.name), secrets);
     pages.redirect(res, target.href, [setCookie(SIGNIN_COOKIE, sign(cookieSecretOf(web), secrets.state), { ...cookie, maxAgeSeconds: SIGNIN_TTL_MS / 1000 })]);
   });
 
