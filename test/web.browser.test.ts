@@ -35,7 +35,8 @@ describe("taking part on the roadmap in headless Chromium", () => {
     if (!existsSync(CHROMIUM))
       throw new Error(`Chromium is missing at ${CHROMIUM}. Install Debian's package (apt-get install -y chromium) to run the web browser tests.`);
     mkdirSync(ARTIFACTS, { recursive: true });
-    rig = await startWebRig("pglite", YAML);
+    // One database per run (one browser per file): PostgreSQL when TEST_DATABASE_URL is set.
+    rig = await startWebRig(process.env.TEST_DATABASE_URL ? "postgresql" : "pglite", YAML);
     const alpha = await db().community.findUniqueOrThrow({ where: { slug: "alpha" } });
     const beta = await db().community.findUniqueOrThrow({ where: { slug: "beta" } });
     const fay = await db().person.create({ data: { displayName: "Fay", communityId: alpha.id } });
