@@ -252,6 +252,16 @@ describe.each(DB_TARGETS)("web sign-in on %s", (target) => {
     await signIn(gia, "discord");
     expect(plain((await gia.go(`${rig.base}/account`)).body)).toContain("<dt>Community</dt><dd>Gamma Institute</dd>");
     for (const path of ["/roadmap", `/roadmap/${request}`, "/roadmap?view=board"]) expect([path, (await gia.go(rig.base + path)).body.includes("Gamma Institute")]).toEqual([path, false]);
+    // Once she votes, the request's page names her community to her, and to no one else.
+    rig.clock.advance(61_000);
+    const page2 = await gia.go(`${rig.base}/roadmap/${request}`);
+    const voted = await gia.post(`${rig.base}/roadmap/${request}/upvote`, { csrf: csrfOf(page2.body) });
+    expect(plain(voted.body)).toMatch(/<dt>Wanted by<\/dt><dd>\d+ communit(y|ies): [^<]*Gamma Institute/);
+    for (const other of [await fetch(`${rig.base}/roadmap/${request}`), await fetch(`${rig.base}/api/requests/${request}`)]) {
+      const text = await other.text();
+      expect(text).not.toContain("Gamma");
+      expect(text).toContain("an Essential member");
+    }
     rig.discord.as("dana");
   });
 

@@ -4,7 +4,7 @@ import type { Env } from "../config/env";
 import type { Services } from "../core/context";
 import { isConfiguredStaff } from "../core/people/identity";
 import { personLocale } from "../core/people/locale";
-import { communityShownTo, viewerOf } from "../core/people/visibility";
+import { communityShownTo, type Viewer, viewerOf } from "../core/people/visibility";
 import { acceptLanguage } from "../i18n/locale";
 import { translator, type Translator } from "../i18n/translate";
 import { baseUrl } from "./respond";
@@ -19,7 +19,9 @@ export interface Reader {
   session: WebSession | null;
   role: "member" | "steward" | "staff" | null;
   /** Their community as they may read it (their own private one by name). */
-  community: { slug: string; shownName: string } | null;
+  community: { id: number; slug: string; shownName: string } | null;
+  /** How people/visibility sees them: their own private community is named to them. */
+  viewer: Viewer;
 }
 
 /** Everything the roadmap's pages and forms share: sessions, providers, limits, the reader. */
@@ -56,7 +58,7 @@ export class Web {
   async reader(req: IncomingMessage): Promise<Reader> {
     const own = acceptLanguage(req.headers["accept-language"]);
     const session = this.signInEnabled ? await this.sessions.read(req) : null;
-    if (!session) return { t: translator(personLocale(this.services.config, { own })), session: null, role: null, community: null };
+    if (!session) return { t: translator(personLocale(this.services.config, { own })), session: null, role: null, community: null, viewer: "public" };
     const person = await this.services.db.person.findUnique({ where: { id: session.personId }, select: { role: true, community: true, accounts: { select: { platform: true, externalId: true } } } });
     const staff = person?.accounts.some((a) => isConfiguredStaff(this.services.config, a.platform, a.externalId)) ?? false;
     const role = staff ? "staff" : person?.role === "steward" ? "steward" : "member";
@@ -66,7 +68,8 @@ export class Web {
       t,
       session,
       role,
-      community: c ? { slug: c.slug, shownName: communityShownTo(c, viewerOf({ communityId: c.id, role }), t) } : null,
+      community: c ? { id: c.id, slug: c.slug, shownName: communityShownTo(c, viewerOf({ communityId: c.id, role }), t) } : null,
+      viewer: viewerOf({ communityId: c?.id ?? null, role }),
     };
   }
 

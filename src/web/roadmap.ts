@@ -133,8 +133,8 @@ export function mountRoadmap(http: HttpServer, services: Services, env: Env): vo
         return sendPage(req, res, r, communityPage(r.t, c, services.config.pledgeUnit, await chromeFor(r, url.pathname)));
       }
       const n = numberFrom(url.pathname, "/roadmap");
-      const d = n === null ? null : await getPublicRequest(services, n);
       const r = await web.reader(req);
+      const d = n === null ? null : await getPublicRequest(services, n, r.viewer);
       const { t } = r;
       if (!d) return notFoundPage(req, res, r, n === null ? t.t("pages.error.noSuchPage") : t.t("pages.error.noSuchRequest", { number: n }));
       const actions = d.mergedInto ? undefined : requestActions(t, r, providers, await requestState(r, d.number));

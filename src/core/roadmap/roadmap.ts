@@ -1,5 +1,5 @@
 import { Prisma, type Community, type RequestStatus, type Tier } from "../../generated/prisma/client";
-import { communityShownTo, personShownTo } from "../people/visibility";
+import { communityShownTo, personShownTo, type Viewer } from "../people/visibility";
 import type { Services } from "../context";
 import { UserError } from "../errors";
 import { LISTABLE_STATUSES, rankRequests, type ListableStatus, type RankedRequest } from "../requests/requests";
@@ -107,9 +107,13 @@ export interface RoadmapGroup {
   total: number;
 }
 
-/** A community on the public pages (anyone reads them): see people/visibility for the rule. */
-export function publicCommunity(c: Pick<Community, "name" | "slug" | "private" | "tier">): PublicCommunity {
-  const name = communityShownTo(c, "public");
+/**
+ * A community on the public pages (anyone reads them): see people/visibility for the rule. A
+ * signed-in member reading a request's page is the viewer there, and reads their own private
+ * community's name; it stays private (no slug, no link) all the same.
+ */
+export function publicCommunity(c: Pick<Community, "name" | "slug" | "private" | "tier"> & { id?: number }, viewer: Viewer = "public"): PublicCommunity {
+  const name = communityShownTo(c, viewer);
   return c.private ? { name, slug: null, private: true } : { name, slug: c.slug, private: false };
 }
 
@@ -151,7 +155,7 @@ async function assertFilterable(services: Services, slug: string | undefined): P
 const weightOf = (services: Services) => (t: Tier) => services.config.weights[t];
 
 /** Adds names, money, GitHub links and credits to ranked rows, a handful of queries per page. */
-async function decorate(services: Services, ranked: RankedRequest[]): Promise<PublicRequest[]> {
+async function decorate(services: Services, ranked: RankedRequest[], viewer: Viewer = "public"): Promise<PublicRequest[]> {
   if (!ranked.length) return [];
   const { db } = services;
   const ids = ranked.map((r) => r.id);
@@ -188,7 +192,7 @@ async function decorate(services: Services, ranked: RankedRequest[]): Promise<Pu
         communities: r.communities,
         weighted: r.breadth,
         share: totalWeight > 0 ? Math.min(1, r.breadth / totalWeight) : 0,
-        wantedBy: orderCommunities(wanted.get(r.id) ?? [], weight).map(publicCommunity),
+        wantedBy: orderCommunities(wanted.get(r.id) ?? [], weight).map((c) => publicCommunity(c, viewer)),
       },
       votes: r.votes,
       pledges: { count: r.pledges, total: r.pledged, unit: services.config.pledgeUnit },
@@ -202,7 +206,7 @@ async function decorate(services: Services, ranked: RankedRequest[]): Promise<Pu
           state: l.state,
           title: l.title,
         })),
-      credits: creditsFor(contributions.filter((c) => c.requestId === r.id), byId),
+      credits: creditsFor(contributions.filter((c) => c.requestId === r.id), byId, viewer),
     };
   });
 }
@@ -210,13 +214,13 @@ async function decorate(services: Services, ranked: RankedRequest[]): Promise<Pu
 type ContributionRow = Prisma.ContributionGetPayload<{ include: { person: true } }>;
 
 /** One entry per credited subject (a person, a community, or an unlinked GitHub login). */
-function creditsFor(rows: ContributionRow[], communities: Map<number, Community>): PublicCredit[] {
+function creditsFor(rows: ContributionRow[], communities: Map<number, Community>, viewer: Viewer): PublicCredit[] {
   const bySubject = new Map<string, PublicCredit>();
   for (const c of rows) {
     const login = c.githubLogin && GITHUB_LOGIN.test(c.githubLogin) ? c.githubLogin : null;
     let name: string;
-    if (c.person) name = personShownTo(c.person, c.person.communityId === null ? null : communities.get(c.person.communityId), "public");
-    else if (c.communityId !== null && communities.has(c.communityId)) name = publicCommunity(communities.get(c.communityId)!).name;
+    if (c.person) name = personShownTo(c.person, c.person.communityId === null ? null : communities.get(c.person.communityId), viewer);
+    else if (c.communityId !== null && communities.has(c.communityId)) name = publicCommunity(communities.get(c.communityId)!, viewer).name;
     else if (login) name = `@${login}`;
     else continue;
     const entry = bySubject.get(c.subject) ?? { name, kinds: [], githubLogin: login };
@@ -298,14 +302,14 @@ export async function roadmapOverview(services: Services, q: Pick<RoadmapQuery, 
   ]);
 }
 
-/** Any request by number (merged and declined ones too), or null. */
-export async function getPublicRequest(services: Services, id: number): Promise<PublicRequestDetail | null> {
+/** Any request by number (merged and declined ones too), or null; as the viewer may read it (the API: "public"). */
+export async function getPublicRequest(services: Services, id: number, viewer: Viewer = "public"): Promise<PublicRequestDetail | null> {
   const { db } = services;
   if (!Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647) return null;
   const fr = await db.featureRequest.findUnique({ where: { id }, include: { community: true, mergedFrom: { select: { id: true }, orderBy: { id: "asc" } } } });
   if (!fr) return null;
   const ranked = await rankRequests(services, { statuses: ALL_STATUSES, ids: [id], pageSize: 1 });
-  const [base] = await decorate(services, ranked.rows);
+  const [base] = await decorate(services, ranked.rows, viewer);
   const [changes, votes, pledges] = await Promise.all([
     db.statusChange.findMany({ where: { requestId: id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
     // Counted per day in the database: a popular request can have tens of thousands of votes.
@@ -320,7 +324,7 @@ export async function getPublicRequest(services: Services, id: number): Promise<
   return {
     ...base,
     body: fr.body,
-    requestedBy: publicCommunity(fr.community),
+    requestedBy: publicCommunity(fr.community, viewer),
     mergedFrom: fr.mergedFrom.map((m) => m.id),
     history: changes.map((c) => ({
       at: c.createdAt,
@@ -331,7 +335,7 @@ export async function getPublicRequest(services: Services, id: number): Promise<
       link: isHttpUrl(c.sourceRef) ? c.sourceRef : null,
     })),
     votesOverTime,
-    pledgesBy: orderPledges(pledges, weightOf(services)).map((p) => ({ community: publicCommunity(p.community), amount: Number(p.amount) })),
+    pledgesBy: orderPledges(pledges, weightOf(services)).map((p) => ({ community: publicCommunity(p.community, viewer), amount: Number(p.amount) })),
   };
 }
 
