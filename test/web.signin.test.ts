@@ -1,4 +1,8 @@
+import { startApp } from "../src/app";
 import { dispatch } from "../src/command-kit/dispatch";
+import { loadEnv } from "../src/config/env";
+import { parseConfig } from "../src/config/file";
+import { createLogger } from "../src/log";
 import { resolveActor } from "../src/core/people/identity";
 import { forgetWebSessions } from "../src/jobs/forget-web-sessions";
 import { DB_TARGETS, TEST_CONFIG_YAML } from "./helpers/db";
@@ -303,5 +307,22 @@ describe.each(DB_TARGETS)("web sign-in on %s", (target) => {
     const stopped = await c.post(`${rig.base}/roadmap/${dark}/unfollow`, { csrf: csrfOf(followed.body) });
     expect(plain(stopped.body)).toContain(`You no longer follow #${dark}.`);
     expect(await db().follow.count({ where: { requestId: dark } })).toBe(0);
+  });
+});
+
+describe("web sign-in when the provider cannot be reached", () => {
+  test("a friendly page, no sign-in row, and the bot keeps serving", async () => {
+    // Port 1 on loopback: nothing listens, Slack's discovery document cannot be read.
+    const env = loadEnv({ PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "silent", SESSION_SECRET: "test-session-secret-0123456789abcdef", SLACK_CLIENT_ID: "c", SLACK_CLIENT_SECRET: "s", SLACK_OIDC_ISSUER: "http://127.0.0.1:1" });
+    const app = await startApp({ env, config: parseConfig(TEST_CONFIG_YAML), log: createLogger("silent"), databaseUrl: "memory:", platforms: false, worker: { autostart: false }, scheduler: false });
+    try {
+      const res = await fetch(`http://127.0.0.1:${app.port}/signin/slack`, { redirect: "manual" });
+      expect(res.status).toBe(502);
+      expect(plain(await res.text())).toContain("Signing in with Slack isn't possible right now");
+      expect(await app.services.db.webSignin.count()).toBe(0);
+      expect((await fetch(`http://127.0.0.1:${app.port}/roadmap`)).status).toBe(200);
+    } finally {
+      await app.stop();
+    }
   });
 });
