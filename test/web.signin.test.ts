@@ -128,7 +128,14 @@ describe.each(DB_TARGETS)("web sign-in on %s", (target) => {
     const a2 = await c2.request(s2.headers.get("location")!);
     const cb2 = a2.headers.get("location")!;
     const copy = c2.clone();
-    r = await c2.go(cb2);
+    const done = await c2.request(cb2);
+    expect(done.status).toBe(303);
+    // The session cookie: HttpOnly, SameSite=Lax, not Secure over plain http; the sign-in cookie is cleared.
+    expect(done.headers.getSetCookie().map((c) => c.replace(/^(\w+)=[^;]+;/, "$1=…;")).sort()).toEqual([
+      "fw_session=…; Path=/; HttpOnly; SameSite=Lax; Max-Age=34560000",
+      "fw_signin=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
+    ]);
+    r = await c2.go(new URL(done.headers.get("location")!, rig.base).href);
     expect(r.res.status).toBe(200);
     expect(await db().webSession.count({ where: { revokedAt: null } })).toBe(before.sessions + 1);
     const after = await snapshot();

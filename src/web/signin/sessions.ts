@@ -6,6 +6,7 @@ import { clearCookie, type CookieOptions, readCookies, setCookie, sign, unsign }
 export const SESSION_COOKIE = "fw_session";
 /** A session nobody used for this long is refused (and swept): the "30 days idle". */
 export const SESSION_IDLE_MS = 30 * 86_400_000;
+const COOKIE_MAX_AGE_S = 400 * 86_400;
 /** lastSeenAt is written at most this often, so reading pages does not write on every request. */
 const TOUCH_EVERY_MS = 60_000;
 
@@ -44,7 +45,9 @@ export class Sessions {
     await this.services.db.webSession.create({
       data: { id: digest(raw), personId: who.personId, platform: who.platform, externalId: who.externalId, workspace: who.workspace ?? "", csrf: token(), createdAt: now, lastSeenAt: now },
     });
-    return setCookie(SESSION_COOKIE, sign(this.secret, raw), { ...this.cookie, maxAgeSeconds: SESSION_IDLE_MS / 1000 });
+    // The row decides when a session ends (30 days idle, revoked), not the cookie: it lives as long
+    // as browsers allow (400 days, RFC 6265bis), so an active session is never dropped at day 30.
+    return setCookie(SESSION_COOKIE, sign(this.secret, raw), { ...this.cookie, maxAgeSeconds: COOKIE_MAX_AGE_S });
   }
 
   /** The request's session, or null: no cookie, a forged one, revoked, or idle past 30 days. */
