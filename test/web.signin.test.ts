@@ -5,6 +5,7 @@ import { parseConfig } from "../src/config/file";
 import { createLogger } from "../src/log";
 import { resolveActor } from "../src/core/people/identity";
 import { forgetWebSessions } from "../src/jobs/forget-web-sessions";
+import { clientAddress } from "../src/web/signin/rate-limit";
 import { DB_TARGETS, TEST_CONFIG_YAML } from "./helpers/db";
 import { startWebRig, type WebRig } from "./helpers/web-app";
 import { csrfOf, WebClient } from "./helpers/web-client";
@@ -331,5 +332,16 @@ describe("web sign-in when the provider cannot be reached", () => {
     } finally {
       await app.stop();
     }
+  });
+});
+
+describe("the client address the per-address limit counts", () => {
+  test("the socket's unless proxies of ours are declared; then the entry they appended, never one the client wrote", () => {
+    expect(clientAddress("10.0.0.5", "203.0.113.9", 0)).toBe("10.0.0.5");
+    expect(clientAddress("10.0.0.5", "203.0.113.9", 1)).toBe("203.0.113.9");
+    // A client forging the header only adds entries on the left.
+    expect(clientAddress("10.0.0.5", "1.2.3.4, 203.0.113.9", 1)).toBe("203.0.113.9");
+    expect(clientAddress("10.0.0.5", ["1.2.3.4, 203.0.113.9", "10.0.0.4"], 2)).toBe("203.0.113.9");
+    expect(clientAddress("10.0.0.5", undefined, 1)).toBe("10.0.0.5");
   });
 });

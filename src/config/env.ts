@@ -59,6 +59,10 @@ export const envSchema = z.object({
   GITHUB_CLIENT_ID: optional(z.string().min(1)),
   GITHUB_CLIENT_SECRET: optional(z.string().min(1)),
   GITHUB_OAUTH_URL: z.preprocess((v) => (v === "" ? undefined : v), url("GitHub's web base URL (GitHub Enterprise: https://HOST)").default("https://github.com")),
+  WEB_PROXY_HOPS: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.coerce.number({ message: "expected how many proxies of yours stand in front of the bot, e.g. 1" }).int({ message: "expected a whole number of proxies" }).min(0).max(10, { message: "expected 0 to 10 proxies" }).default(0),
+  ),
   SESSION_SECRET: optional(z.string().min(32, { message: "expected at least 32 random characters (or unset it: one is generated and kept in DATA_DIR)" })),
 });
 

@@ -9,7 +9,7 @@ import { acceptLanguage } from "../i18n/locale";
 import { translator, type Translator } from "../i18n/translate";
 import { baseUrl } from "./respond";
 import { configuredProviders, type Provider, type ProviderName } from "./signin/providers";
-import { RateLimit } from "./signin/rate-limit";
+import { clientAddress, RateLimit } from "./signin/rate-limit";
 import { sessionSecret } from "./signin/secret";
 import { Sessions, type WebSession } from "./signin/sessions";
 
@@ -33,12 +33,14 @@ export class Web {
   readonly perAddress: RateLimit;
   /** Signs the sign-in-in-progress cookie: the session key, under its own purpose. */
   readonly signinSecret: string;
+  private readonly proxyHops: number;
 
   constructor(
     readonly services: Services,
     env: Env,
   ) {
     this.providers = configuredProviders(env);
+    this.proxyHops = env.WEB_PROXY_HOPS;
     const secure = (env.PUBLIC_URL ?? "").startsWith("https:");
     const secret = sessionSecret(env);
     this.sessions = new Sessions(services, secret, secure);
@@ -95,8 +97,8 @@ export class Web {
     }
   }
 
-  /** The client's address: the socket's (a proxy in front should be trusted explicitly, not by a header anyone can send). */
+  /** The client's address: the socket's, or behind WEB_PROXY_HOPS proxies what they forwarded. */
   address(req: IncomingMessage): string {
-    return req.socket.remoteAddress ?? "unknown";
+    return clientAddress(req.socket.remoteAddress, req.headers["x-forwarded-for"], this.proxyHops);
   }
 }

@@ -31,3 +31,15 @@ export class RateLimit {
     for (const [k, w] of this.windows) if (now - w.start >= this.windowMs) this.windows.delete(k);
   }
 }
+
+/**
+ * The client's address for the per-address limit. With `hops` proxies of our own in front (a load
+ * balancer), each appends the address it saw to X-Forwarded-For, so the client is the hops-th
+ * entry from the right; anything further left was written by the client and is not believed.
+ * Without proxies (hops 0) the header is ignored: anyone can send it.
+ */
+export function clientAddress(socket: string | undefined, forwardedFor: string | string[] | undefined, hops: number): string {
+  if (hops <= 0) return socket ?? "unknown";
+  const list = (Array.isArray(forwardedFor) ? forwardedFor.join(",") : (forwardedFor ?? "")).split(",").map((s) => s.trim()).filter(Boolean);
+  return list.length >= hops ? list[list.length - hops] : (list[0] ?? socket ?? "unknown");
+}
