@@ -10,7 +10,8 @@ module.exports = {
     // runtime cannot (before Node 24.9), so tests compile them to CommonJS.
     "^.+/node_modules/.+\\.js$": ["ts-jest", { tsconfig: { allowJs: true, module: "commonjs", target: "ES2022", esModuleInterop: true, skipLibCheck: true, isolatedModules: true }, diagnostics: false }],
   },
-  transformIgnorePatterns: ["/node_modules/(?!(@octokit|@formatjs|intl-messageformat|universal-user-agent|before-after-hook|json-with-bigint|content-type)/)"],
+  // openid-client (web sign-in) and its oauth4webapi and jose are ES modules only as well.
+  transformIgnorePatterns: ["/node_modules/(?!(@octokit|@formatjs|intl-messageformat|universal-user-agent|before-after-hook|json-with-bigint|content-type|openid-client|oauth4webapi|jose)/)"],
   // Its exports map names only an "import" entry for Node.
   moduleNameMapper: { "^@octokit/webhooks-methods$": "<rootDir>/node_modules/@octokit/webhooks-methods/dist-node/index.js" },
   testMatch: ["<rootDir>/test/**/*.test.ts"],

@@ -18,6 +18,7 @@ import { runFanout } from "./parts/fanout";
 import { runFootprint } from "./parts/footprint";
 import { runReplicas } from "./parts/replicas";
 import { runLocale } from "./parts/locale";
+import { runRoadmap } from "./parts/roadmap";
 import { runScale } from "./parts/scale";
 import { runVotes } from "./parts/votes";
 import { updateReadme } from "./readme";
@@ -31,6 +32,7 @@ const parts: Record<PartName, Part> = {
   footprint: runFootprint,
   replicas: runReplicas,
   locale: runLocale,
+  roadmap: runRoadmap,
 };
 
 const USAGE = `Usage: npm run bench -- [--only ${PARTS.join(",")}] [--quick] [--duration <s>] [--scales <n,n>] [--votes <n>] [--out <file>] [--no-readme] [--merge <full results file>]`;

@@ -4,7 +4,6 @@ import { type FlywheelConfig, loadConfigFile } from "./config/file";
 import { type Clock, systemClock } from "./core/clock";
 import type { Services } from "./core/context";
 import { ThreadMessages } from "./core/inbound";
-import { forPublicReads } from "./core/reads";
 import { syncCommunities } from "./core/people/communities";
 import { subscribeForumFeedback } from "./core/requests/forum";
 import { subscribeSupport } from "./core/support/relay";
@@ -144,8 +143,8 @@ export async function startApp(opts: StartOptions): Promise<App> {
       stop: runStopHooks,
     };
     mountHealth(http, app);
-    // Anonymous public reads: the pages, the JSON API and the feed may lag the primary by the replica's lag.
-    mountRoadmap(http, forPublicReads(services));
+    // Anonymous public reads (the pages, the JSON API, the feed) may read a replica: see core/reads.
+    mountRoadmap(http, services, env);
     mountMetrics(http, metrics);
     subscribeSupport(services, threads);
     subscribeForumFeedback(services, threads);

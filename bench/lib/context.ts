@@ -1,6 +1,6 @@
 import type { Report } from "./report";
 
-export const PARTS = ["ack", "votes", "scale", "fanout", "footprint", "replicas", "locale"] as const;
+export const PARTS = ["ack", "votes", "scale", "fanout", "footprint", "replicas", "locale", "roadmap"] as const;
 export type PartName = (typeof PARTS)[number];
 
 export interface BenchOptions {

@@ -56,6 +56,21 @@ export const envSchema = z.object({
   GITHUB_TOKEN: optional(z.string().min(4, { message: "expected a GitHub token" })),
   GITHUB_WEBHOOK_SECRET: optional(z.string().min(8, { message: "expected the webhook secret (8+ characters)" })),
   GITHUB_API_URL: optional(url("a GitHub API base URL (GitHub Enterprise: https://HOST/api/v3)")),
+  // Sign-in on the roadmap page (src/web/signin): each provider is offered when its id and secret are set.
+  SLACK_CLIENT_ID: optional(z.string().min(1)),
+  SLACK_CLIENT_SECRET: optional(z.string().min(1)),
+  SLACK_OIDC_ISSUER: z.preprocess((v) => (v === "" ? undefined : v), url("Slack's OpenID Connect issuer").default("https://slack.com")),
+  DISCORD_CLIENT_ID: optional(z.string().min(1)),
+  DISCORD_CLIENT_SECRET: optional(z.string().min(1)),
+  DISCORD_OAUTH_URL: z.preprocess((v) => (v === "" ? undefined : v), url("Discord's web base URL").default("https://discord.com")),
+  GITHUB_CLIENT_ID: optional(z.string().min(1)),
+  GITHUB_CLIENT_SECRET: optional(z.string().min(1)),
+  GITHUB_OAUTH_URL: z.preprocess((v) => (v === "" ? undefined : v), url("GitHub's web base URL (GitHub Enterprise: https://HOST)").default("https://github.com")),
+  WEB_PROXY_HOPS: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.coerce.number({ message: "expected how many proxies of yours stand in front of the bot, e.g. 1" }).int({ message: "expected a whole number of proxies" }).min(0).max(10, { message: "expected 0 to 10 proxies" }).default(0),
+  ),
+  SESSION_SECRET: optional(z.string().min(32, { message: "expected at least 32 random characters (or unset it: one is generated and kept in DATA_DIR)" })),
 });
 
 export type Env = z.infer<typeof envSchema>;

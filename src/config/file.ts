@@ -69,12 +69,26 @@ const staffEntry = z
   .strict()
   .refine((s) => s.slack || s.discord || s.github || s.shell, { message: "name at least one of slack, discord, github, shell" });
 
+const webUrl = z.url({ protocol: /^https?$/, message: "expected an http(s) URL" });
+
+/** Who runs the roadmap: its header on every public page (name, logo, accent colour, intro, links). */
+const organization = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    logoUrl: webUrl.optional(),
+    accent: z.string().regex(/^#[0-9a-fA-F]{6}$/, { message: "expected a colour like #1d4ed8" }).optional(),
+    intro: z.string().trim().max(2000).optional(),
+    links: z.array(z.object({ label: z.string().trim().min(1).max(60), url: webUrl }).strict()).max(8).default([]),
+  })
+  .strict();
+
 const statusName = z.enum(["open", "planned", "in_progress", "shipped", "declined"]);
 
 export const configSchema = z
   .object({
     /** The organization's default language. */
     locale: locale.default("en"),
+    organization: organization.optional(),
     communities: z.array(community).default([]),
     staff: z.array(staffEntry).default([]),
     support: space.optional(),

@@ -10,6 +10,8 @@ export interface Place {
   thread?: string;
   /** A direct-message target (user id on that platform) when there is no channel. */
   user?: string;
+  /** Asked on the roadmap page rather than in chat: the platform is the person's, for telling them later. */
+  via?: "web";
 }
 
 /** A button runs a command line through the same registry as a typed command. */

@@ -53,5 +53,35 @@ ol.history{padding-left:1.25rem}
 ol.history li{margin:.25rem 0;overflow-wrap:anywhere}
 table.data{border-collapse:collapse;font-size:.9rem}
 table.data th,table.data td{padding:.2rem .75rem .2rem 0;text-align:left}
+header.site{border-top:4px solid var(--accent)}
+header.site .home{display:flex;align-items:center;gap:.5rem}
+header.site img.logo{width:32px;height:32px;object-fit:contain}
+header.site nav{display:flex;flex-wrap:wrap;align-items:center;justify-content:flex-end;gap:.25rem}
+header.site .account{display:inline-flex;flex-wrap:wrap;align-items:center;gap:.5rem;margin-left:.75rem;font-size:.9rem}
+header.site .account a{margin-left:0}
+form.inline{display:inline;margin:0}
+button.link{font:inherit;background:none;border:0;padding:0;color:#1d4ed8;text-decoration:underline;cursor:pointer}
+.org{max-width:56rem;margin:0 auto;padding:.5rem 1rem 0;color:#374151}
+.org .intro{margin:.25rem 0;white-space:pre-wrap}
+.org-links a{margin-right:.75rem}
+.flash{background:#dcfce7;border:1px solid #86efac;border-radius:6px;padding:.5rem .75rem;white-space:pre-wrap;overflow-wrap:anywhere}
+.flash-error{background:#fee2e2;border-color:#fca5a5}
+section.act{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:.25rem .9rem .75rem;margin:1rem 0}
+section.act form{margin:.5rem 0}
+section.act button,form.fields button,.account-page button{font:inherit;padding:.45rem 1rem;border:0;border-radius:6px;background:var(--accent);color:#fff;cursor:pointer}
+section.act button.secondary,button.secondary{background:#e5e7eb;color:#111827;font:inherit;padding:.45rem 1rem;border:0;border-radius:6px;cursor:pointer}
+form.fields label{display:flex;flex-direction:column;font-size:.9rem;color:#374151;margin:.25rem 0}
+form.fields input,form.fields textarea{font:inherit;padding:.4rem .5rem;border:1px solid #d1d5db;border-radius:6px;width:100%;max-width:36rem}
+.voted{margin:.25rem 0;color:#166534;font-weight:600}
+a.signin-link{display:inline-block;padding:.2rem .6rem;border:1px solid var(--accent);border-radius:6px;text-decoration:none;color:var(--accent);white-space:nowrap}
+.board{display:grid;grid-template-columns:1fr;gap:1rem;margin:1rem 0}
+.board section.column{background:#f3f4f6;border-radius:8px;padding:.5rem;min-width:0}
+.board h2{margin:.25rem .25rem .5rem}
+@media (min-width:48rem){.board{grid-template-columns:repeat(4,minmax(0,1fr))}main.wide{max-width:80rem}}
+ul.accounts,ul.refs{padding-left:1.25rem}
+ul.refs li{margin:.3rem 0;overflow-wrap:anywhere}
 @media (min-width:40rem){h1{font-size:1.75rem}}
 `;
+
+/** The organization's accent colour (validated as #rrggbb by the config), as a CSS variable. */
+export const accentCss = (accent: string | undefined): string => `:root{--accent:${accent && /^#[0-9a-fA-F]{6}$/.test(accent) ? accent : "#1d4ed8"}}\n`;

@@ -1,3 +1,4 @@
+import type { FlywheelConfig } from "../config/file";
 import type { MessageKey } from "../i18n/catalog";
 import type { MessageValues, Translator } from "../i18n/translate";
 
@@ -14,6 +15,8 @@ export class Html {
     return this.value;
   }
 }
+
+type Organization = NonNullable<FlywheelConfig["organization"]>;
 
 type Interpolated = Html | string | number | null | undefined | false | readonly Interpolated[];
 
@@ -81,11 +84,35 @@ export const escapeXml = (s: string): string =>
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
+/**
+ * The same policy, also allowing images from the organization's logo's origin (the only
+ * third-party thing a page loads). form-action 'self' still applies: sign-in goes through our own
+ * /signin/<provider>, which redirects (a redirect after a navigation is not a form submission).
+ */
+export function contentSecurityPolicy(logoUrl?: string): string {
+  const href = safeHref(logoUrl);
+  if (!href) return CONTENT_SECURITY_POLICY;
+  return CONTENT_SECURITY_POLICY.replace("img-src 'self' data:", `img-src 'self' data: ${new URL(href).origin}`);
+}
+
 export const SECURITY_HEADERS: Record<string, string> = {
   "content-security-policy": CONTENT_SECURITY_POLICY,
   "x-content-type-options": "nosniff",
   "referrer-policy": "same-origin",
 };
+
+/** What heads every page: the organization, and the reader's sign-in state and last outcome. */
+export interface Chrome {
+  org?: Organization;
+  /** The header's right side for this reader: sign-in links, or their name and sign-out. */
+  account?: Html;
+  /** The outcome of the form they just sent (shown once). */
+  flash?: { text: string; error: boolean } | null;
+  /** A line under the header (a signed-in person with no community is told how to join). */
+  notice?: Html;
+  /** Sign-in is set up: the footer invites to vote here rather than saying "read-only". */
+  signIn?: boolean;
+}
 
 export interface LayoutOptions {
   /** The reader's language: the page's words and its <html lang>. */
@@ -94,11 +121,15 @@ export interface LayoutOptions {
   /** Link to the Atom feed in <head>, so feed readers find it. */
   feed?: boolean;
   body: Html;
+  chrome?: Chrome;
+  /** The board's columns need the room a list does not. */
+  wide?: boolean;
 }
 
 /** The page shell: phone-friendly viewport, the stylesheet, a header and a footer. */
 export function layout(o: LayoutOptions): string {
   const { t } = o;
+  const org = o.chrome?.org;
   return html`<!doctype html>
 <html lang="${t.locale}">
 <head>
@@ -110,14 +141,24 @@ export function layout(o: LayoutOptions): string {
 ${o.feed ? html`<link rel="alternate" type="application/atom+xml" title="${t.t("pages.feedTitle")}" href="/roadmap.atom">` : ""}
 </head>
 <body>
-<header class="site"><a class="home" href="/roadmap">${t.t("pages.roadmap")}</a><nav><a href="/roadmap.atom">${t.t("pages.nav.feed")}</a> <a href="/api/requests">${t.t("pages.nav.json")}</a></nav></header>
-<main>
+<header class="site">${home(t, org)}<nav><a href="/roadmap?view=board">${t.t("web.nav.board")}</a> <a href="/roadmap.atom">${t.t("pages.nav.feed")}</a> <a href="/api/requests">${t.t("pages.nav.json")}</a>${o.chrome?.account ?? ""}</nav></header>
+${org && (org.intro || org.links.length) ? html`<div class="org">${org.intro ? html`<p class="intro">${org.intro}</p>` : ""}${org.links.length ? html`<p class="org-links">${org.links.map((l) => html`<a href="${safeHref(l.url) ?? "#"}" rel="noopener noreferrer">${l.label}</a> `)}</p>` : ""}</div>` : ""}
+<main${o.wide ? html` class="wide"` : ""}>
+${o.chrome?.notice ? html`<p class="notice">${o.chrome.notice}</p>` : ""}
+${o.chrome?.flash ? html`<p class="flash${o.chrome.flash.error ? " flash-error" : ""}" role="status">${o.chrome.flash.text}</p>` : ""}
 ${o.body}
 </main>
-<footer class="site">${t.t("pages.footer")}</footer>
+<footer class="site">${o.chrome?.signIn ? t.t("web.footer") : t.t("pages.footer")}</footer>
 </body>
 </html>
 `.value;
+}
+
+/** The organization's logo and name, or "Roadmap" when flywheel.yml names none. */
+function home(t: Translator, org: Organization | undefined): Html {
+  if (!org) return html`<a class="home" href="/roadmap">${t.t("pages.roadmap")}</a>`;
+  const logo = safeHref(org.logoUrl);
+  return html`<a class="home" href="/roadmap">${logo ? html`<img class="logo" src="${logo}" alt="" width="32" height="32"> ` : ""}${message(t, "web.header.title", { name: org.name })}</a>`;
 }
 
 /** 2026-11-23 in UTC: dates on a public page must not depend on the server's time zone. */

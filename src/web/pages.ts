@@ -1,8 +1,9 @@
+import type { CommunityPageData, CommunityRequestRef } from "../core/roadmap/community";
 import type { PublicCommunity, PublicRequest, PublicRequestDetail, RoadmapGroup, RoadmapPage } from "../core/roadmap/roadmap";
 import { RECENTLY_SHIPPED_DAYS } from "../core/roadmap/roadmap";
 import { LISTABLE_STATUSES, statusLabel } from "../core/requests/requests";
 import type { Translator } from "../i18n/translate";
-import { html, type Html, layout, message, safeHref, timeTag } from "./html";
+import { type Chrome, html, type Html, layout, message, safeHref, timeTag } from "./html";
 import { roadmapHref, type PageFilters } from "./query";
 import { breadthBar, votesChart } from "./svg";
 
@@ -72,9 +73,11 @@ function filterForm(t: Translator, f: Omit<PageFilters, "page">, choices: Filter
   return html`<form class="filters" method="get" action="/roadmap" role="search">
 <label class="search">${t.t("pages.filter.search")}<input type="search" name="q" value="${f.q ?? ""}" maxlength="200" placeholder="${t.t("pages.filter.searchPlaceholder")}"></label>
 <label>${t.t("pages.filter.community")}<select name="community">${option("", t.t("pages.filter.allCommunities"), !f.community)}${choices.communities.map((c) => option(c.slug, c.name, c.slug === f.community))}</select></label>
-<label>${t.t("pages.filter.status")}<select name="status">${option("", t.t("pages.filter.overview"), !f.status)}${LISTABLE_STATUSES.map((s) => option(s, t.t("pages.statusTitle", { status: s }), s === f.status))}</select></label>
+${f.view === "board"
+    ? html`<input type="hidden" name="view" value="board">`
+    : html`<label>${t.t("pages.filter.status")}<select name="status">${option("", t.t("pages.filter.overview"), !f.status)}${LISTABLE_STATUSES.map((s) => option(s, t.t("pages.statusTitle", { status: s }), s === f.status))}</select></label>`}
 <button type="submit">${t.t("pages.filter.show")}</button>
-${f.q || f.community || f.status ? html`<a class="reset" href="/roadmap">${t.t("pages.filter.clear")}</a>` : ""}
+${f.q || f.community || f.status ? html`<a class="reset" href="${f.view === "board" ? "/roadmap?view=board" : "/roadmap"}">${t.t("pages.filter.clear")}</a>` : ""}
 </form>`;
 }
 
@@ -88,7 +91,7 @@ function describeFilters(t: Translator, f: Omit<PageFilters, "page">, choices: F
 const pageTitle = (t: Translator, page: string) => t.t("pages.pageTitle", { page });
 
 /** /roadmap with no status: the four groups, each with a link to its full, paged list. */
-export function overviewPage(t: Translator, groups: RoadmapGroup[], f: Omit<PageFilters, "page">, choices: FilterChoices): string {
+export function overviewPage(t: Translator, groups: RoadmapGroup[], f: Omit<PageFilters, "page">, choices: FilterChoices, chrome?: Chrome): string {
   const scope = describeFilters(t, f, choices);
   const sections = groups.map((g) => {
     const more = g.total > g.rows.length ? html`<a class="more" href="${roadmapHref({ ...f, status: g.status })}">${t.t("pages.allCount", { count: g.total })}</a>` : "";
@@ -100,17 +103,45 @@ ${g.rows.length ? html`<ol class="requests">${g.rows.map((r) => requestItem(t, r
   });
   return layout({
     t,
+    chrome,
     title: t.t("pages.roadmap"),
     feed: true,
     body: html`<h1>${t.t("pages.roadmap")}</h1>
-<p class="muted">${scope ? t.t("pages.overview.introScoped", { scope }) : t.t("pages.overview.intro")}</p>
+<p class="muted">${scope ? t.t("pages.overview.introScoped", { scope }) : t.t("pages.overview.intro")}${f.community ? html` <a href="/roadmap/c/${f.community}">${t.t("web.community.pageLink")}</a>` : ""}</p>
 ${filterForm(t, f, choices)}
 ${sections}`,
   });
 }
 
+/** The board's columns, left to right: what is wanted, then what is being done about it. */
+const BOARD_ORDER = ["open", "planned", "in_progress", "shipped_recently"] as const;
+
+/** /roadmap?view=board: the same groups as columns by status, cards with their breadth bars. */
+export function boardPage(t: Translator, groups: RoadmapGroup[], f: Omit<PageFilters, "page">, choices: FilterChoices, chrome?: Chrome): string {
+  const scope = describeFilters(t, f, choices);
+  const columns = BOARD_ORDER.map((key) => groups.find((g) => g.key === key)).filter((g): g is RoadmapGroup => g !== undefined).map((g) => {
+    const title = t.t("pages.group", { group: g.key, days: RECENTLY_SHIPPED_DAYS });
+    const more = g.total > g.rows.length ? html`<a class="more" href="${roadmapHref({ community: f.community, q: f.q, status: g.status })}">${t.t("pages.allCount", { count: g.total })}</a>` : "";
+    return html`<section class="column" id="${g.key}" aria-labelledby="h-${g.key}">
+<h2 id="h-${g.key}"><span>${title} <span class="muted">(${t.number(g.total)})</span></span>${more}</h2>
+${g.rows.length ? html`<ol class="requests">${g.rows.map((r) => requestItem(t, r))}</ol>` : html`<p class="muted">${scope ? t.t("pages.noMatches") : t.t("web.board.empty")}</p>`}
+</section>`;
+  });
+  return layout({
+    t,
+    chrome,
+    title: pageTitle(t, t.t("web.board.title")),
+    feed: true,
+    wide: true,
+    body: html`<h1>${t.t("web.board.title")}</h1>
+<p class="muted">${message(t, "web.board.intro", { list: html`<a href="${roadmapHref({ community: f.community, q: f.q })}">${t.t("web.board.listView")}</a>` })}</p>
+${filterForm(t, { ...f, view: "board" }, choices)}
+<div class="board">${columns}</div>`,
+  });
+}
+
 /** /roadmap?status=…: one status, paged with links. */
-export function listPage(t: Translator, p: RoadmapPage, f: PageFilters, choices: FilterChoices): string {
+export function listPage(t: Translator, p: RoadmapPage, f: PageFilters, choices: FilterChoices, chrome?: Chrome): string {
   const status = f.status!;
   const scope = describeFilters(t, f, choices);
   const first = (p.page - 1) * p.pageSize + 1;
@@ -132,6 +163,7 @@ export function listPage(t: Translator, p: RoadmapPage, f: PageFilters, choices:
   else list = html`<p class="muted">${scope ? t.t("pages.list.noneScoped", { status, scope }) : t.t("pages.list.none", { status })}</p>`;
   return layout({
     t,
+    chrome,
     title: pageTitle(t, heading),
     feed: true,
     body: html`<h1>${heading}</h1>
@@ -151,7 +183,7 @@ function historyLine(t: Translator, c: PublicRequestDetail["history"][number]): 
 }
 
 /** /roadmap/<number>: one request, its breadth, money, links, credits, votes over time and history. */
-export function detailPage(t: Translator, d: PublicRequestDetail, now: Date): string {
+export function detailPage(t: Translator, d: PublicRequestDetail, now: Date, chrome?: Chrome, actions?: Html): string {
   const fact = (term: string, value: Html | string | false | null) => (value === false || value === null ? "" : html`<dt>${term}</dt><dd>${value}</dd>`);
   const pledges = d.pledgesBy.length
     ? t.t("pages.detail.pledges", {
@@ -168,6 +200,7 @@ export function detailPage(t: Translator, d: PublicRequestDetail, now: Date): st
   const json = `/api/requests/${d.number}`;
   return layout({
     t,
+    chrome,
     title: pageTitle(t, `#${d.number} ${d.title}`),
     body: html`<p><a href="/roadmap">${t.t("pages.detail.backToRoadmap")}</a></p>
 <h1><span class="muted">#${d.number}</span> <span class="title">${d.title}</span> ${statusPill(t, d.status)}</h1>
@@ -185,6 +218,7 @@ ${fact(t.t("pages.fact.shipped"), d.shippedAt ? timeTag(d.shippedAt) : false)}
 ${fact(t.t("pages.fact.credited"), d.credits.length ? credits(t, d) : false)}
 ${fact(t.t("pages.fact.mergedHere"), d.mergedFrom.length ? html`${d.mergedFrom.map((n, i) => html`${i ? ", " : ""}<a href="/roadmap/${n}">#${n}</a>`)}` : false)}
 </dl>
+${actions ?? ""}
 <h2>${t.t("pages.detail.votesOverTime")}</h2>
 ${votesChart(d.votesOverTime, now, t)}
 ${votesTable}
@@ -194,10 +228,36 @@ ${votesTable}
   });
 }
 
-/** 404 and 400 pages: same layout and headers, a plain explanation, a way back. */
-export function messagePage(t: Translator, title: string, text: string): string {
+/** /roadmap/c/<slug>: one public community's asks, wants, pledges and what it received. */
+export function communityPage(t: Translator, c: CommunityPageData, unit: string, chrome?: Chrome): string {
+  const item = (r: CommunityRequestRef, extra: Html | string = "") =>
+    html`<li><a href="/roadmap/${r.number}">#${r.number} ${r.title}</a> ${statusPill(t, r.status)}${extra}</li>`;
+  const list = (heading: string, id: string, rows: Html[]) =>
+    html`<section aria-labelledby="h-${id}"><h2 id="h-${id}">${heading} <span class="muted">(${t.number(rows.length)})</span></h2>${rows.length ? html`<ul class="refs">${rows}</ul>` : html`<p class="muted">${t.t("web.community.none")}</p>`}</section>`;
   return layout({
     t,
+    chrome,
+    title: pageTitle(t, c.name),
+    body: html`<p><a href="/roadmap">${t.t("pages.detail.backToRoadmap")}</a></p>
+<h1>${c.name}</h1>
+<p class="muted">${message(t, "web.community.intro", { tier: t.t("web.community.tier", { tier: c.tier }), wanted: html`<a href="${roadmapHref({ community: c.slug })}">${t.t("web.community.filtered")}</a>` })}</p>
+${list(t.t("web.community.asked"), "asked", c.asked.map((r) => item(r)))}
+${list(t.t("web.community.wanted"), "wanted", c.wanted.map((r) => item(r)))}
+${list(t.t("web.community.pledged"), "pledged", c.pledged.map((r) => item(r, html` <span class="muted">${money(t, r.amount, unit)}</span>`)))}
+${list(t.t("web.community.received"), "received", c.received.map((r) => item(r)))}
+${list(
+  t.t("web.community.credits"),
+  "credits",
+  c.credits.map((x) => html`<li>${timeTag(x.at)} ${t.t("pages.creditKind", { kind: x.kind })}${x.number !== null ? html` · <a href="/roadmap/${x.number}">#${x.number} ${x.title ?? ""}</a>` : ""}</li>`),
+)}`,
+  });
+}
+
+/** 404 and 400 pages: same layout and headers, a plain explanation, a way back. */
+export function messagePage(t: Translator, title: string, text: string, chrome?: Chrome): string {
+  return layout({
+    t,
+    chrome,
     title: pageTitle(t, title),
     body: html`<h1>${title}</h1>
 <p>${text}</p>

@@ -26,8 +26,9 @@ const page = z.preprocess(
     .default(1),
 );
 
-/** ?status=&community=&q=&page= on /roadmap. */
+/** ?status=&community=&q=&page=&view= on /roadmap. */
 const pageQuery = z.object({
+  view: z.preprocess(blankIsUnset, z.enum(["list", "board"], { message: "web.query.view" satisfies MessageKey }).optional()),
   status: z.preprocess(blankIsUnset, z.enum(LISTABLE_STATUSES, { message: "pages.query.status" satisfies MessageKey }).optional()),
   community,
   q: search,
@@ -50,6 +51,8 @@ const apiQuery = z.object({
 });
 
 export interface PageFilters {
+  /** board: the columns by status; else the list. */
+  view?: "list" | "board";
   status?: ListableStatus;
   community?: string;
   q?: string;
@@ -71,7 +74,7 @@ function parse<T>(schema: z.ZodType<T>, url: URL): T {
   const r = schema.safeParse(raw);
   if (!r.success) {
     const m = r.error.issues[0].message;
-    throw new UserError(m.startsWith("pages.query.") ? { key: m as MessageKey, values: { statuses: statusList } } : m);
+    throw new UserError(m.startsWith("pages.query.") || m.startsWith("web.query.") ? { key: m as MessageKey, values: { statuses: statusList } } : m);
   }
   return r.data;
 }
@@ -86,6 +89,7 @@ export function parseApiQuery(url: URL): ApiFilters {
 /** /roadmap?status=open&community=alpha&q=sso&page=2, leaving out what is unset. */
 export function roadmapHref(f: Partial<PageFilters>): string {
   const p = new URLSearchParams();
+  if (f.view === "board") p.set("view", "board");
   if (f.status) p.set("status", f.status);
   if (f.community) p.set("community", f.community);
   if (f.q) p.set("q", f.q);

@@ -48,6 +48,11 @@ async function mergePeople(tx: Prisma.TransactionClient, keep: number, drop: num
   await tx.account.updateMany({ where: { personId: drop }, data: { personId: keep } });
   await tx.pledge.updateMany({ where: { personId: drop }, data: { personId: keep } });
   await tx.feedback.updateMany({ where: { personId: drop }, data: { personId: keep } });
+  // A request both followed keeps the kept person's follow.
+  await tx.follow.deleteMany({ where: { personId: drop, request: { follows: { some: { personId: keep } } } } });
+  await tx.follow.updateMany({ where: { personId: drop }, data: { personId: keep } });
+  // Their browsers stay signed in, as the joined person.
+  await tx.webSession.updateMany({ where: { personId: drop }, data: { personId: keep } });
   await tx.featureRequest.updateMany({ where: { authorId: drop }, data: { authorId: keep } });
   await tx.supportTicket.updateMany({ where: { requesterId: drop }, data: { requesterId: keep } });
   await tx.supportTicket.updateMany({ where: { assigneeId: drop }, data: { assigneeId: keep } });

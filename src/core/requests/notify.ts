@@ -21,7 +21,7 @@ function asPlace(v: unknown): Place | undefined {
 export const forFollowers = (t: Translator, reply: Reply, names: string[]): Reply => ({ ...reply, text: `${reply.text}\n${t.t("requests.followers", { names: t.list(names) })}` });
 
 /**
- * Tells the requester and every voter of a request, where they asked or voted: one message per
+ * Tells the requester, every voter and every follower of a request, where they asked or voted: one message per
  * place (channel or thread), naming the people it concerns, never pinging them, in the language
  * read there: a channel's community's, or in a DM the person's community's.
  * key makes a replay harmless (e.g. "status:<changeId>").
@@ -30,7 +30,7 @@ export async function notifyFollowers(tx: Tx, config: FlywheelConfig, requestId:
   const person = { select: { displayName: true, community: { select: { slug: true } } } } as const;
   const r = await tx.featureRequest.findUnique({
     where: { id: requestId },
-    select: { origin: true, author: person, votes: { select: { place: true, person } } },
+    select: { origin: true, author: person, votes: { select: { place: true, person } }, follows: { select: { place: true, person } } },
   });
   if (!r) return 0;
   const groups = new Map<string, { place: Place; names: Set<string>; communitySlug?: string }>();
@@ -43,6 +43,7 @@ export async function notifyFollowers(tx: Tx, config: FlywheelConfig, requestId:
   };
   add(asPlace(r.origin), r.author);
   for (const v of r.votes) add(asPlace(v.place), v.person);
+  for (const f of r.follows) add(asPlace(f.place), f.person);
   for (const [k, g] of groups) {
     // A channel message concerns everyone there; the user field would turn it into a DM.
     const place: Place = g.place.channel ? { ...g.place, user: undefined } : g.place;

@@ -1,6 +1,6 @@
 import { Prisma, type Community, type RequestStatus, type Tier } from "../../generated/prisma/client";
 import { translator, type Translator } from "../../i18n/translate";
-import { communityShownTo, personShownTo } from "../people/visibility";
+import { communityShownTo, personShownTo, type Viewer } from "../people/visibility";
 import type { Services } from "../context";
 import { UserError } from "../errors";
 import { LISTABLE_STATUSES, rankRequests, type ListableStatus, type RankedRequest } from "../requests/requests";
@@ -108,9 +108,13 @@ export interface RoadmapGroup {
   total: number;
 }
 
-/** A community on the public pages (anyone reads them): see people/visibility for the rule. */
-export function publicCommunity(c: Pick<Community, "name" | "slug" | "private" | "tier">, t: Translator): PublicCommunity {
-  const name = communityShownTo(c, "public", t);
+/**
+ * A community on the public pages (anyone reads them): see people/visibility for the rule. A
+ * signed-in member reading a request's page is the viewer there, and reads their own private
+ * community's name; it stays private (no slug, no link) all the same.
+ */
+export function publicCommunity(c: Pick<Community, "name" | "slug" | "private" | "tier"> & { id?: number }, t: Translator, viewer: Viewer = "public"): PublicCommunity {
+  const name = communityShownTo(c, viewer, t);
   return c.private ? { name, slug: null, private: true } : { name, slug: c.slug, private: false };
 }
 
@@ -152,7 +156,7 @@ async function assertFilterable(services: Services, slug: string | undefined): P
 const weightOf = (services: Services) => (t: Tier) => services.config.weights[t];
 
 /** Adds names, money, GitHub links and credits to ranked rows, a handful of queries per page. */
-async function decorate(services: Services, ranked: RankedRequest[], t: Translator): Promise<PublicRequest[]> {
+async function decorate(services: Services, ranked: RankedRequest[], t: Translator, viewer: Viewer = "public"): Promise<PublicRequest[]> {
   if (!ranked.length) return [];
   const { db } = services;
   const ids = ranked.map((r) => r.id);
@@ -189,7 +193,7 @@ async function decorate(services: Services, ranked: RankedRequest[], t: Translat
         communities: r.communities,
         weighted: r.breadth,
         share: totalWeight > 0 ? Math.min(1, r.breadth / totalWeight) : 0,
-        wantedBy: orderCommunities(wanted.get(r.id) ?? [], weight).map((c) => publicCommunity(c, t)),
+        wantedBy: orderCommunities(wanted.get(r.id) ?? [], weight).map((c) => publicCommunity(c, t, viewer)),
       },
       votes: r.votes,
       pledges: { count: r.pledges, total: r.pledged, unit: services.config.pledgeUnit },
@@ -203,7 +207,7 @@ async function decorate(services: Services, ranked: RankedRequest[], t: Translat
           state: l.state,
           title: l.title,
         })),
-      credits: creditsFor(contributions.filter((c) => c.requestId === r.id), byId, t),
+      credits: creditsFor(contributions.filter((c) => c.requestId === r.id), byId, t, viewer),
     };
   });
 }
@@ -211,13 +215,13 @@ async function decorate(services: Services, ranked: RankedRequest[], t: Translat
 type ContributionRow = Prisma.ContributionGetPayload<{ include: { person: true } }>;
 
 /** One entry per credited subject (a person, a community, or an unlinked GitHub login). */
-function creditsFor(rows: ContributionRow[], communities: Map<number, Community>, t: Translator): PublicCredit[] {
+function creditsFor(rows: ContributionRow[], communities: Map<number, Community>, t: Translator, viewer: Viewer): PublicCredit[] {
   const bySubject = new Map<string, PublicCredit>();
   for (const c of rows) {
     const login = c.githubLogin && GITHUB_LOGIN.test(c.githubLogin) ? c.githubLogin : null;
     let name: string;
-    if (c.person) name = personShownTo(c.person, c.person.communityId === null ? null : communities.get(c.person.communityId), "public", t);
-    else if (c.communityId !== null && communities.has(c.communityId)) name = publicCommunity(communities.get(c.communityId)!, t).name;
+    if (c.person) name = personShownTo(c.person, c.person.communityId === null ? null : communities.get(c.person.communityId), viewer, t);
+    else if (c.communityId !== null && communities.has(c.communityId)) name = publicCommunity(communities.get(c.communityId)!, t, viewer).name;
     else if (login) name = `@${login}`;
     else continue;
     const entry = bySubject.get(c.subject) ?? { name, kinds: [], githubLogin: login };
@@ -302,14 +306,14 @@ export async function roadmapOverview(services: Services, q: Pick<RoadmapQuery, 
   ]);
 }
 
-/** Any request by number (merged and declined ones too), or null. */
-export async function getPublicRequest(services: Services, id: number, t: Translator = orgWords(services)): Promise<PublicRequestDetail | null> {
+/** Any request by number (merged and declined ones too), or null; as the viewer may read it (the API: "public"). */
+export async function getPublicRequest(services: Services, id: number, t: Translator = orgWords(services), viewer: Viewer = "public"): Promise<PublicRequestDetail | null> {
   const { db } = services;
   if (!Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647) return null;
   const fr = await db.featureRequest.findUnique({ where: { id }, include: { community: true, mergedFrom: { select: { id: true }, orderBy: { id: "asc" } } } });
   if (!fr) return null;
   const ranked = await rankRequests(services, { statuses: ALL_STATUSES, ids: [id], pageSize: 1 });
-  const [base] = await decorate(services, ranked.rows, t);
+  const [base] = await decorate(services, ranked.rows, t, viewer);
   const [changes, votes, pledges] = await Promise.all([
     db.statusChange.findMany({ where: { requestId: id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
     // Counted per day in the database: a popular request can have tens of thousands of votes.
@@ -324,7 +328,7 @@ export async function getPublicRequest(services: Services, id: number, t: Transl
   return {
     ...base,
     body: fr.body,
-    requestedBy: publicCommunity(fr.community, t),
+    requestedBy: publicCommunity(fr.community, t, viewer),
     mergedFrom: fr.mergedFrom.map((m) => m.id),
     history: changes.map((c) => ({
       at: c.createdAt,
@@ -335,7 +339,7 @@ export async function getPublicRequest(services: Services, id: number, t: Transl
       link: isHttpUrl(c.sourceRef) ? c.sourceRef : null,
     })),
     votesOverTime,
-    pledgesBy: orderPledges(pledges, weightOf(services)).map((p) => ({ community: publicCommunity(p.community, t), amount: Number(p.amount) })),
+    pledgesBy: orderPledges(pledges, weightOf(services)).map((p) => ({ community: publicCommunity(p.community, t, viewer), amount: Number(p.amount) })),
   };
 }
 
