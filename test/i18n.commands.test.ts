@@ -131,7 +131,7 @@ describe.each(DB_TARGETS)("commands speak the community's language, on %s", (tar
     // Command syntax and user data: taken out before looking.
     const syntax = ["/digest send <community>", "/digest <community>", "/request <title>", "/flywheel <command> [text]", "/flywheel upvote 12", "/flywheel upvote", "/flywheel help", "command"];
     // /ticket's actions, priorities and ratings are words a person types, named as they are.
-    const ticketWords = ["show", "claim", "assign", "priority", "escalate", "waiting", "resolve", "close", "reopen", "note", "reply", "rate", "use", "low", "normal", "high", "urgent", "not-helpful", "helpful", "zap", "meh", "now", "huge", "open", "file"];
+    const ticketWords = ["show", "claim", "assign", "priority", "escalate", "waiting", "resolve", "close", "reopen", "note", "reply", "rate", "use", "low", "normal", "high", "urgent", "not-helpful", "helpful", "zap", "meh", "now", "huge", "open", "file", "shell"];
     const data = ["bob", "carol", "beta", "alpha", "nowhere", "Beta College", "Alpha University", "USD", ...syntax, ...ticketWords];
     const lines = [
       `/request ${TITLE}`,
@@ -165,6 +165,9 @@ describe.each(DB_TARGETS)("commands speak the community's language, on %s", (tar
       `/forum open ${id}`,
       "/forum file 123456789012345678",
       "/forum zap 1",
+      `/follow ${id}`,
+      `/follow ${id} --stop`,
+      `/follow ${id} --stop`,
     ];
     const staffLines = [
       `/edit ${id} title Νέος τίτλος`,
