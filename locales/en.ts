@@ -618,5 +618,10 @@ const en = {
   "platforms.option.givenTwice": "You gave {keyword, select, yes {{name}} other {the {name}}} twice; give it once.",
   "platforms.option.unexpected": "I didn't expect \"{text}\".",
   "platforms.option.usage": "Usage: {usage}",
+  // ── Slack: App Home and link previews ──
+  "preview.title": "#{number} {title}",
+  "preview.description": "{communities, plural, =0 {No community has asked for it yet} one {Wanted by # community: {names}} other {Wanted by # communities: {names}}} · {votes, plural, one {# vote} other {# votes}} · {status}",
+  "preview.namesAndMore": "{names} and {count} more",
+  "preview.roadmapDescription": "Feature requests from every member community, ranked by how many communities want them.",
 };
 export default en;

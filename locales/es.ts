@@ -619,4 +619,9 @@ export default {
   "platforms.option.givenTwice": "Diste {keyword, select, yes {{name}} other {«{name}»}} dos veces; indícalo una sola vez.",
   "platforms.option.unexpected": "No esperaba «{text}».",
   "platforms.option.usage": "Uso: {usage}",
+  // ── Slack: App Home and link previews ──
+  "preview.title": "#{number} {title}",
+  "preview.description": "{communities, plural, =0 {Ninguna comunidad la ha pedido todavía} one {La quiere # comunidad: {names}} other {La quieren # comunidades: {names}}} · {votes, plural, one {# voto} other {# votos}} · {status}",
+  "preview.namesAndMore": "{names} y {count} más",
+  "preview.roadmapDescription": "Las peticiones de todas las comunidades miembro, ordenadas según cuántas comunidades las quieren.",
 } satisfies Catalog;

@@ -2,7 +2,7 @@ import type { PublicCommunity, PublicRequest, PublicRequestDetail, RoadmapGroup,
 import { RECENTLY_SHIPPED_DAYS } from "../core/roadmap/roadmap";
 import { LISTABLE_STATUSES } from "../core/requests/requests";
 import type { Translator } from "../i18n/translate";
-import { html, type Html, layout, message, safeHref, timeTag } from "./html";
+import { html, type Html, layout, message, safeHref, type ShareMeta, timeTag } from "./html";
 import { roadmapHref, type PageFilters } from "./query";
 import { breadthBar, votesChart } from "./svg";
 
@@ -88,7 +88,7 @@ function describeFilters(t: Translator, f: Omit<PageFilters, "page">, choices: F
 const pageTitle = (t: Translator, page: string) => t.t("pages.pageTitle", { page });
 
 /** /roadmap with no status: the four groups, each with a link to its full, paged list. */
-export function overviewPage(t: Translator, groups: RoadmapGroup[], f: Omit<PageFilters, "page">, choices: FilterChoices): string {
+export function overviewPage(t: Translator, groups: RoadmapGroup[], f: Omit<PageFilters, "page">, choices: FilterChoices, share?: ShareMeta): string {
   const scope = describeFilters(t, f, choices);
   const sections = groups.map((g) => {
     const more = g.total > g.rows.length ? html`<a class="more" href="${roadmapHref({ ...f, status: g.status })}">${t.t("pages.allCount", { count: g.total })}</a>` : "";
@@ -100,6 +100,7 @@ ${g.rows.length ? html`<ol class="requests">${g.rows.map((r) => requestItem(t, r
   });
   return layout({
     t,
+    share,
     title: t.t("pages.roadmap"),
     feed: true,
     body: html`<h1>${t.t("pages.roadmap")}</h1>
@@ -110,7 +111,7 @@ ${sections}`,
 }
 
 /** /roadmap?status=…: one status, paged with links. */
-export function listPage(t: Translator, p: RoadmapPage, f: PageFilters, choices: FilterChoices): string {
+export function listPage(t: Translator, p: RoadmapPage, f: PageFilters, choices: FilterChoices, share?: ShareMeta): string {
   const status = f.status!;
   const scope = describeFilters(t, f, choices);
   const first = (p.page - 1) * p.pageSize + 1;
@@ -132,6 +133,7 @@ export function listPage(t: Translator, p: RoadmapPage, f: PageFilters, choices:
   else list = html`<p class="muted">${scope ? t.t("pages.list.noneScoped", { status, scope }) : t.t("pages.list.none", { status })}</p>`;
   return layout({
     t,
+    share,
     title: pageTitle(t, heading),
     feed: true,
     body: html`<h1>${heading}</h1>
@@ -151,7 +153,7 @@ function historyLine(t: Translator, c: PublicRequestDetail["history"][number]): 
 }
 
 /** /roadmap/<number>: one request, its breadth, money, links, credits, votes over time and history. */
-export function detailPage(t: Translator, d: PublicRequestDetail, now: Date): string {
+export function detailPage(t: Translator, d: PublicRequestDetail, now: Date, share?: ShareMeta): string {
   const fact = (term: string, value: Html | string | false | null) => (value === false || value === null ? "" : html`<dt>${term}</dt><dd>${value}</dd>`);
   const pledges = d.pledgesBy.length
     ? t.t("pages.detail.pledges", {
@@ -168,6 +170,7 @@ export function detailPage(t: Translator, d: PublicRequestDetail, now: Date): st
   const json = `/api/requests/${d.number}`;
   return layout({
     t,
+    share,
     title: pageTitle(t, `#${d.number} ${d.title}`),
     body: html`<p><a href="/roadmap">${t.t("pages.detail.backToRoadmap")}</a></p>
 <h1><span class="muted">#${d.number}</span> <span class="title">${d.title}</span> ${statusPill(t, d.status)}</h1>
@@ -195,9 +198,10 @@ ${votesTable}
 }
 
 /** 404 and 400 pages: same layout and headers, a plain explanation, a way back. */
-export function messagePage(t: Translator, title: string, text: string): string {
+export function messagePage(t: Translator, title: string, text: string, share?: ShareMeta): string {
   return layout({
     t,
+    share,
     title: pageTitle(t, title),
     body: html`<h1>${title}</h1>
 <p>${text}</p>

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Services } from "../core/context";
 import { isUserError, type UserError } from "../core/errors";
+import { requestPreview } from "../core/roadmap/preview";
 import { filterableCommunities, getPublicRequest, listRoadmap, roadmapOverview, statusFeed } from "../core/roadmap/roadmap";
 import { acceptLanguage, resolveLocale } from "../i18n/locale";
 import { translator, type Translator } from "../i18n/translate";
@@ -68,9 +69,10 @@ export function mountRoadmap(http: HttpServer, services: Services): void {
       const t = readerOf(req);
       const f = parsePageQuery(url);
       const choices = { communities: await filterableCommunities(services) };
+      const share = { url: `${baseUrl(services.publicUrl, req)}${url.pathname}${url.search}` };
       const body = f.status
-        ? listPage(t, await listRoadmap(services, { statuses: [f.status], community: f.community, search: f.q, page: f.page }), f, choices)
-        : overviewPage(t, await roadmapOverview(services, { community: f.community, search: f.q }), f, choices);
+        ? listPage(t, await listRoadmap(services, { statuses: [f.status], community: f.community, search: f.q, page: f.page }), f, choices, share)
+        : overviewPage(t, await roadmapOverview(services, { community: f.community, search: f.q }), f, choices, share);
       sendBody(req, res, body, { type: HTML, headers: VARY });
     }),
   );
@@ -88,7 +90,8 @@ export function mountRoadmap(http: HttpServer, services: Services): void {
       const d = n === null ? null : await getPublicRequest(services, n);
       const t = readerOf(req);
       if (!d) return notFoundPage(req, res, t, n === null ? t.t("pages.error.noSuchPage") : t.t("pages.error.noSuchRequest", { number: n }));
-      sendBody(req, res, detailPage(t, d, services.clock.now()), { type: HTML, headers: VARY });
+      const preview = requestPreview(t, d, baseUrl(services.publicUrl, req));
+      sendBody(req, res, detailPage(t, d, services.clock.now(), { url: preview.url, title: preview.title, description: preview.description }), { type: HTML, headers: VARY });
     }),
   );
 
