@@ -15,7 +15,7 @@ export function registerSlack(program: Command, io: CliIO, setCode: (n: number) 
     .option("--prefix <prefix>", "put before every command but /flywheel, e.g. fw- for /fw-request (default: SLACK_COMMAND_PREFIX)")
     .option("--link", "print Slack's one-click 'create app from manifest' link instead of YAML")
     .action((baseUrl: string | undefined, o: { socketMode?: boolean; name: string; prefix?: string; link?: boolean }) => {
-      const opts = { baseUrl: baseUrl ?? env?.PUBLIC_URL, socketMode: o.socketMode, name: o.name, prefix: o.prefix ?? env?.SLACK_COMMAND_PREFIX };
+      const opts = { baseUrl: baseUrl ?? env?.PUBLIC_URL, publicUrl: env?.PUBLIC_URL, socketMode: o.socketMode, name: o.name, prefix: o.prefix ?? env?.SLACK_COMMAND_PREFIX };
       try {
         io.out(o.link ? manifestLink(opts) : manifestYaml(opts).trimEnd());
       } catch (e) {

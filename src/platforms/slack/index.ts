@@ -9,6 +9,7 @@ import { registerEvents } from "./events";
 import { SLACK_EVENTS_PATH } from "./ids";
 import { registerInteractions } from "./interactions";
 import { SlackNames } from "./names";
+import { registerUnfurls } from "./unfurl";
 import type { SlackRuntime } from "./runtime";
 
 export interface SlackOptions {
@@ -46,6 +47,7 @@ export async function startSlack(app: PlatformContext, opts: SlackOptions = {}):
   registerSlashCommands(bolt, rt);
   registerInteractions(bolt, rt);
   registerEvents(bolt, rt);
+  registerUnfurls(bolt, rt);
   bolt.error(async (e) => {
     log.error({ err: e }, "slack listener failed");
   });
