@@ -33,6 +33,16 @@ function registerButtons(bolt: BoltApp, rt: SlackRuntime): void {
     const { speaker, place } = slackSpeaker({ user: body.user.id, name: body.user.username ?? body.user.name, team, channel, thread });
     noteUnknownTeam(rt, team, channel);
     const line = action.value;
+    // A button naming only a command that has a form (the Home tab's New request, Open a ticket)
+    // opens that form, as typing the bare command does; the trigger is good for 3 seconds only.
+    const form = loadCommands().get(line.trim())?.modal;
+    if (form) {
+      const opened = rt.background.run("open form", () =>
+        openModal(client, body.trigger_id, form, { ws: team, ch: channel, th: thread, r: body.response_url }, knownLanguage(rt, speaker)),
+      );
+      await within(opened, left());
+      return;
+    }
     const done = rt.background.run("button", async () => {
       const asker = await withOwnLocale(rt, speaker, left());
       const reply = await once(rt, `action:${body.trigger_id}`, () => dispatchLine(rt.app.services, line, asker.speaker, place), asker.t);
