@@ -152,4 +152,17 @@ describe.each(DB_TARGETS)("Slack App Home on %s", (target) => {
     expect(form.args.trigger_id).toBe(click.trigger_id);
     expect((form.args.view as types.ModalView).blocks.map((b) => (b as types.InputBlock).block_id)).toEqual(["title", "details"]);
   });
+
+  test("a home Slack refuses to publish (the person is gone) goes dead quietly: no staff alert, nothing retried", async () => {
+    await open(BOB);
+    // Alan votes for Bob's request: Bob's open home needs republishing.
+    await command(ALAN, "/upvote", String(calendar));
+    const db = h.app.services.db;
+    const row = await db.outboxMessage.findFirstOrThrow({ where: { channel: `@${BOB.user}`, idempotencyKey: { startsWith: "home:" }, status: "pending" } });
+    h.standin.unreachable.set(BOB.user, "user_not_found");
+    h.clock.set(new Date(h.clock.now().getTime() + HOME_REFRESH_MS));
+    await h.app.worker.drain();
+    expect((await db.outboxMessage.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("dead");
+    expect(await db.outboxMessage.count({ where: { idempotencyKey: { startsWith: `outbox-dead:${row.id}:` } } })).toBe(0);
+  });
 });

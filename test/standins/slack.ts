@@ -179,6 +179,9 @@ export class SlackStandin extends EventEmitter {
       case "views.publish": {
         const view = a.view as { type?: string; blocks?: unknown[] } | undefined;
         if (!a.user_id) throw new Error("invalid_arguments");
+        // Someone who left the workspace, or whose account is gone.
+        const gone = this.unreachable.get(String(a.user_id));
+        if (gone && gone !== "cannot_dm_bot") throw new Error(gone);
         if (view?.type !== "home" || !Array.isArray(view.blocks) || view.blocks.length > 100) throw new Error("invalid_arguments");
         return { ok: true, view: { id: `VH${this.seq++}`, type: "home", blocks: view.blocks } };
       }

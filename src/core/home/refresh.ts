@@ -11,6 +11,9 @@ export const HOME_REFRESH_MS = 2000;
 
 const HOME_ROW: Reply = { text: "", home: true };
 
+/** Outbox keys of home page rows: a page that cannot be published is not a lost message. */
+export const HOME_KEY_PREFIX = "home:";
+
 /** What changed: a request (its requester, voters and wanting communities), a ticket (its requester), people, communities. */
 export interface HomeChange {
   request?: number;
@@ -42,7 +45,7 @@ export async function refreshHomes(db: Tx, now: Date, change: HomeChange): Promi
   const due = new Date((window + 1) * HOME_REFRESH_MS);
   await db.$executeRaw(Prisma.sql`
     INSERT INTO "OutboxMessage" ("idempotencyKey", platform, workspace, channel, payload, "nextAttemptAt")
-    SELECT 'home:' || h.platform::text || ':' || h."externalId" || ':' || ${String(window)}, h.platform, h.workspace, '@' || h."externalId",
+    SELECT ${HOME_KEY_PREFIX}::text || h.platform::text || ':' || h."externalId" || ':' || ${String(window)}, h.platform, h.workspace, '@' || h."externalId",
            ${JSON.stringify(HOME_ROW)}::jsonb, ${due}
     FROM "HomeView" h
     JOIN "Account" a ON a.platform = h.platform AND a."externalId" = h."externalId"

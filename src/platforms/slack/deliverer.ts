@@ -137,7 +137,7 @@ export class SlackDeliverer implements Deliverer {
       const res = await this.client.views.publish({ user_id: place.user, view });
       return { externalId: res.view?.id };
     } catch (e) {
-      throw classify(e, true);
+      throw classify(e);
     }
   }
 
