@@ -1,5 +1,6 @@
 import type { BlockAction, ButtonAction, types } from "@slack/bolt";
 import { HOME_REFRESH_MS } from "../src/core/home/refresh";
+import { forgetOldHomeRows, HOME_ROW_MEMORY_MS } from "../src/jobs/forget-home-rows";
 import { DB_TARGETS } from "./helpers/db";
 import { ANA, BOB, buttonClick, eventCallback, postCommand, postEvent, postInteraction, SLACK_TEST_CONFIG_YAML, slashCommand, STAFF, startSlackHarness, type SlackHarness, type Who } from "./helpers/slack";
 
@@ -153,7 +154,7 @@ describe.each(DB_TARGETS)("Slack App Home on %s", (target) => {
     expect((form.args.view as types.ModalView).blocks.map((b) => (b as types.InputBlock).block_id)).toEqual(["title", "details"]);
   });
 
-  test("a home Slack refuses to publish (the person is gone) goes dead quietly: no staff alert, nothing retried", async () => {
+  test("a home Slack refuses to publish (the person is gone) goes dead quietly: no staff alert, nothing retried; a day on, done home rows are forgotten", async () => {
     await open(BOB);
     // Alan votes for Bob's request: Bob's open home needs republishing.
     await command(ALAN, "/upvote", String(calendar));
@@ -164,5 +165,15 @@ describe.each(DB_TARGETS)("Slack App Home on %s", (target) => {
     await h.app.worker.drain();
     expect((await db.outboxMessage.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("dead");
     expect(await db.outboxMessage.count({ where: { idempotencyKey: { startsWith: `outbox-dead:${row.id}:` } } })).toBe(0);
+
+    // A day on, the hourly clean-up forgets published and dead home rows; other messages stay.
+    const others = await db.outboxMessage.count({ where: { NOT: { idempotencyKey: { startsWith: "home:" } } } });
+    const done = await db.outboxMessage.count({ where: { idempotencyKey: { startsWith: "home:" }, status: { in: ["delivered", "dead"] } } });
+    expect(done).toBeGreaterThan(1);
+    expect(await forgetOldHomeRows(h.app.services)).toBe(0);
+    h.clock.set(new Date(h.clock.now().getTime() + HOME_ROW_MEMORY_MS + HOME_REFRESH_MS));
+    expect(await forgetOldHomeRows(h.app.services)).toBe(done);
+    expect(await db.outboxMessage.count({ where: { idempotencyKey: { startsWith: "home:" }, status: { in: ["delivered", "dead"] } } })).toBe(0);
+    expect(await db.outboxMessage.count({ where: { NOT: { idempotencyKey: { startsWith: "home:" } } } })).toBe(others);
   });
 });

@@ -1,6 +1,7 @@
 import type { Services } from "../core/context";
 import { digestJobs } from "./digests";
 import { forgetOldDeliveriesJob } from "./forget-deliveries";
+import { forgetOldHomeRowsJob } from "./forget-home-rows";
 import type { Scheduler } from "./scheduler";
 import { supportRemindersJob } from "./support-reminders";
 
@@ -9,4 +10,5 @@ export function scheduleJobs(scheduler: Scheduler, services: Services): void {
   scheduler.addSource(digestJobs(services, scheduler.leadership.id));
   scheduler.add(supportRemindersJob(services));
   scheduler.add(forgetOldDeliveriesJob(services));
+  scheduler.add(forgetOldHomeRowsJob(services));
 }

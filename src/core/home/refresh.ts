@@ -53,3 +53,14 @@ export async function refreshHomes(db: Tx, now: Date, change: HomeChange): Promi
     WHERE ${Prisma.join(who, " OR ")}
     ON CONFLICT ("idempotencyKey") DO NOTHING`);
 }
+
+/**
+ * Home page rows are worth nothing once done (the page is rebuilt each time): the ones delivered
+ * or given up before `before` are deleted, so a busy person's refreshes do not pile up.
+ */
+export async function forgetHomeRows(db: Tx, before: Date): Promise<number> {
+  const gone = await db.outboxMessage.deleteMany({
+    where: { idempotencyKey: { startsWith: HOME_KEY_PREFIX }, status: { in: ["delivered", "dead"] }, nextAttemptAt: { lt: before } },
+  });
+  return gone.count;
+}
