@@ -1,4 +1,6 @@
 import type { SlashCommand } from "@slack/bolt";
+import { communityBySlug, postDigest } from "../src/core/digest/digest";
+import { weekContaining } from "../src/core/weeks";
 import { DB_TARGETS } from "./helpers/db";
 import { waitForLog } from "./helpers/logs";
 import { buttonClick, eventCallback, postCommand, postEvent, postInteraction, slashCommand, startSlackHarness, type SlackHarness, type Who } from "./helpers/slack";
@@ -80,7 +82,7 @@ describe.each(DB_TARGETS)("Slack Connect: people of several workspaces in one ch
     ]);
   });
 
-  test("staff of the organization's workspace speak for no community; the channel's news is posted once, in its community's language", async () => {
+  test("staff of the organization's workspace speak for no community; the channel's news (once, in its community's language) and its digest are posted there", async () => {
     const id = await fileAs(ANA, "Dark mode for the dashboard");
     const url = rurl();
     await postInteraction(h.url, { ...buttonClick(BOB, `upvote ${id}`, url), team: { id: HOST, domain: "org" } });
@@ -98,6 +100,15 @@ describe.each(DB_TARGETS)("Slack Connect: people of several workspaces in one ch
     // Ana (Alpha) and Bob (Beta) followed it from the same channel: one post there, not one per workspace.
     expect(posts).toHaveLength(1);
     expect(String(posts[0].args.text)).toContain(`Novedades de la hoja de ruta: la #${id} Dark mode for the dashboard`);
+
+    // Alpha's weekly digest goes to the Connect channel too, in Alpha's language.
+    const alpha = await communityBySlug(h.app.services, "alpha");
+    const outcome = await postDigest(h.app.services, alpha, weekContaining(h.clock.now(), alpha.timezone), "test");
+    expect(outcome).toMatchObject({ kind: "posted", places: [{ platform: "slack", workspace: "T0ALPHA", channel: "C0CONNECT" }] });
+    await drain();
+    const digest = h.standin.callsOf("chat.postMessage").find((c) => c.args.channel === "C0CONNECT" && String((c.args.metadata as { event_payload?: { key?: string } }).event_payload?.key).startsWith("digest:alpha:"));
+    expect(digest).toBeDefined();
+    expect(JSON.stringify(digest!.args.blocks)).toContain("Dark mode for the dashboard");
   });
 
   test("someone from a workspace no community is configured for is told what they need, the log says why, nothing is filed", async () => {
