@@ -22,7 +22,7 @@ export function homeView(rt: SlackRuntime): (user: string, team: string | undefi
     const profile = await rt.names.profileOf(user);
     const { speaker } = slackSpeaker({ user, name: profile.name, team: team ?? "" });
     const { services } = rt.app;
-    const actor = await resolveActor(services, { ...speaker, workspace: team, locale: profile.locale });
+    const actor = await resolveActor(services, { ...speaker, locale: profile.locale });
     const t = translator(personLocale(services.config, { own: [profile.locale], communitySlug: actor.communitySlug }));
     const reply = withSlackNames(await homeFor(services, actor, t), rt.app.env.SLACK_COMMAND_PREFIX);
     return { type: "home", blocks: renderMessage(reply).blocks.slice(0, HOME_BLOCKS) };
