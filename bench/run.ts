@@ -12,10 +12,12 @@ import { join } from "node:path";
 import { PARTS, type BenchContext, type BenchOptions, type PartName } from "./lib/context";
 import { machine } from "./lib/machine";
 import { serverVersion } from "./lib/pg";
-import { Report, table, writeResults } from "./lib/report";
+import { mergeResults, Report, table, writeResults } from "./lib/report";
 import { runAck } from "./parts/ack";
 import { runFanout } from "./parts/fanout";
 import { runFootprint } from "./parts/footprint";
+import { runReplicas } from "./parts/replicas";
+import { runLocale } from "./parts/locale";
 import { runScale } from "./parts/scale";
 import { runVotes } from "./parts/votes";
 import { updateReadme } from "./readme";
@@ -27,9 +29,11 @@ const parts: Record<PartName, Part> = {
   scale: runScale,
   fanout: runFanout,
   footprint: runFootprint,
+  replicas: runReplicas,
+  locale: runLocale,
 };
 
-const USAGE = `Usage: npm run bench -- [--only ${PARTS.join(",")}] [--quick] [--duration <s>] [--scales <n,n>] [--votes <n>] [--out <file>] [--no-readme]`;
+const USAGE = `Usage: npm run bench -- [--only ${PARTS.join(",")}] [--quick] [--duration <s>] [--scales <n,n>] [--votes <n>] [--out <file>] [--no-readme] [--merge <full results file>]`;
 
 export function parseArgs(argv: string[]): BenchOptions {
   const quick = argv.includes("--quick");
@@ -40,10 +44,10 @@ export function parseArgs(argv: string[]): BenchOptions {
     if (v === undefined || v.startsWith("--")) throw new Error(`--${name} needs a value`);
     return v;
   };
-  const known = new Set(["--quick", "--only", "--duration", "--scales", "--votes", "--out", "--no-readme", "--help"]);
+  const known = new Set(["--quick", "--only", "--duration", "--scales", "--votes", "--out", "--no-readme", "--merge", "--help"]);
   argv.forEach((a, i) => {
     if (a.startsWith("--") && !known.has(a)) throw new Error(`unknown option ${a}`);
-    if (!a.startsWith("--") && !(i > 0 && ["--only", "--duration", "--scales", "--votes", "--out"].includes(argv[i - 1]))) throw new Error(`unexpected argument ${a}`);
+    if (!a.startsWith("--") && !(i > 0 && ["--only", "--duration", "--scales", "--votes", "--out", "--merge"].includes(argv[i - 1]))) throw new Error(`unexpected argument ${a}`);
   });
   const only = (value("only")?.split(",").map((s) => s.trim()).filter(Boolean) ?? [...PARTS]) as PartName[];
   const bad = only.find((p) => !PARTS.includes(p));
@@ -66,6 +70,7 @@ export function parseArgs(argv: string[]): BenchOptions {
     scales: scales ?? (quick ? [50, 500] : [50, 500, 5000]),
     votes: Math.round(positive("votes", quick ? 2_000 : 10_000, 100_000)),
     out: value("out") ?? join(__dirname, "results", quick ? "quick.json" : "latest.json"),
+    merge: value("merge"),
     // Only a full run of every part, written to latest.json, is published in the README.
     readme: !quick && !argv.includes("--no-readme") && value("out") === undefined && PARTS.every((p) => only.includes(p)),
   };
@@ -109,6 +114,10 @@ async function main(): Promise<number> {
   process.stdout.write(`\n${table(report.figures)}\n`);
   writeResults(options.out, m, report, { ...options, out: undefined }, startedAt);
   process.stdout.write(`\nLoad average ${m.loadStart.join(" ")} → ${m.loadEnd?.join(" ")}. Results: ${options.out}\n`);
+  if (options.merge) {
+    mergeResults(options.merge, options.out, options.only);
+    process.stdout.write(`${options.merge}: the figures of ${options.only.join(", ")} replaced with these.\n`);
+  }
   if (options.readme) {
     updateReadme(options.out);
     process.stdout.write("README.md: the Performance section shows these results.\n");

@@ -10,7 +10,7 @@ export default defineCommand({
   options: [
     { name: "number", type: "integer", descriptionKey: "commands.option.requestNumber", required: true, min: 1, autocomplete: "request" },
     { name: "field", type: "string", descriptionKey: "commands.edit.option.field", required: true, choices: ["title", "details"] },
-    { name: "text", type: "string", descriptionKey: "commands.edit.option.text", required: true, rest: true, maxLength: DETAILS_MAX, example: "Faster image builds" },
+    { name: "text", type: "string", descriptionKey: "commands.edit.option.text", required: true, rest: true, maxLength: DETAILS_MAX, exampleKey: "commands.example.requestTitle" },
   ],
   schema: z
     .object({

@@ -9,7 +9,7 @@ export default defineCommand({
   role: "member",
   options: [
     { name: "number", type: "integer", descriptionKey: "commands.option.requestNumber", required: true, min: 1, autocomplete: "request" },
-    { name: "text", type: "string", descriptionKey: "commands.feedback.option.text", required: true, rest: true, maxLength: 2000, example: "We need this for exams" },
+    { name: "text", type: "string", descriptionKey: "commands.feedback.option.text", required: true, rest: true, maxLength: 2000, exampleKey: "commands.example.feedback" },
   ],
   schema: z.object({
     number: requestNumber,

@@ -12,7 +12,7 @@ export default defineCommand({
   options: [
     { name: "number", type: "integer", descriptionKey: "commands.option.requestNumber", required: true, min: 1, autocomplete: "request" },
     { name: "amount", type: "number", descriptionKey: "commands.pledge.option.amount", required: true, min: 0, example: "500" },
-    { name: "note", type: "string", descriptionKey: "commands.pledge.option.note", rest: true, maxLength: 500, example: "half the cost" },
+    { name: "note", type: "string", descriptionKey: "commands.pledge.option.note", rest: true, maxLength: 500, exampleKey: "commands.example.pledgeNote" },
     { name: "community", type: "string", keyword: true, descriptionKey: "commands.pledge.option.community", autocomplete: "community" },
   ],
   schema: z.object({

@@ -8,7 +8,6 @@ import type { Section } from "../src/core/reply";
 import { requestNumber } from "../src/core/schemas";
 import { truncate } from "../src/core/text";
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
 
 export default defineCommand({
   name: "request-show",
@@ -24,12 +23,12 @@ export default defineCommand({
     const sections: Section[] = [];
     const lines: string[] = [t.t("commands.requestShow.headline", { number: r.id, title: r.title, status: statusLabel(t, r.status) })];
     if (d.mergedInto) lines.push(t.t("commands.requestShow.mergedInto", { number: d.mergedInto.id, title: d.mergedInto.title }));
-    lines.push(t.t("commands.requestShow.askedBy", { who: d.askedBy, day: day(r.createdAt) }));
+    lines.push(t.t("commands.requestShow.askedBy", { who: d.askedBy, day: r.createdAt }));
     if (r.body) lines.push("", truncate(r.body, 1500));
     if (r.sourceUrl) lines.push(t.t("commands.requestShow.from", { url: r.sourceUrl }));
     const wanted = d.breadth.map((c) => t.t("commands.requestShow.wantedIn", { community: c.shownAs, members: c.voters }));
     const counts = { communities: d.breadth.length, votes: d.votes };
-    lines.push("", wanted.length ? t.t("commands.requestShow.wanted", { ...counts, list: wanted.join(", ") }) : t.t("commands.requestShow.wantedByNobody", counts));
+    lines.push("", wanted.length ? t.t("commands.requestShow.wanted", { ...counts, list: t.list(wanted) }) : t.t("commands.requestShow.wantedByNobody", counts));
     sections.push({ title: t.t("commands.requestShow.communities"), text: wanted.join("\n") || t.t("commands.requestShow.noneYet") });
     if (d.pledges.length) {
       const p = d.pledges.map((x) =>
@@ -47,7 +46,7 @@ export default defineCommand({
     }
     if (d.history.length) {
       const h = d.history.map((x) => {
-        const change = { day: day(x.createdAt), from: statusLabel(t, x.from), to: statusLabel(t, x.to) };
+        const change = { day: x.createdAt, from: statusLabel(t, x.from), to: statusLabel(t, x.to) };
         const line = x.reason ? t.t("commands.requestShow.changeWithReason", { ...change, reason: truncate(x.reason, 200) }) : t.t("commands.requestShow.change", change);
         // Where a change came from (a GitHub event, an import) is a reference, shown as it is.
         return x.source !== "command" ? `${line} [${x.source}${x.sourceRef ? ` ${x.sourceRef}` : ""}]` : line;

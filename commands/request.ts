@@ -5,8 +5,8 @@ import { createRequest, DETAILS_MAX, findSimilar, TITLE_MAX, TITLE_MIN } from ".
 import type { Reply } from "../src/core/reply";
 
 const options = [
-  { name: "title", type: "string", descriptionKey: "commands.request.option.title", descriptionValues: { min: TITLE_MIN, max: TITLE_MAX }, required: true, rest: true, minLength: TITLE_MIN, maxLength: TITLE_MAX, example: "Faster image builds" },
-  { name: "details", type: "string", descriptionKey: "commands.request.option.details", descriptionValues: { max: DETAILS_MAX }, afterBar: true, maxLength: DETAILS_MAX, example: "CI takes 20 minutes" },
+  { name: "title", type: "string", descriptionKey: "commands.request.option.title", descriptionValues: { min: TITLE_MIN, max: TITLE_MAX }, required: true, rest: true, minLength: TITLE_MIN, maxLength: TITLE_MAX, exampleKey: "commands.example.requestTitle" },
+  { name: "details", type: "string", descriptionKey: "commands.request.option.details", descriptionValues: { max: DETAILS_MAX }, afterBar: true, maxLength: DETAILS_MAX, exampleKey: "commands.example.requestDetails" },
   { name: "force", type: "boolean", keyword: true, descriptionKey: "commands.request.option.force" },
 ] as const;
 
@@ -18,11 +18,11 @@ export default defineCommand({
   options: [...options],
   modal: {
     command: "request",
-    title: "New feature request",
-    submitLabel: "File request",
+    title: "commands.request.form.title",
+    submitLabel: "commands.request.form.submit",
     fields: [
-      { name: "title", label: "Title", required: true, minLength: TITLE_MIN, maxLength: TITLE_MAX, placeholder: "Faster image builds" },
-      { name: "details", label: "Details", long: true, maxLength: DETAILS_MAX, placeholder: "What would it change for your community?" },
+      { name: "title", label: "commands.request.form.titleLabel", required: true, minLength: TITLE_MIN, maxLength: TITLE_MAX, placeholder: "commands.request.form.titlePlaceholder" },
+      { name: "details", label: "commands.request.form.detailsLabel", long: true, maxLength: DETAILS_MAX, placeholder: "commands.request.form.detailsPlaceholder" },
     ],
   },
   schema: z.object({

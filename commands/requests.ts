@@ -9,6 +9,7 @@ export default defineCommand({
   descriptionKey: "commands.requests.description",
   role: "member",
   communityOptional: true,
+  listing: true,
   options: [
     { name: "status", type: "string", descriptionKey: "commands.requests.option.status", choices: LISTABLE_STATUSES },
     { name: "community", type: "string", keyword: true, descriptionKey: "commands.requests.option.community", autocomplete: "community" },

@@ -13,7 +13,7 @@ export default defineCommand({
   options: [
     { name: "number", type: "integer", descriptionKey: "commands.option.requestNumber", required: true, min: 1, autocomplete: "request" },
     { name: "status", type: "string", descriptionKey: "commands.setStatus.option.status", required: true, choices: STATUSES },
-    { name: "reason", type: "string", descriptionKey: "commands.setStatus.option.reason", rest: true, maxLength: 500, example: "Scheduled for January" },
+    { name: "reason", type: "string", descriptionKey: "commands.setStatus.option.reason", rest: true, maxLength: 500, exampleKey: "commands.example.statusReason" },
   ],
   schema: z.object({
     number: requestNumber,

@@ -15,7 +15,7 @@ type Measure = "firstResponse" | "resolution";
 
 const dist = (t: Translator, d: Distribution | undefined, what: Measure) =>
   d
-    ? t.t("support.stats.dist", { what, median: formatDuration(d.medianMs), p90: formatDuration(d.p90Ms), count: d.count })
+    ? t.t("support.stats.dist", { what, median: formatDuration(d.medianMs, t), p90: formatDuration(d.p90Ms, t), count: d.count })
     : t.t("support.stats.distNone", { what });
 
 /** One community's figures on one line (the name goes in front, or "Overall"). */
@@ -29,7 +29,7 @@ const figures = (t: Translator, r: StatsRow) =>
   ].join(" · ");
 
 const medianP90 = (t: Translator, d: Distribution | undefined) =>
-  d ? t.t("support.stats.medianP90", { median: formatDuration(d.medianMs), p90: formatDuration(d.p90Ms) }) : t.t("support.noneYet");
+  d ? t.t("support.stats.medianP90", { median: formatDuration(d.medianMs, t), p90: formatDuration(d.p90Ms, t) }) : t.t("support.noneYet");
 
 const section = (t: Translator, r: StatsRow, title: string): Section => ({
   title,
@@ -73,8 +73,8 @@ export default defineCommand({
     const scope = actor.role === "staff" ? o.community : o.community ?? actor.communitySlug ?? undefined;
     const since = parseSince(o.since, services.clock.now());
     const viewer = viewerOf(actor);
-    const report = await supportStats(services, { viewer, communitySlug: scope, since });
-    const overall = actor.role === "staff" || !scope ? report.overall : (await supportStats(services, { viewer, since })).overall;
+    const report = await supportStats(services, { viewer, communitySlug: scope, since, t });
+    const overall = actor.role === "staff" || !scope ? report.overall : (await supportStats(services, { viewer, since, t })).overall;
     // The date stays in the form /support-stats takes, so it can be typed back.
     const period = { since: since ? since.toISOString().slice(0, 10) : "all" };
     if (!report.rows.length && !overall.opened) return { text: t.t("support.stats.none", period), ephemeral: true };

@@ -12,17 +12,17 @@ export default defineCommand({
   role: "member",
   usage: "<summary> [| details] [--private]",
   options: [
-    { name: "summary", type: "string", descriptionKey: "support.cmd.option.summary", descriptionValues: { min: SUMMARY_MIN, max: SUMMARY_MAX }, required: true, rest: true, minLength: SUMMARY_MIN, maxLength: SUMMARY_MAX, example: "Builds fail with a quota error" },
-    { name: "details", type: "string", descriptionKey: "support.cmd.option.details", descriptionValues: { max: DETAILS_MAX }, afterBar: true, maxLength: DETAILS_MAX, example: "since Monday, on every branch" },
+    { name: "summary", type: "string", descriptionKey: "support.cmd.option.summary", descriptionValues: { min: SUMMARY_MIN, max: SUMMARY_MAX }, required: true, rest: true, minLength: SUMMARY_MIN, maxLength: SUMMARY_MAX, exampleKey: "commands.example.supportSummary" },
+    { name: "details", type: "string", descriptionKey: "support.cmd.option.details", descriptionValues: { max: DETAILS_MAX }, afterBar: true, maxLength: DETAILS_MAX, exampleKey: "commands.example.supportDetails" },
     { name: "private", type: "boolean", keyword: true, descriptionKey: "support.cmd.option.private" },
   ],
   modal: {
     command: "support",
-    title: "Ask for support",
-    submitLabel: "Open ticket",
+    title: "support.cmd.form.title",
+    submitLabel: "support.cmd.form.submit",
     fields: [
-      { name: "summary", label: "Summary", required: true, minLength: SUMMARY_MIN, maxLength: SUMMARY_MAX, placeholder: "Builds fail with a quota error" },
-      { name: "details", label: "Details", long: true, maxLength: DETAILS_MAX, placeholder: "What happened, what you expected, links to logs" },
+      { name: "summary", label: "support.cmd.form.summaryLabel", required: true, minLength: SUMMARY_MIN, maxLength: SUMMARY_MAX, placeholder: "support.cmd.form.summaryPlaceholder" },
+      { name: "details", label: "support.cmd.form.detailsLabel", long: true, maxLength: DETAILS_MAX, placeholder: "support.cmd.form.detailsPlaceholder" },
     ],
   },
   schema: z.object({

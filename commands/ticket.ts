@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineCommand } from "../src/command-kit/define";
+import { defineCommand, says } from "../src/command-kit/define";
 import { type Localized, UserError } from "../src/core/errors";
 import type { Reply } from "../src/core/reply";
 import { ticketNumber } from "../src/core/schemas";
@@ -20,42 +20,36 @@ import {
 } from "../src/core/support/tickets";
 
 const ACTIONS = ["show", "claim", "assign", "priority", "escalate", "waiting", "resolve", "close", "reopen", "note", "reply", "rate", "use"] as const;
-/** What the third word means, per action; actions not listed take none. */
-const VALUE_HINT: Partial<Record<(typeof ACTIONS)[number], string>> = {
-  assign: "whom to assign, e.g. /ticket assign 12 @sam",
-  priority: `the priority, one of ${PRIORITIES.join(", ")}`,
-  note: "the note's text",
-  reply: "the reply's text",
-  rate: `your rating, ${RATINGS.join(" or ")}`,
-};
+/** Actions whose third word is required (who, priority, text, rating); the others take none. */
+const TAKES_VALUE: ReadonlySet<string> = new Set(["assign", "priority", "note", "reply", "rate"]);
+const CHOICE_VALUES = { priorities: PRIORITIES.join(", "), helpful: RATINGS[0], notHelpful: RATINGS[1] };
 
 export default defineCommand({
   name: "ticket",
-  description: "Work on a support ticket: staff claim, assign, prioritize, escalate, resolve; requesters reply, rate",
+  descriptionKey: "support.ticketCmd.description",
   role: "member",
   // Staff act from the support space, which belongs to no community; the core checks who may do what.
   communityOptional: true,
   usage: `${ACTIONS.join("|")} <number> [who|priority|text|rating]`,
   options: [
-    { name: "action", type: "string", description: "What to do", required: true, choices: ACTIONS },
-    { name: "number", type: "integer", description: "Ticket number, e.g. 12", required: true, min: 1, autocomplete: "ticket" },
-    { name: "value", type: "string", description: "assign: who · priority: low|normal|high|urgent · note/reply: text · rate: helpful|not-helpful", rest: true, maxLength: 4000, example: "@sam" },
+    { name: "action", type: "string", descriptionKey: "support.ticketCmd.option.action", required: true, choices: ACTIONS },
+    { name: "number", type: "integer", descriptionKey: "support.ticketCmd.option.number", required: true, min: 1, autocomplete: "ticket" },
+    { name: "value", type: "string", descriptionKey: "support.ticketCmd.option.value", descriptionValues: CHOICE_VALUES, rest: true, maxLength: 4000, example: "@sam" },
   ],
   schema: z
     .object({
-      action: z.enum(ACTIONS, { message: `Choose an action: ${ACTIONS.join(", ")}.` }),
+      action: z.enum(ACTIONS, { message: says("support.ticketCmd.actionChoice") }),
       number: ticketNumber,
-      value: z.string().trim().max(4000, { message: "That text is too long (4000 characters at most)." }).optional(),
+      value: z.string().trim().max(4000, { message: says("support.ticketCmd.valueTooLong") }).optional(),
     })
     .superRefine((o, ctx) => {
-      const hint = VALUE_HINT[o.action];
       const value = o.value ?? "";
-      if (hint && !value) ctx.addIssue({ code: "custom", path: ["value"], message: `/ticket ${o.action} needs ${hint}.` });
-      if (!hint && value) ctx.addIssue({ code: "custom", path: ["value"], message: `/ticket ${o.action} takes only a ticket number; I didn't expect "${value}".` });
-      if (o.action === "priority" && value && !(PRIORITIES as readonly string[]).includes(value.toLowerCase()))
-        ctx.addIssue({ code: "custom", path: ["value"], message: `Priority must be one of ${PRIORITIES.join(", ")}.` });
-      if (o.action === "rate" && value && !(RATINGS as readonly string[]).includes(value.toLowerCase()))
-        ctx.addIssue({ code: "custom", path: ["value"], message: `Rate it ${RATINGS.join(" or ")}.` });
+      const issue = (key: Parameters<typeof says>[0], params: Record<string, string> = {}) =>
+        ctx.addIssue({ code: "custom", path: ["value"], message: says(key), params: { action: o.action, ...CHOICE_VALUES, ...params } });
+      if (TAKES_VALUE.has(o.action) && !value) issue("support.ticketCmd.needsValue");
+      if (!TAKES_VALUE.has(o.action) && value) issue("support.ticketCmd.noValueExpected", { value });
+      if (o.action === "priority" && value && !(PRIORITIES as readonly string[]).includes(value.toLowerCase())) issue("support.ticketCmd.priorityChoice");
+      if (o.action === "rate" && value && !(RATINGS as readonly string[]).includes(value.toLowerCase())) issue("support.ticketCmd.rateChoice");
     }),
   async run({ options: o, actor, place, services, t }): Promise<Reply> {
     const id = o.number;

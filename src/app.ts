@@ -4,6 +4,7 @@ import { type FlywheelConfig, loadConfigFile } from "./config/file";
 import { type Clock, systemClock } from "./core/clock";
 import type { Services } from "./core/context";
 import { ThreadMessages } from "./core/inbound";
+import { forPublicReads } from "./core/reads";
 import { syncCommunities } from "./core/people/communities";
 import { subscribeSupport } from "./core/support/relay";
 import { ticketDeliveryFailed } from "./core/support/unreachable";
@@ -12,7 +13,7 @@ import type { Deliverer } from "./delivery/deliverer";
 import { deadLetterAlert } from "./delivery/dead-alert";
 import { OutboxWorker, type WorkerOptions } from "./delivery/worker";
 import { scheduleJobs } from "./jobs";
-import { AdvisoryLockLeader, SoleLeader } from "./jobs/leader";
+import { AdvisoryLockLeader, DISCORD_GATEWAY_LOCK_KEY, type Leadership, SoleLeader } from "./jobs/leader";
 import { Scheduler } from "./jobs/scheduler";
 import { createLogger } from "./log";
 import type { PlatformStatus, StartedPlatform } from "./platforms/platform";
@@ -38,6 +39,8 @@ export interface App {
   platforms: Map<string, () => PlatformStatus>;
   /** Plain thread/DM messages the platforms see, for the features that subscribe (support relay). */
   threads: ThreadMessages;
+  /** A leader election for a connection only one replica may hold (see PlatformContext.elect). */
+  elect(role: "discord-gateway"): Leadership;
   /** Mounts what a started platform hands back: its routes, deliverer, status and stop. */
   attach(platform: StartedPlatform): void;
   stop(): Promise<void>;
@@ -50,6 +53,8 @@ export interface StartOptions {
   log?: Logger;
   /** Database URL override ("memory:" for tests); defaults to env.DATABASE_URL or DATA_DIR. */
   databaseUrl?: string;
+  /** Read replica URL override; defaults to env.DATABASE_READ_URL (PostgreSQL only). */
+  readUrl?: string;
   /** Extra deliverers (the shell's, test stand-ins). */
   deliverers?: Deliverer[];
   worker?: WorkerOptions & { autostart?: boolean };
@@ -65,9 +70,10 @@ export async function startApp(opts: StartOptions): Promise<App> {
   const log = opts.log ?? createLogger(env.LOG_LEVEL);
   const config = opts.config ?? loadConfigFile(env.FLYWHEEL_CONFIG).config;
   const database = await openDatabase(
-    { url: opts.databaseUrl ?? env.DATABASE_URL, dataDir: env.DATA_DIR },
+    { url: opts.databaseUrl ?? env.DATABASE_URL, dataDir: env.DATA_DIR, readUrl: opts.readUrl ?? env.DATABASE_READ_URL },
     { migrate: true, log: (line) => log.info(line) },
   );
+  if ((opts.readUrl ?? env.DATABASE_READ_URL) && database.kind === "pglite") log.warn("DATABASE_READ_URL is ignored: it needs DATABASE_URL (PostgreSQL) as the primary");
   // Run in reverse order on stop: the database closes last.
   const stopHooks: (() => Promise<void>)[] = [() => database.close()];
   const runStopHooks = async () => {
@@ -85,6 +91,7 @@ export async function startApp(opts: StartOptions): Promise<App> {
     const metrics = new Metrics(database.prisma, log);
     const services: Services = {
       db: database.prisma,
+      replica: database.replica,
       clock: opts.clock ?? systemClock,
       config,
       log,
@@ -93,7 +100,11 @@ export async function startApp(opts: StartOptions): Promise<App> {
     };
     const url = opts.databaseUrl ?? env.DATABASE_URL;
     const pollMs = opts.scheduler ? opts.scheduler.pollMs : undefined;
-    const leadership = database.kind === "postgresql" && url ? new AdvisoryLockLeader(url, { log, pollMs }) : new SoleLeader();
+    const elect = (role: "scheduler" | "discord-gateway"): Leadership =>
+      database.kind === "postgresql" && url
+        ? new AdvisoryLockLeader(url, { log, pollMs, role, key: role === "scheduler" ? undefined : DISCORD_GATEWAY_LOCK_KEY })
+        : new SoleLeader();
+    const leadership = elect("scheduler");
     const scheduler = new Scheduler(leadership, log);
     scheduleJobs(scheduler, services);
     const http = new HttpServer(log);
@@ -122,6 +133,7 @@ export async function startApp(opts: StartOptions): Promise<App> {
       metrics,
       platforms,
       threads,
+      elect,
       attach(platform) {
         for (const r of platform.routes ?? []) http.route(r.method, r.path, r.handler);
         if (platform.deliverer) deliverers.push(platform.deliverer);
@@ -131,7 +143,8 @@ export async function startApp(opts: StartOptions): Promise<App> {
       stop: runStopHooks,
     };
     mountHealth(http, app);
-    mountRoadmap(http, services);
+    // Anonymous public reads: the pages, the JSON API and the feed may lag the primary by the replica's lag.
+    mountRoadmap(http, forPublicReads(services));
     mountMetrics(http, metrics);
     subscribeSupport(services, threads);
     if (opts.platforms !== false) {

@@ -1,13 +1,14 @@
 import { userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import { createWriteStream, mkdirSync } from "node:fs";
-import type { FlywheelConfig } from "./config/file";
+import { type FlywheelConfig, loadConfigFile } from "./config/file";
 import { ConfigError, loadEnv, type Env } from "./config/env";
 import { startApp } from "./app";
 import { databaseTarget } from "./db/target";
 import { releaseLock, writeLock } from "./cli/local";
 import { createLogger } from "./log";
 import { shellDeliverer } from "./platforms/shell/deliverer";
+import { translatorForPlace } from "./core/people/locale";
 import { startRepl } from "./platforms/shell/repl";
 import { ShellScreen } from "./platforms/shell/screen";
 import { mountAdmin } from "./server/admin";
@@ -34,7 +35,9 @@ export async function startBot(env: Env, opts: { shell?: boolean } = {}): Promis
   const screen = new ShellScreen(process.stdout);
   let app;
   try {
-    app = await startApp({ env, log, deliverers: [shellDeliverer((s) => screen.print(s))] });
+    // Loaded here too so the terminal prints each notification in its community's language.
+    const { config } = loadConfigFile(env.FLYWHEEL_CONFIG);
+    app = await startApp({ env, config, log, deliverers: [shellDeliverer((s) => screen.print(s), (place) => translatorForPlace(config, place))] });
   } catch (e) {
     if (lock) releaseLock(env.DATA_DIR, lock);
     if (e instanceof ConfigError) {

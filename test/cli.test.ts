@@ -15,6 +15,7 @@ const YAML = `
 communities:
   - { slug: alpha, name: Alpha University, tier: premier }
   - { slug: beta, name: Beta College, tier: general }
+  - { slug: gamma, name: Gamma Institute, tier: general, locale: es }
 staff:
   - { shell: carol }
 `;
@@ -44,6 +45,15 @@ test("flywheel exec files a request as one person and upvotes it as another", ()
   expect(vote.stdout).toContain("Your vote for #1 is counted for beta");
   const list = run(["exec", "--as", "bob", "--community", "beta", "/requests"]);
   expect(list.stdout).toContain("#1 Faster image builds — 2 communities · 2 votes · 0 pledges — open");
+});
+
+test("what exec prints from the outbox reads in each channel's community language", () => {
+  const vote = run(["exec", "--as", "dora", "--community", "gamma", "/upvote 1"]);
+  expect(vote.stdout).toContain("Tu voto por #1 cuenta para gamma.");
+  const staff = run(["exec", "--as", "carol", "/status 1 in_progress"]);
+  expect(staff.status).toBe(0);
+  expect(staff.stdout).toContain("📣 to #alpha: Roadmap update: #1 Faster image builds is now in progress");
+  expect(staff.stdout).toContain("📣 para #gamma: Novedades de la hoja de ruta: la #1 Faster image builds ahora está en curso");
 });
 
 test("refused and malformed commands exit non-zero with a clear message, no stack trace", () => {
@@ -83,9 +93,9 @@ test("export requests as CSV and JSON", () => {
   expect(csv.status).toBe(0);
   const [header, first] = csv.stdout.trim().split("\n");
   expect(header).toBe("number,title,status,communities,breadth,votes,pledges,pledged,requestedBy,mergedInto,github,createdAt,details");
-  expect(first).toMatch(/^1,Faster image builds,planned,2,3,2,0,0,alpha,,,/);
+  expect(first).toMatch(/^1,Faster image builds,planned,3,4,3,0,0,alpha,,,/);
   const json = JSON.parse(run(["export", "requests", "--json"]).stdout) as { number: number; votes: number }[];
-  expect(json).toEqual([expect.objectContaining({ number: 1, votes: 2, communities: 2 })]);
+  expect(json).toEqual([expect.objectContaining({ number: 1, votes: 3, communities: 3 })]);
 });
 
 test("the terminal bot: type commands at the prompt; exec and /healthz reach the running bot", async () => {

@@ -146,7 +146,7 @@ const RAW_ZOD = /Too (small|big)|Invalid (input|option|string|number|value|forma
 function badLines(cmd: CommandDef<unknown>): string[] {
   const positional = cmd.options.filter((o) => !o.keyword && !o.afterBar);
   const lines: string[] = [];
-  const before = (o: OptionSpec) => positional.slice(0, positional.indexOf(o)).map(exampleValue).join(" ");
+  const before = (o: OptionSpec) => positional.slice(0, positional.indexOf(o)).map((o) => exampleValue(o)).join(" ");
   // A command that reads its own words decides what a word means; its first one is always an option.
   for (const o of cmd.readWords ? positional.slice(0, 1) : positional) {
     const bad =
@@ -154,7 +154,7 @@ function badLines(cmd: CommandDef<unknown>): string[] {
     for (const b of bad) lines.push(`${before(o)} ${b}`.trim());
   }
   for (const o of cmd.options.filter((x) => x.keyword)) {
-    const prefix = positional.filter((p) => p.required).map(exampleValue).join(" ");
+    const prefix = positional.filter((p) => p.required).map((o) => exampleValue(o)).join(" ");
     if (o.type !== "boolean") lines.push(`${prefix} --${o.name}`.trim());
     if (o.type === "integer") lines.push(`${prefix} --${o.name} zero`.trim(), `${prefix} --${o.name} 0`.trim());
     lines.push(`${prefix} --${o.name}${o.type === "boolean" ? "" : ` ${exampleValue(o)}`} --${o.name}${o.type === "boolean" ? "" : ` ${exampleValue(o)}`}`.trim());

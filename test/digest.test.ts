@@ -149,7 +149,7 @@ describe.each(DB_TARGETS)("weekly digests on %s", (target) => {
     expect(preview.ephemeral).toBe(true);
     expect(preview.title).toBe("Preview · Weekly digest · Alpha University · 23–29 Nov 2026");
     expect(preview.text).toContain("Preview, only you see this.");
-    expect(preview.text).toContain("🚀 #4 Audit log shipped — thanks to ana, @octo-dev, amir");
+    expect(preview.text).toContain("🚀 #4 Audit log shipped — thanks to ana, @octo-dev, and amir");
     expect(preview.buttons?.map((b) => b.command)).toEqual(["requests open"]); // no "post it now" for a member
 
     expect((await ana("/digest beta")).text).toContain("only staff can see another community's");

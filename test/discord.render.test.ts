@@ -1,6 +1,7 @@
 import { ButtonStyle, ComponentType, MessageFlags, TextInputStyle } from "discord.js";
 import type { Reply } from "../src/core/reply";
 import { commandLineOf, parseModalId, renderMessage, renderModal } from "../src/platforms/discord/render";
+import { type Translator, translator } from "../src/i18n/translate";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const flat = (r: Reply) => renderMessage(r).components.flatMap((row) => row.components as any[]);
@@ -78,7 +79,10 @@ describe("a Reply rendered for Discord", () => {
     expect(commandLineOf("fwsel:Upvote", ["upvote 3"])).toBe("upvote 3");
     expect(commandLineOf("fw:")).toBeUndefined();
     expect(commandLineOf("other:thing")).toBeUndefined();
-    const modal = renderModal({ command: "request", title: "A very long modal title that Discord would refuse", hidden: { sourceUrl: "https://x.test/m/1" }, fields: [{ name: "title", label: "Title", required: true, maxLength: 120, placeholder: "p".repeat(150) }, { name: "details", label: "Details", long: true, maxLength: 9000 }] })!;
+    // A language whose words run long: the title and placeholder must still fit Discord's limits.
+    const en = translator("en");
+    const wordy: Translator = { ...en, t: (key, values) => ({ "commands.request.form.title": "A very long modal title that Discord would refuse", "commands.request.form.titlePlaceholder": "p".repeat(150) })[key as string] ?? en.t(key, values) };
+    const modal = renderModal({ command: "request", title: "commands.request.form.title", hidden: { sourceUrl: "https://x.test/m/1" }, fields: [{ name: "title", label: "commands.request.form.titleLabel", required: true, maxLength: 120, placeholder: "commands.request.form.titlePlaceholder" }, { name: "details", label: "commands.request.form.detailsLabel", long: true, maxLength: 9000 }] }, wordy)!;
     expect(modal.title.length).toBeLessThanOrEqual(45);
     expect(parseModalId(modal.custom_id)).toEqual({ command: "request", hidden: { sourceUrl: "https://x.test/m/1" } });
     const inputs = modal.components.map((c: any) => c.component);
@@ -86,6 +90,7 @@ describe("a Reply rendered for Discord", () => {
       [TextInputStyle.Short, 120, 100],
       [TextInputStyle.Paragraph, 4000, 0],
     ]);
-    expect(renderModal({ command: "request", title: "x", hidden: { sourceUrl: `https://x.test/${"m".repeat(120)}` }, fields: [] })).toBeUndefined();
+    expect((modal.components[0] as any).label).toBe("Title");
+    expect(renderModal({ command: "request", title: "commands.request.form.title", hidden: { sourceUrl: `https://x.test/${"m".repeat(120)}` }, fields: [] }, en)).toBeUndefined();
   });
 });

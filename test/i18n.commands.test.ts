@@ -3,6 +3,7 @@
 // locale is the pseudo-locale en-XA reads accented text, so any run of plain Latin letters left in
 // an answer is a string that skipped the catalogs (user data and command syntax aside).
 import { describe as describeCommand, usageOf } from "../src/command-kit/define";
+import { exampleValue } from "../src/command-kit/explain";
 import { loadCommands } from "../src/command-kit/registry";
 import type { Reply } from "../src/core/reply";
 import { translator } from "../src/i18n/translate";
@@ -16,9 +17,6 @@ const YAML = TEST_CONFIG_YAML.replace("tier: premier,", "tier: premier, locale: 
 const TITLE = "Ταχύτερες εικόνες";
 const OTHER = "Εξαγωγή δεδομένων";
 
-/** Commands the support part converts (support.ts, ticket.ts, support-stats.ts). */
-// /ticket's declaration is still plain English (issue #19 note): left out until it is converted.
-const SUPPORT_PART = new Set(["ticket"]);
 
 /** Everything a person reads in a reply. */
 const visible = (r: Reply): string[] => [
@@ -82,14 +80,14 @@ describe.each(DB_TARGETS)("commands speak the community's language, on %s", (tar
     expect((await ana("/requests --community nowhere")).text).toBe('No existe la comunidad "nowhere".');
 
     const show = await ana(`/request-show ${id}`);
-    expect(show.text).toMatch(/\nPedida por .+ el \d{4}-\d\d-\d\d\n/);
+    expect(show.text).toMatch(/\nPedida por .+ el \d\d\/\d\d\/\d{4}\n/);
     expect(show.text).toContain("La quieren 0 comunidades · 0 votos: nadie todavía");
     expect(show.sections?.map((s) => s.title)).toEqual(["Comunidades", "Comentarios"]);
 
     // Plurals come from the catalog, in Spanish grammar.
     await as(t.services, "bob", "beta")(`/upvote ${id}`);
     await ana(`/upvote ${id}`);
-    expect((await ana(`/request-show ${id}`)).text).toContain("La quieren 2 comunidades · 2 votos: Alpha University (1 miembro), Beta College (1 miembro)");
+    expect((await ana(`/request-show ${id}`)).text).toContain("La quieren 2 comunidades · 2 votos: Alpha University (1 miembro) y Beta College (1 miembro)");
 
     // Option errors from the commands' schemas, in the asker's language.
     expect((await ana("/request ab")).text).toMatch(/^El título necesita al menos 3 caracteres\.\n/);
@@ -130,10 +128,11 @@ describe.each(DB_TARGETS)("commands speak the community's language, on %s", (tar
     const carol = as(t.services, "carol", "beta");
     const id = idOf(await bob(`/request ${TITLE} | Για τις εξετάσεις`));
     const second = idOf(await bob(`/request ${OTHER} --force`));
-    // Text the support part owns (its declarations) and user data: taken out before looking.
+    // Command syntax and user data: taken out before looking.
     const syntax = ["/digest send <community>", "/digest <community>", "/request <title>", "/flywheel <command> [text]", "/flywheel upvote 12", "/flywheel upvote", "/flywheel help", "command"];
-    const support = [...loadCommands().values()].filter((c) => SUPPORT_PART.has(c.name)).map((c) => describeCommand(c, translator("en-XA")));
-    const data = ["bob", "carol", "beta", "alpha", "nowhere", "Beta College", "Alpha University", "USD", ...syntax, ...support];
+    // /ticket's actions, priorities and ratings are words a person types, named as they are.
+    const ticketWords = ["show", "claim", "assign", "priority", "escalate", "waiting", "resolve", "close", "reopen", "note", "reply", "rate", "use", "low", "normal", "high", "urgent", "not-helpful", "helpful", "zap", "meh", "now", "huge"];
+    const data = ["bob", "carol", "beta", "alpha", "nowhere", "Beta College", "Alpha University", "USD", ...syntax, ...ticketWords];
     const lines = [
       `/request ${TITLE}`,
       `/upvote ${id}`,
@@ -154,6 +153,15 @@ describe.each(DB_TARGETS)("commands speak the community's language, on %s", (tar
       "/flywheel",
       "/digest alpha",
       "/credits --since 2026-01-01-01-01-01-01-01",
+      "/ticket zap 1",
+      "/ticket rate 1",
+      "/ticket rate 1 meh",
+      "/ticket claim 1 now",
+      "/ticket priority 1 huge",
+      "/ticket note 1",
+      `/support ${TITLE} | Για τις εξετάσεις`,
+      "/support-stats",
+      "/support-stats --since 3x",
     ];
     const staffLines = [
       `/edit ${id} title Νέος τίτλος`,
@@ -172,7 +180,11 @@ describe.each(DB_TARGETS)("commands speak the community's language, on %s", (tar
       "/steward bob beta",
       "/steward bob beta --remove",
       `/github link ${id}`,
+      "/support-stats",
     ];
+    // The sweep covers every command there is: a new command joins it or this fails.
+    const swept = new Set([...lines, ...staffLines].map((l) => l.slice(1).split(" ")[0]));
+    expect([...loadCommands().keys()].filter((name) => !swept.has(name))).toEqual([]);
     const found: Record<string, string[]> = {};
     for (const [who, run, batch] of [["bob", bob, lines], ["carol", carol, staffLines]] as const)
       for (const line of batch) {
@@ -185,9 +197,26 @@ describe.each(DB_TARGETS)("commands speak the community's language, on %s", (tar
     expect(found).toEqual({});
   });
 
-  test("every command and option description of this part reads in the reader's language", () => {
+  test("Spanish (alpha): /ticket's option errors", async () => {
+    const ana = as(t.services, "ana", "alpha");
+    const first = async (line: string) => (await ana(line)).text.split("\n")[0];
+    expect(await first("/ticket frob 1")).toBe("Elige una acción: show, claim, assign, priority, escalate, waiting, resolve, close, reopen, note, reply, rate, use.");
+    expect(await first("/ticket rate 1")).toBe("/ticket rate necesita tu valoración, helpful o not-helpful.");
+    expect(await first("/ticket assign 1")).toBe("/ticket assign necesita a quién asignarlo, p. ej. /ticket assign 12 @sam.");
+    expect(await first("/ticket claim 1 ya")).toBe("/ticket claim solo lleva un número de ticket; no esperaba «ya».");
+    expect(await first("/ticket priority 1 enorme")).toBe("La prioridad debe ser una de estas: low, normal, high, urgent.");
+    expect(await first("/ticket rate 1 bien")).toBe("Valóralo con helpful o not-helpful.");
+    // Examples in words (used by option errors) read in the asker's language; typed values stay as they are.
+    const title = loadCommands().get("request")!.options.find((o) => o.name === "title")!;
+    expect(exampleValue(title, translator("es"))).toBe("Compilaciones de imágenes más rápidas");
+    expect(exampleValue(title, translator("en"))).toBe("Faster image builds");
+    expect(exampleValue(loadCommands().get("upvote")!.options[0], translator("es"))).toBe("12");
+    const gil = as(t.services, "gil", "gamma");
+    expect((await gil("/ticket rate 1")).text.split("\n")[0]).toBe("/ticket rate needs your rating, helpful or not-helpful.");
+  });
+
+  test("every command and option description reads in the reader's language", () => {
     for (const c of loadCommands().values()) {
-      if (SUPPORT_PART.has(c.name)) continue;
       for (const d of [c, ...c.options]) {
         expect({ command: c.name, key: d.descriptionKey !== undefined }).toEqual({ command: c.name, key: true });
         const es = describeCommand(d, translator("es"));

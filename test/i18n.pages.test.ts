@@ -87,7 +87,7 @@ describe.each(DB_TARGETS)("the weekly digest in its community's language on %s",
     expect(reply.text).toContain("Resumen semanal de Flywheel para Alpha University, 23–29 nov 2026 (2026-W48).");
     expect(reply.text).toContain("#2 Dark mode — de Beta College");
     expect(reply.text).toContain("#1 Faster image builds — 3 comunidades · 3 votos · 1 compromiso — abierta (+2 votos esta semana)");
-    expect(reply.text).toContain("🚀 #4 Audit log ya está disponible — gracias a ana, @octo-dev, amir");
+    expect(reply.text).toContain("🚀 #4 Audit log ya está disponible — gracias a ana, @octo-dev y amir");
     expect(reply.text).toContain("#5 CSV export: abierta → planificada");
     expect(reply.text).toContain("#8 Duplicate of dark mode se fusionó con #2");
     expect(reply.text).toContain("Alpha University comprometió 500 USD para #1 Faster image builds");

@@ -1,6 +1,10 @@
 import { PassThrough } from "node:stream";
 import { ApplicationCommandOptionType, Locale } from "discord.js";
+import { loadCommands } from "../src/command-kit/registry";
 import { translatorForPlace } from "../src/core/people/locale";
+import { translator } from "../src/i18n/translate";
+import { renderModal as renderDiscordModal } from "../src/platforms/discord/render";
+import { renderModal as renderSlackModal } from "../src/platforms/slack/render";
 import { shellDeliverer } from "../src/platforms/shell/deliverer";
 import { startRepl } from "../src/platforms/shell/repl";
 import { DB_TARGETS, TEST_CONFIG_YAML, testServices } from "./helpers/db";
@@ -129,6 +133,31 @@ describe.each(DB_TARGETS)("the platforms speak the reader's language, on %s", (t
       expect(view.close.text).toBe("Cancelar");
     } finally {
       await h.close();
+    }
+  });
+});
+
+describe("forms", () => {
+  test("the /request and /support forms read in the reader's language on Slack and Discord", () => {
+    const forms = ["request", "support"].map((name) => loadCommands().get(name)!.modal!);
+    const es = translator("es");
+    expect(renderSlackModal(forms[0], {}, es).title.text).toBe("Nueva solicitud");
+    expect(renderDiscordModal(forms[1], es)!.title).toBe("Pedir ayuda");
+    const xa = translator("en-XA");
+    for (const form of forms) {
+      const slack = renderSlackModal(form, {}, xa);
+      const discord = renderDiscordModal(form, xa)!;
+      const seen = [
+        slack.title.text,
+        slack.submit?.text ?? "",
+        ...slack.blocks.flatMap((b) => {
+          const input = b as { label?: { text: string }; element?: { placeholder?: { text: string } } };
+          return [input.label?.text ?? "", input.element?.placeholder?.text ?? ""];
+        }),
+        discord.title,
+        ...discord.components.flatMap((c) => ("label" in c ? [String(c.label), String((c as { component?: { placeholder?: string } }).component?.placeholder ?? "")] : [])),
+      ];
+      expect({ form: form.command, left: seen.flatMap((s) => latinLeft(s)) }).toEqual({ form: form.command, left: [] });
     }
   });
 });

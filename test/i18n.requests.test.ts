@@ -8,6 +8,10 @@ import type { Reply } from "../src/core/reply";
 import { changeStatus } from "../src/core/requests/lifecycle";
 import { formatDuration } from "../src/core/text";
 import { translator } from "../src/i18n/translate";
+import { renderMessage as discordMessage } from "../src/platforms/discord/render";
+import { renderMessage as slackMessage } from "../src/platforms/slack/render";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 
 const CONFIG = `
 communities:
@@ -78,6 +82,26 @@ describe.each(DB_TARGETS)("the requests area in each community's language, on %s
     expect(list.sections?.[0].buttons?.map((b) => b.label)).toEqual(["Votar", "Quitar voto", "Detalles"]);
     expect(formatDuration(2 * 3600_000 + 5 * 60_000, translator("es"))).toBe("2h 05min");
     expect(formatDuration(2 * 3600_000, translator("en"))).toBe("2h 00m");
+  });
+
+  test("Spanish: the request card (/request-show) on Slack and Discord, kept in test-artifacts/", async () => {
+    const { ana, carol, id } = await seed();
+    await carol(`/set-status ${id} planned Q1`);
+    const card = await ana(`/request-show ${id}`);
+    expect(card.text.split("\n")[0]).toBe(`#${id} Exportar informes — planificada`);
+    expect(card.sections?.map((x) => x.title)).toEqual(expect.arrayContaining(["Comunidades", "Historial"]));
+    const slack = slackMessage(card);
+    const discord = discordMessage(card);
+    const buttons = JSON.stringify([slack.blocks, discord.components]);
+    expect(buttons).toContain("Votar");
+    expect(buttons).not.toMatch(/"(Upvote|Details|Unvote)"/);
+    if (target === "pglite") {
+      const dir = join(__dirname, "..", "test-artifacts");
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "request-card.es.txt"), `${card.text}\n`);
+      writeFileSync(join(dir, "request-card.es.slack.json"), `${JSON.stringify(slack, null, 2)}\n`);
+      writeFileSync(join(dir, "request-card.es.discord.json"), `${JSON.stringify(discord, null, 2)}\n`);
+    }
   });
 
   test("Spanish: followers and channels hear a status change in their community's language; a private community by its tier", async () => {

@@ -158,7 +158,7 @@ describe.each(DB_TARGETS)("requests & votes on %s", (target) => {
     expect(history).toMatchObject([{ from: "open", to: "planned", reason: "Q1 next year", source: "command" }]);
     const show = await b1(`/request-show ${id}`);
     expect(show.text).toMatch(/open → planned \(Q1 next year\)/);
-    expect(show.text).toContain("Wanted by 2 communities · 3 votes: Beta College (2 members), Alpha University (1 member)");
+    expect(show.text).toContain("Wanted by 2 communities · 3 votes: Beta College (2 members) and Alpha University (1 member)");
     // Shipped requests take no more votes.
     await carol(`/set-status ${id} shipped`);
     expect((await as(t.services, "g1", "gamma")(`/upvote ${id}`)).text).toContain("already shipped");

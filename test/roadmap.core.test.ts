@@ -1,4 +1,5 @@
 import { isUserError } from "../src/core/errors";
+import { translator } from "../src/i18n/translate";
 import {
   getPublicRequest,
   listRoadmap,
@@ -17,11 +18,13 @@ const expectNoPrivateNames = (value: unknown) => {
   for (const word of PRIVATE_WORDS) expect(text).not.toContain(word);
 };
 
-test("a private community is named by its tier only", () => {
-  expect(publicCommunity({ name: "Sigma", slug: "sigma", private: true, tier: "premier" })).toEqual({ name: "a Premier member", slug: null, private: true });
-  expect(publicCommunity({ name: "Gamma", slug: "gamma", private: true, tier: "essential" })).toEqual({ name: "an Essential member", slug: null, private: true });
-  expect(publicCommunity({ name: "Beta", slug: "beta", private: true, tier: "general" }).name).toBe("a General member");
-  expect(publicCommunity({ name: "Alpha", slug: "alpha", private: false, tier: "premier" })).toEqual({ name: "Alpha", slug: "alpha", private: false });
+test("a private community is named by its tier only, in the reader's language", () => {
+  const en = translator("en");
+  expect(publicCommunity({ name: "Sigma", slug: "sigma", private: true, tier: "premier" }, translator("es")).name).toBe("un miembro Premier");
+  expect(publicCommunity({ name: "Sigma", slug: "sigma", private: true, tier: "premier" }, en)).toEqual({ name: "a Premier member", slug: null, private: true });
+  expect(publicCommunity({ name: "Gamma", slug: "gamma", private: true, tier: "essential" }, en)).toEqual({ name: "an Essential member", slug: null, private: true });
+  expect(publicCommunity({ name: "Beta", slug: "beta", private: true, tier: "general" }, en).name).toBe("a General member");
+  expect(publicCommunity({ name: "Alpha", slug: "alpha", private: false, tier: "premier" }, en)).toEqual({ name: "Alpha", slug: "alpha", private: false });
 });
 
 describe.each(DB_TARGETS)("public roadmap data on %s", (target) => {

@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parse } from "yaml";
+import { translator } from "../src/i18n/translate";
 import { runCli } from "../src/cli/program";
 import { loadEnv } from "../src/config/env";
 import { describe as describeCommand } from "../src/command-kit/define";
@@ -93,6 +97,26 @@ describe("flywheel slack manifest", () => {
     expect(slackManifest({ socketMode: true, publicUrl: "http://localhost:8080" }).features.unfurl_domains).toBeUndefined();
     expect(slackManifest({ socketMode: true, publicUrl: "https://10.0.0.7" }).features.unfurl_domains).toBeUndefined();
     expectSlackAccepts(slackManifest({ socketMode: true, publicUrl: "http://localhost:8080" }));
+  });
+
+  test("Slack shows one language to everyone: the organization's default from flywheel.yml's top-level locale", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "flywheel-manifest-"));
+    const config = join(dir, "flywheel.yml");
+    writeFileSync(config, "locale: es\ncommunities:\n  - { slug: alpha, name: Alpha, tier: general, locale: en }\n");
+    const { code, out } = await cli(["slack", "manifest", "https://bot.example.org"], { FLYWHEEL_CONFIG: config });
+    expect(code).toBe(0);
+    const m = parse(out) as SlackManifest;
+    expectSlackAccepts(m);
+    expect(m.display_information.description).toBe("Solicitudes de las comunidades ordenadas por alcance, soporte, hoja de ruta y créditos");
+    expect(m.features.shortcuts[0].name).toBe("Crear una solicitud");
+    const upvote = m.features.slash_commands.find((c) => c.command === "/upvote")!;
+    expect(upvote.description).toBe(describeCommand(commandList().find((c) => c.name === "upvote")!, translator("es")));
+    expect(upvote.description).not.toBe(describeCommand(commandList().find((c) => c.name === "upvote")!));
+    // A broken flywheel.yml is named, not a stack trace.
+    writeFileSync(config, "locale: xx\n");
+    const bad = await cli(["slack", "manifest", "https://bot.example.org"], { FLYWHEEL_CONFIG: config });
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/^flywheel slack manifest: .*locale/);
   });
 
   test("the generated manifest keeps every documented limit, in HTTP mode, Socket Mode and with a prefix", () => {

@@ -130,7 +130,7 @@ describe.each(DB_TARGETS)("a private community stays unnamed to outsiders, on %s
       }
     // Those answers carry gamma's things, told the outsider's way.
     const show = await run(`/request-show ${at.request}`);
-    expect(show.text).toContain("Asked by someone from an Essential member on 2026-11-23");
+    expect(show.text).toContain("Asked by someone from an Essential member on 11/23/2026");
     expect(show.text).toContain("an Essential member (2 members)");
     expect(show.text).toContain("Pledges: an Essential member: 300 USD");
     expect((await run("/credits")).text).toMatch(/someone from an Essential member — 2 code · 1 ideas/);

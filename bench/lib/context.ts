@@ -1,6 +1,6 @@
 import type { Report } from "./report";
 
-export const PARTS = ["ack", "votes", "scale", "fanout", "footprint"] as const;
+export const PARTS = ["ack", "votes", "scale", "fanout", "footprint", "replicas", "locale"] as const;
 export type PartName = (typeof PARTS)[number];
 
 export interface BenchOptions {
@@ -14,6 +14,8 @@ export interface BenchOptions {
   /** Votes per round in the votes part. */
   votes: number;
   out: string;
+  /** A full results file whose figures for the parts run here are replaced with this run's. */
+  merge?: string;
   /** Put the results in README.md's Performance section (full runs of every part). */
   readme: boolean;
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { loadavg } from "node:os";
 import type { Machine } from "./machine";
@@ -92,4 +92,24 @@ export function writeResults(path: string, m: Machine, report: Report, options: 
     table: table(report.figures),
   };
   writeFileSync(path, JSON.stringify(body, null, 2) + "\n");
+}
+
+/**
+ * Puts the figures of the parts just run into an earlier full results file, keeping every other
+ * part's figures as they were, so one part can be re-measured without rerunning the rest. A note
+ * says which parts came from which run.
+ */
+export function mergeResults(into: string, from: string, parts: readonly string[]): void {
+  const fresh = JSON.parse(readFileSync(from, "utf8")) as { startedAt: string; machine: { loadStart?: number[] }; figures: Figure[]; skipped: { part: string }[]; notes: string[] };
+  const all = JSON.parse(readFileSync(into, "utf8")) as typeof fresh & { table: string };
+  const kept = (x: { part: string }) => !parts.includes(x.part);
+  all.figures = [...all.figures.filter(kept), ...fresh.figures];
+  all.skipped = [...all.skipped.filter(kept), ...fresh.skipped];
+  all.notes = [
+    ...all.notes.filter((n) => !parts.some((p) => n.startsWith(`${p}:`))),
+    ...fresh.notes,
+    ...parts.map((p) => `${p}: measured in a separate run started ${fresh.startedAt} (load at start ${fresh.machine.loadStart?.join(" ") ?? "?"}), merged with --merge`),
+  ];
+  all.table = table(all.figures);
+  writeFileSync(into, JSON.stringify(all, null, 2) + "\n");
 }

@@ -131,8 +131,8 @@ export async function runAck(ctx: BenchContext): Promise<void> {
 
 const round = (s: Summary) => Object.fromEntries(Object.entries(s).map(([k, v]) => [k, Math.round(v * 100) / 100]));
 
-/** A slash command as Slack sends it: form-encoded, signed with the app's signing secret. */
-function slashCommand(standin: SlackStandin, c: { user: string; team: string; channel: string; text: string }): Command {
+/** A slash command as Slack sends it: form-encoded, signed with the app's signing secret when sent. */
+export function slashCommand(standin: SlackStandin, c: { user: string; team: string; channel: string; text: string }): Command {
   const trigger = `${Date.now()}.${randomBytes(4).readUInt32BE()}.${randomBytes(8).toString("hex")}`;
   const body = new URLSearchParams({
     token: "legacy-verification-token",
@@ -153,7 +153,7 @@ function slashCommand(standin: SlackStandin, c: { user: string; team: string; ch
 }
 
 /** One slash command to send; its answer comes back on the stand-in's response_url `id`. */
-interface Command {
+export interface Command {
   id: string;
   body: string;
   headers: Record<string, string>;

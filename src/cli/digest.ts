@@ -6,6 +6,7 @@ import { translator } from "../i18n/translate";
 import { OutboxWorker } from "../delivery/worker";
 import { renderText } from "../platforms/shell/render";
 import { shellDeliverer } from "../platforms/shell/deliverer";
+import { translatorForPlace } from "../core/people/locale";
 import type { CliIO } from "./io";
 
 export function registerDigest(program: Command, io: CliIO, setCode: (n: number) => void): void {
@@ -28,7 +29,7 @@ export function registerDigest(program: Command, io: CliIO, setCode: (n: number)
         const outcome = await postDigest(services, community, week, "cli", { recordEmpty: false });
         io.out(describeOutcome(translator(services.config.locale), community, outcome));
         // A community with no chat channel gets its digest in the terminal: print it now, as exec does.
-        await new OutboxWorker(services, [shellDeliverer((t) => io.out(t.trim()))]).drain();
+        await new OutboxWorker(services, [shellDeliverer((t) => io.out(t.trim()), (place) => translatorForPlace(services.config, place))]).drain();
       } catch (e) {
         if (!isUserError(e)) throw e;
         io.err(`flywheel digest: ${e.message}`);

@@ -4,6 +4,7 @@ import { OutboxWorker } from "../delivery/worker";
 import { expandAlias } from "../platforms/shell/aliases";
 import { renderText } from "../platforms/shell/render";
 import { shellDeliverer } from "../platforms/shell/deliverer";
+import { translatorForPlace } from "../core/people/locale";
 import { shellSpeaker } from "../platforms/shell/speaker";
 import type { CliIO } from "./io";
 
@@ -25,7 +26,7 @@ export function registerExec(program: Command, io: CliIO, setCode: (n: number) =
         setCode(1);
       } else io.out(renderText(reply));
       // Notifications for the terminal are printed right away when no bot is running to print them.
-      const worker = new OutboxWorker(services, [shellDeliverer((t) => io.out(t.trim()))]);
+      const worker = new OutboxWorker(services, [shellDeliverer((t) => io.out(t.trim()), (place) => translatorForPlace(services.config, place))]);
       await worker.drain();
     });
 }

@@ -41,6 +41,11 @@ interface CommandShape<O> {
   readWords?: (words: string[]) => Parsed;
   /** Whether a member without a community can run it (help, link...). Default false. */
   communityOptional?: boolean;
+  /**
+   * A read-only listing: it may read the read replica (src/core/reads.ts decides). Every other
+   * command counts as a change by the person who ran it.
+   */
+  listing?: boolean;
   run(ctx: CommandContext<O>): Promise<Reply>;
 }
 
@@ -63,7 +68,7 @@ export function usageOf(cmd: CommandDef<unknown>): string {
 
 /** A command's or option's description in one language (the organization's default unless told). */
 export function describe(d: Described, t: Translator = translator(DEFAULT_LOCALE)): string {
-  return d.descriptionKey !== undefined ? t.t(d.descriptionKey, d.descriptionValues) : d.description;
+  return t.t(d.descriptionKey, d.descriptionValues);
 }
 
 /**

@@ -5,6 +5,7 @@ import { isUserError } from "../core/errors";
 import { resolveActor, type Speaker } from "../core/people/identity";
 import { hasRole, refusal, unlinkedPlace } from "../core/people/permissions";
 import { personLocale } from "../core/people/locale";
+import { noteWrite, readsFor } from "../core/reads";
 import { errorReply, type Place, type Reply } from "../core/reply";
 import { translator } from "../i18n/translate";
 import type { CommandDef } from "./define";
@@ -61,7 +62,10 @@ export async function dispatch(services: Services, typed: Invocation): Promise<R
       outcome = "user_error";
       return optionError(cmd, describeIssue(valid.error, tr), tr);
     }
-    return await cmd.run({ options: valid.data, actor, place: inv.place, services, t: tr });
+    if (cmd.listing) return await cmd.run({ options: valid.data, actor, place: inv.place, services: await readsFor(services, actor.personId), t: tr });
+    const reply = await cmd.run({ options: valid.data, actor, place: inv.place, services, t: tr });
+    await noteWrite(services, actor.personId);
+    return reply;
   } catch (e) {
     if (isUserError(e)) {
       outcome = "user_error";

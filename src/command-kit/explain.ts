@@ -15,7 +15,8 @@ type Command = CommandDef<unknown>;
 const named = (o: OptionSpec) => ({ keyword: o.keyword ? "yes" : "no", name: o.keyword ? `--${o.name}` : o.name.replace(/-/g, " ") });
 
 /** A typical value of an option: its declared example, or one its type suggests. */
-export function exampleValue(o: OptionSpec): string {
+export function exampleValue(o: OptionSpec, t: Translator = translator()): string {
+  if (o.exampleKey) return t.t(o.exampleKey);
   if (o.example) return o.example;
   if (o.autocomplete === "request" || o.autocomplete === "ticket") return "12";
   if (o.autocomplete === "community") return "alpha";
@@ -25,12 +26,12 @@ export function exampleValue(o: OptionSpec): string {
 }
 
 /** A command line that works, e.g. "/pledge 12 500 --community alpha" for pledge's --community. */
-function exampleLine(cmd: Command, o: OptionSpec): string {
+function exampleLine(cmd: Command, o: OptionSpec, t: Translator): string {
   const positional = cmd.options.filter((s) => !s.keyword && !s.afterBar);
   const upTo = o.keyword || o.afterBar ? positional.filter((s) => s.required) : positional.slice(0, positional.indexOf(o) + 1);
-  const words = upTo.map(exampleValue);
-  if (o.afterBar) words.push("|", exampleValue(o));
-  if (o.keyword) words.push(o.type === "boolean" ? `--${o.name}` : `--${o.name} ${exampleValue(o)}`);
+  const words = upTo.map((s) => exampleValue(s, t));
+  if (o.afterBar) words.push("|", exampleValue(o, t));
+  if (o.keyword) words.push(o.type === "boolean" ? `--${o.name}` : `--${o.name} ${exampleValue(o, t)}`);
   return `/${cmd.name}${words.length ? ` ${words.join(" ")}` : ""}`;
 }
 
@@ -45,7 +46,7 @@ const bound = (issue: Issue, key: "minimum" | "maximum"): number | undefined => 
 
 /** The one sentence per kind of option: what it takes, with an example. */
 function expectation(cmd: Command, o: OptionSpec, t: Translator, issue?: Issue): string {
-  const example = exampleLine(cmd, o);
+  const example = exampleLine(cmd, o, t);
   const missing = issue?.input === undefined;
   switch (o.type) {
     case "integer":
@@ -92,7 +93,7 @@ export function describeProblem(cmd: Command, p: Problem, t: Translator): { text
       return { text: flags.length ? t.t("platforms.option.unknownFlagTakes", { flag: p.flag, command: `/${cmd.name}`, flags: flags.join(", ") }) : t.t("platforms.option.unknownFlag", { flag: p.flag }) };
     }
     case "needs-value":
-      return { text: t.t("platforms.option.needsValue", { flag: `--${p.option.name}`, example: exampleLine(cmd, { ...p.option, keyword: true }) }), field: p.option.name };
+      return { text: t.t("platforms.option.needsValue", { flag: `--${p.option.name}`, example: exampleLine(cmd, { ...p.option, keyword: true }, t) }), field: p.option.name };
     case "given-twice":
       return { text: t.t("platforms.option.givenTwice", named(p.option)), field: p.option.name };
     case "unexpected":

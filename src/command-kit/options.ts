@@ -6,10 +6,9 @@ export type OptionType = "string" | "integer" | "number" | "boolean";
 
 /**
  * What a person reads about a command or an option: a catalog message, rendered in the reader's
- * language (Discord gets every language at registration). A plain `description` is shown as it is
- * in every language; it is only for declarations not moved to the catalogs yet.
+ * language (Discord gets every language at registration).
  */
-export type Described = { descriptionKey: MessageKey; descriptionValues?: MessageValues; description?: never } | { description: string; descriptionKey?: never };
+export type Described = { descriptionKey: MessageKey; descriptionValues?: MessageValues };
 
 /** How an option appears on each platform (Discord options, Slack usage hint, shell help). */
 export type OptionSpec = Described & OptionShape;
@@ -24,8 +23,10 @@ interface OptionShape {
   afterBar?: boolean;
   /** Given only as a flag, `--name` (boolean) or `--name value`, anywhere in the line. */
   keyword?: boolean;
-  /** A typical value, for the examples error messages give ("like `/upvote 12`"). */
+  /** A typical value people type as it is (a number, a slug, a code), for the examples error messages give ("like `/upvote 12`"). */
   example?: string;
+  /** A typical value in words ("Faster image builds"): a catalog message, so the example reads in the asker's language. */
+  exampleKey?: MessageKey;
   choices?: readonly string[];
   min?: number;
   max?: number;

@@ -13,6 +13,9 @@ export const envSchema = z.object({
   DATABASE_URL: optional(
     z.string().regex(/^postgres(ql)?:\/\//, { message: "expected a postgresql:// connection URL" }),
   ),
+  DATABASE_READ_URL: optional(
+    z.string().regex(/^postgres(ql)?:\/\//, { message: "expected a postgresql:// connection URL of a read replica" }),
+  ),
   DATA_DIR: z.string().min(1).default("./data"),
   PORT: z.coerce
     .number({ message: "expected a port number" })
@@ -45,6 +48,10 @@ export const envSchema = z.object({
   DISCORD_APPLICATION_ID: optional(z.string().regex(/^\d{5,25}$/, { message: "expected a Discord application id (digits)" })),
   DISCORD_API_URL: optional(url("a Discord REST base URL")),
   DISCORD_GUILD_ID: optional(z.string().regex(/^\d{5,25}$/, { message: "expected a Discord guild id (digits)" })),
+  DISCORD_PUBLIC_KEY: optional(
+    z.string().regex(/^[0-9a-fA-F]{64}$/, { message: "expected the application's public key from the Developer Portal (64 hex characters)" }),
+  ),
+  DISCORD_GATEWAY: optional(z.enum(["on", "off"], { message: "expected on or off" })),
   DISCORD_REGISTER_ON_START: optional(z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1")),
   GITHUB_TOKEN: optional(z.string().min(4, { message: "expected a GitHub token" })),
   GITHUB_WEBHOOK_SECRET: optional(z.string().min(8, { message: "expected the webhook secret (8+ characters)" })),

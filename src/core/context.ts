@@ -28,7 +28,10 @@ export interface MetricsSink {
 
 /** What every core service and command gets: the database, the clock, the config. */
 export interface Services {
+  /** The primary: every write, and every read that decides a write. */
   db: Db;
+  /** A read replica (DATABASE_READ_URL), only ever chosen through src/core/reads.ts. */
+  replica?: Db;
   clock: Clock;
   config: FlywheelConfig;
   log: Logger;

@@ -1,3 +1,4 @@
+import type { MessageKey } from "../i18n/catalog";
 // Platform-neutral answers. Adapters render a Reply as Block Kit, a Discord embed + components,
 // or terminal text; nothing in here knows which.
 
@@ -33,11 +34,14 @@ export interface Section {
   url?: string;
 }
 
-/** Ask the platform to open a form; on submit, the named command runs with the fields as options. */
+/**
+ * Ask the platform to open a form; on submit, the named command runs with the fields as options.
+ * Titles, labels and placeholders are catalog keys: the platform renders them in the reader's language.
+ */
 export interface ModalSpec {
   command: string;
-  title: string;
-  submitLabel?: string;
+  title: MessageKey;
+  submitLabel?: MessageKey;
   fields: ModalField[];
   /** Options passed through unchanged on submit (e.g. a message link for a shortcut). */
   hidden?: Record<string, string>;
@@ -45,13 +49,13 @@ export interface ModalSpec {
 
 export interface ModalField {
   name: string;
-  label: string;
+  label: MessageKey;
   long?: boolean;
   required?: boolean;
   maxLength?: number;
   minLength?: number;
   initial?: string;
-  placeholder?: string;
+  placeholder?: MessageKey;
 }
 
 /**

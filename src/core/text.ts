@@ -1,5 +1,5 @@
 /** Small text helpers shared by core and the adapters. */
-import { translator, type Translator } from "../i18n/translate";
+import type { Translator } from "../i18n/translate";
 
 export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
@@ -23,7 +23,7 @@ export const defuseMentions = (s: string): string =>
   s.replace(/@(everyone|here|channel)\b/gi, "@\u200b$1").replace(/<!/g, "<\u200b!").replace(/<@&/g, "<@\u200b&");
 
 /** "45s", "14m", "2h 05m", "3d 4h": a duration for people, with the units the reader's language abbreviates. */
-export function formatDuration(ms: number, t: Translator = translator("en")): string {
+export function formatDuration(ms: number, t: Translator): string {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 60) return t.t("text.duration.seconds", { s });
   const m = Math.floor(s / 60);

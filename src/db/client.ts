@@ -11,6 +11,8 @@ export type Tx = Db | Prisma.TransactionClient;
 
 export interface Database {
   prisma: Db;
+  /** A client on the read replica (DATABASE_READ_URL), when one is configured. */
+  replica?: Db;
   kind: "postgresql" | "pglite";
   /** Runs raw SQL on the underlying driver (used for advisory locks and health checks). */
   ping(): Promise<boolean>;
@@ -70,11 +72,34 @@ function collectAfterCreation(): void {
 }
 
 /**
+ * A plain client on a streaming read replica: never migrated (it follows the primary), and read
+ * only through src/core/reads.ts. A plain PrismaClient rather than @prisma/extension-read-replicas:
+ * the extension sends every read of the whole app to the replica (core's read-then-write rules
+ * included), and its extended client is not the PrismaClient type core takes, so it could not be
+ * chosen per call site without casts. See README "Running at scale".
+ */
+async function openReplica(url: string): Promise<{ prisma: Db; close(): Promise<void> }> {
+  const { Pool } = await import("pg");
+  const { PrismaPg } = await import("@prisma/adapter-pg");
+  const pool = new Pool({ connectionString: url, max: 10 });
+  pool.on("error", () => {});
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  await connectPrisma(prisma);
+  return {
+    prisma,
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+/**
  * postgresql://... opens real PostgreSQL (adapter-pg); anything else is an embedded PGlite:
  * "memory:" in memory, otherwise a folder on disk.
  */
 export async function openDatabase(
-  target: { url?: string; dataDir?: string },
+  target: { url?: string; dataDir?: string; readUrl?: string },
   opts: { migrate?: boolean; log?: (line: string) => void } = {},
 ): Promise<Database> {
   const log = opts.log ?? (() => {});
@@ -95,8 +120,10 @@ export async function openDatabase(
     }
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
     await connectPrisma(prisma);
+    const replica = target.readUrl ? await openReplica(target.readUrl) : undefined;
     return {
       prisma,
+      replica: replica?.prisma,
       kind: "postgresql",
       ping: async () => {
         try {
@@ -107,6 +134,7 @@ export async function openDatabase(
         }
       },
       close: async () => {
+        await replica?.close();
         await prisma.$disconnect();
         await pool.end();
       },

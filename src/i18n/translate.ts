@@ -16,6 +16,12 @@ export interface Translator {
   number(n: number): string;
 }
 
+/**
+ * Named formats messages may use: `{when, date, day}` is a calendar day in the reader's order
+ * (12/07/2026, 07/12/2026), in UTC like every date Flywheel stores; digits only, so it reads in any language.
+ */
+const FORMATS = { date: { day: { year: "numeric", month: "2-digit", day: "2-digit", timeZone: "UTC" } } } as const;
+
 // Compiled formatters are kept per locale and key: parsing ICU is the slow part, formatting is cheap.
 const compiled = new Map<string, IntlMessageFormat>();
 const translators = new Map<string, Translator>();
@@ -40,7 +46,7 @@ function formatter(locale: string, key: MessageKey): IntlMessageFormat {
   let f = compiled.get(id);
   if (!f) {
     const src = sourceOf(locale, key);
-    f = new IntlMessageFormat(src.ast, locale === PSEUDO_LOCALE ? DEFAULT_LOCALE : src.locale);
+    f = new IntlMessageFormat(src.ast, locale === PSEUDO_LOCALE ? DEFAULT_LOCALE : src.locale, FORMATS);
     compiled.set(id, f);
   }
   return f;

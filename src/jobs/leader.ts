@@ -16,6 +16,8 @@ export interface Leadership {
   readonly id: string;
   readonly isLeader: boolean;
   start(handlers: LeadershipHandlers): void;
+  /** Resolves once the first attempt after start() is over, elected or not (and elected() has run). */
+  decided(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -27,10 +29,16 @@ export class SoleLeader implements Leadership {
   private handlers?: LeadershipHandlers;
   constructor(readonly id: string = replicaId()) {}
 
+  private first: Promise<void> = Promise.resolve();
+
   start(handlers: LeadershipHandlers): void {
     this.handlers = handlers;
     this.isLeader = true;
-    void Promise.resolve(handlers.elected());
+    this.first = Promise.resolve(handlers.elected()).catch(() => {});
+  }
+
+  decided(): Promise<void> {
+    return this.first;
   }
 
   async stop(): Promise<void> {
@@ -42,12 +50,16 @@ export class SoleLeader implements Leadership {
 
 /** Key of the scheduler's session advisory lock ("Flyw"); any constant all replicas share. */
 export const SCHEDULER_LOCK_KEY = 0x466c7977;
+/** Key of the Discord gateway's lock ("Flyd"): its own, so the gateway and the jobs may lead on different replicas. */
+export const DISCORD_GATEWAY_LOCK_KEY = 0x466c7964;
 
 export interface AdvisoryLockOptions {
   id?: string;
   /** How often a follower tries the lock, and the leader checks its session is alive. */
   pollMs?: number;
   key?: number;
+  /** What the lock elects a leader for, in logs and the session's application_name (default "scheduler"). */
+  role?: string;
   log: Logger;
 }
 
@@ -67,6 +79,9 @@ export class AdvisoryLockLeader implements Leadership {
   private stopped = false;
   private readonly pollMs: number;
   private readonly key: number;
+  private readonly role: string;
+  private firstTry?: Promise<void>;
+  private firstDone: () => void = () => {};
 
   constructor(
     private readonly url: string,
@@ -75,18 +90,27 @@ export class AdvisoryLockLeader implements Leadership {
     this.id = opts.id ?? replicaId();
     this.pollMs = opts.pollMs ?? 5000;
     this.key = opts.key ?? SCHEDULER_LOCK_KEY;
+    this.role = opts.role ?? "scheduler";
   }
 
   start(handlers: LeadershipHandlers): void {
     this.handlers = handlers;
     this.stopped = false;
+    this.firstTry = new Promise((resolve) => (this.firstDone = resolve));
     this.next(0);
   }
 
+  decided(): Promise<void> {
+    return this.firstTry ?? Promise.resolve();
+  }
+
   private next(ms: number): void {
-    if (this.stopped) return;
+    if (this.stopped) return this.firstDone();
     this.timer = setTimeout(() => {
-      this.step = this.tryLead().finally(() => this.next(this.pollMs));
+      this.step = this.tryLead().finally(() => {
+        this.firstDone();
+        this.next(this.pollMs);
+      });
     }, ms);
   }
 
@@ -100,11 +124,11 @@ export class AdvisoryLockLeader implements Leadership {
       const res = await client.query<{ ok: boolean }>("SELECT pg_try_advisory_lock($1::bigint) AS ok", [this.key]);
       if (res.rows[0]?.ok && !this.stopped) {
         this.isLeader = true;
-        this.opts.log.info({ replica: this.id }, "this replica now runs the scheduled jobs");
+        this.opts.log.info({ replica: this.id, role: this.role }, this.role === "scheduler" ? "this replica now runs the scheduled jobs" : `this replica now leads: ${this.role}`);
         await this.handlers?.elected();
       }
     } catch (e) {
-      this.opts.log.warn({ err: e, replica: this.id }, "scheduler lock session failed");
+      this.opts.log.warn({ err: e, replica: this.id }, `${this.role} lock session failed`);
       await this.lose();
     }
   }
@@ -112,13 +136,13 @@ export class AdvisoryLockLeader implements Leadership {
   private async connect(): Promise<Client> {
     // Loaded here: the embedded database (SoleLeader) never needs the pg driver.
     const { Client } = await import("pg");
-    const client = new Client({ connectionString: this.url, keepAlive: true, connectionTimeoutMillis: 10_000, application_name: "flywheel-scheduler" });
+    const client = new Client({ connectionString: this.url, keepAlive: true, connectionTimeoutMillis: 10_000, application_name: `flywheel-${this.role}` });
     // A broken session means the lock is gone: step down at once rather than at the next check.
     const broken = () => {
       if (this.client === client) void this.lose();
     };
     client.on("error", (e) => {
-      this.opts.log.warn({ err: e, replica: this.id }, "scheduler lock session error");
+      this.opts.log.warn({ err: e, replica: this.id }, `${this.role} lock session error`);
       broken();
     });
     client.on("end", broken);
@@ -137,7 +161,7 @@ export class AdvisoryLockLeader implements Leadership {
     this.client = undefined;
     if (this.isLeader) {
       this.isLeader = false;
-      this.opts.log.warn({ replica: this.id }, "this replica lost the scheduler lock");
+      this.opts.log.warn({ replica: this.id, role: this.role }, `this replica lost the ${this.role} lock`);
       await this.handlers?.demoted();
     }
     await client?.end().catch(() => {});
@@ -145,6 +169,7 @@ export class AdvisoryLockLeader implements Leadership {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.firstDone();
     if (this.timer) clearTimeout(this.timer);
     await this.step?.catch(() => {});
     const client = this.client;

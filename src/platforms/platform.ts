@@ -2,6 +2,7 @@ import type { Env } from "../config/env";
 import type { Services } from "../core/context";
 import type { ThreadMessages } from "../core/inbound";
 import type { Deliverer } from "../delivery/deliverer";
+import type { Leadership } from "../jobs/leader";
 import type { Route } from "../server/http";
 
 export type PlatformStatus = "connected" | "connecting" | "disconnected";
@@ -11,6 +12,11 @@ export interface PlatformContext {
   env: Env;
   services: Services;
   threads: ThreadMessages;
+  /**
+   * Elects which replica holds a connection only one may hold (the Discord gateway): an advisory
+   * lock on PostgreSQL, always this process on the embedded database.
+   */
+  elect(role: "discord-gateway"): Leadership;
 }
 
 /**

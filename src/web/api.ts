@@ -1,3 +1,4 @@
+import { statusLabel } from "../core/requests/requests";
 import type { FeedEntry, PublicRequest, PublicRequestDetail, RoadmapPage } from "../core/roadmap/roadmap";
 import type { Translator } from "../i18n/translate";
 import { escapeXml } from "./html";
@@ -72,11 +73,11 @@ export function requestListJson(p: RoadmapPage, f: ApiFilters, base: string) {
 export function atomFeed(t: Translator, entries: FeedEntry[], base: string, now: Date): string {
   const updated = (entries[0]?.at ?? now).toISOString();
   const items = entries.map((e) => {
-    const names = { number: e.number, title: e.title, from: t.t("pages.status", { status: e.from }), to: t.t("pages.status", { status: e.to }) };
+    const names = { number: e.number, title: e.title, from: statusLabel(t, e.from), to: statusLabel(t, e.to) };
     const reason = e.reason?.trim();
     let summary = t.t("pages.feed.summary", names);
     if (reason) summary = t.t("pages.feed.reason", { summary, reason: /[.!?]$/.test(reason) ? reason : `${reason}.` });
-    if (e.wantedBy.length) summary = t.t("pages.feed.wantedBy", { summary, names: e.wantedBy.map((c) => c.name).join(", ") });
+    if (e.wantedBy.length) summary = t.t("pages.feed.wantedBy", { summary, names: t.list(e.wantedBy.map((c) => c.name)) });
     return `  <entry>
     <id>${escapeXml(`${base}/roadmap/${e.number}#change-${e.id}`)}</id>
     <title type="text">${escapeXml(t.t("pages.feed.entryTitle", names))}</title>

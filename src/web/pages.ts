@@ -1,6 +1,6 @@
 import type { PublicCommunity, PublicRequest, PublicRequestDetail, RoadmapGroup, RoadmapPage } from "../core/roadmap/roadmap";
 import { RECENTLY_SHIPPED_DAYS } from "../core/roadmap/roadmap";
-import { LISTABLE_STATUSES } from "../core/requests/requests";
+import { LISTABLE_STATUSES, statusLabel } from "../core/requests/requests";
 import type { Translator } from "../i18n/translate";
 import { html, type Html, layout, message, safeHref, type ShareMeta, timeTag } from "./html";
 import { roadmapHref, type PageFilters } from "./query";
@@ -13,7 +13,7 @@ import { breadthBar, votesChart } from "./svg";
 
 const NAMES_IN_LIST = 6;
 
-const statusPill = (t: Translator, status: PublicRequest["status"]) => html`<span class="status status-${status}">${t.t("pages.status", { status })}</span>`;
+const statusPill = (t: Translator, status: PublicRequest["status"]) => html`<span class="status status-${status}">${statusLabel(t, status)}</span>`;
 
 const money = (t: Translator, amount: number, unit: string) => t.t("pages.money", { amount, unit });
 
@@ -146,7 +146,7 @@ ${p.total > p.pageSize ? pager : ""}`,
 
 function historyLine(t: Translator, c: PublicRequestDetail["history"][number]): Html {
   const link = c.link ? safeHref(c.link) : null;
-  let line = message(t, "pages.detail.change", { date: timeTag(c.at), from: t.t("pages.status", { status: c.from }), to: html`<strong>${t.t("pages.status", { status: c.to })}</strong>`, source: c.source });
+  let line = message(t, "pages.detail.change", { date: timeTag(c.at), from: statusLabel(t, c.from), to: html`<strong>${statusLabel(t, c.to)}</strong>`, source: c.source });
   if (c.reason) line = message(t, "pages.detail.reason", { change: line, reason: c.reason });
   if (link) line = message(t, "pages.detail.withSource", { change: line, source: external(link, t.t("pages.detail.source")) });
   return html`<li>${line}</li>`;
@@ -177,7 +177,7 @@ export function detailPage(t: Translator, d: PublicRequestDetail, now: Date, sha
 ${d.mergedInto ? html`<p class="notice">${message(t, "pages.detail.mergedInto", { link: html`<a href="/roadmap/${d.mergedInto}">#${d.mergedInto}</a>` })}</p>` : ""}
 ${d.body ? html`<div class="body">${d.body}</div>` : ""}
 <dl class="facts">
-${fact(t.t("pages.fact.status"), t.t("pages.status", { status: d.status }))}
+${fact(t.t("pages.fact.status"), statusLabel(t, d.status))}
 ${fact(t.t("pages.fact.requestedBy"), d.requestedBy.name)}
 ${fact(t.t("pages.fact.wantedBy"), d.breadth.wantedBy.length ? t.t("pages.fact.wantedByList", { communities, names: communityList(t, d.breadth.wantedBy) }) : communities)}
 ${fact(t.t("pages.fact.breadth"), html`${breadthBar(d.breadth.share, breadthLabel(t, d))} ${t.number(d.breadth.weighted)}`)}

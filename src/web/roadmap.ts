@@ -71,8 +71,8 @@ export function mountRoadmap(http: HttpServer, services: Services): void {
       const choices = { communities: await filterableCommunities(services) };
       const share = { url: `${baseUrl(services.publicUrl, req)}${url.pathname}${url.search}` };
       const body = f.status
-        ? listPage(t, await listRoadmap(services, { statuses: [f.status], community: f.community, search: f.q, page: f.page }), f, choices, share)
-        : overviewPage(t, await roadmapOverview(services, { community: f.community, search: f.q }), f, choices, share);
+        ? listPage(t, await listRoadmap(services, { statuses: [f.status], community: f.community, search: f.q, page: f.page }, t), f, choices, share)
+        : overviewPage(t, await roadmapOverview(services, { community: f.community, search: f.q }, t), f, choices, share);
       sendBody(req, res, body, { type: HTML, headers: VARY });
     }),
   );
@@ -87,8 +87,8 @@ export function mountRoadmap(http: HttpServer, services: Services): void {
         return;
       }
       const n = numberFrom(url.pathname, "/roadmap");
-      const d = n === null ? null : await getPublicRequest(services, n);
       const t = readerOf(req);
+      const d = n === null ? null : await getPublicRequest(services, n, t);
       if (!d) return notFoundPage(req, res, t, n === null ? t.t("pages.error.noSuchPage") : t.t("pages.error.noSuchRequest", { number: n }));
       const preview = requestPreview(t, d, baseUrl(services.publicUrl, req));
       sendBody(req, res, detailPage(t, d, services.clock.now(), { url: preview.url, title: preview.title, description: preview.description }), { type: HTML, headers: VARY });
@@ -101,7 +101,8 @@ export function mountRoadmap(http: HttpServer, services: Services): void {
     "GET",
     "/roadmap.atom",
     page(async (req, res) => {
-      const feed = atomFeed(readerOf(req), await statusFeed(services), baseUrl(services.publicUrl, req), services.clock.now());
+      const t = readerOf(req);
+      const feed = atomFeed(t, await statusFeed(services, undefined, t), baseUrl(services.publicUrl, req), services.clock.now());
       sendBody(req, res, feed, { type: "application/atom+xml; charset=utf-8", headers: VARY });
     }),
   );

@@ -107,7 +107,7 @@ Most wanted
 #2 Dark mode — 1 community · 1 vote · 0 pledges — open (+1 vote this week)
 
 Status changes
-🚀 #4 Audit log shipped — thanks to ana, @octo-dev, amir
+🚀 #4 Audit log shipped — thanks to ana, @octo-dev, and amir
 #5 CSV export: open → planned
 #8 Duplicate of dark mode was merged into #2
 

@@ -1,3 +1,4 @@
+import { generateKeyPairSync, type KeyObject, sign } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -108,6 +109,28 @@ export interface StandInOptions {
   allowedIntents?: number;
 }
 
+/**
+ * The application's Ed25519 key pair, as the Developer Portal has it: Discord signs with the private
+ * key; the bot gets the public key as 64 hex characters (DISCORD_PUBLIC_KEY).
+ */
+export interface InteractionKeys {
+  privateKey: KeyObject;
+  publicKeyHex: string;
+}
+
+export function interactionKeys(): InteractionKeys {
+  const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+  // The raw key is the last 32 bytes of its SPKI DER form.
+  const der = publicKey.export({ format: "der", type: "spki" });
+  return { privateKey, publicKeyHex: der.subarray(der.length - 32).toString("hex") };
+}
+
+/** Headers Discord signs an interaction POST with: Ed25519 over timestamp + raw body. */
+export function signInteraction(keys: InteractionKeys, body: string, timestamp = String(Math.floor(Date.now() / 1000))): Record<string, string> {
+  const signature = sign(null, Buffer.from(timestamp + body), keys.privateKey).toString("hex");
+  return { "content-type": "application/json", "x-signature-ed25519": signature, "x-signature-timestamp": timestamp };
+}
+
 export const BOT_ID = "300000000000000001";
 export const APP_ID = "300000000000000002";
 export const BOT_TOKEN = "MzAwMDAwMDAwMDAwMDAwMDAx.GsTnDn.ZmFrZS1ib3QtdG9rZW4tZm9yLXRlc3RzLW9ubHk";
@@ -128,6 +151,8 @@ export class DiscordStandIn {
   sessionId = "";
   identifies = 0;
   resumes = 0;
+  /** The most gateway connections open at once (one bot should hold one). */
+  mostConnections = 0;
 
   private http!: Server;
   private wss!: WebSocketServer;
@@ -142,6 +167,8 @@ export class DiscordStandIn {
   private events = new EventEmitter();
   restPort = 0;
   gatewayPort = 0;
+  /** Set by deliverOverHttp: interactions are POSTed here instead of dispatched on the gateway. */
+  private interactionsEndpoint?: { url: () => string; keys: InteractionKeys };
 
   constructor(
     readonly guilds: GuildFixture[],
@@ -238,6 +265,7 @@ export class DiscordStandIn {
 
   private onConnection(ws: WebSocket): void {
     this.socket = ws;
+    this.mostConnections = Math.max(this.mostConnections, this.wss.clients.size);
     ws.on("message", (raw) => {
       let frame: GatewayFrame;
       try {
@@ -301,12 +329,50 @@ export class DiscordStandIn {
     }
   }
 
+  /**
+   * From now on, interactions go to the application's Interactions Endpoint URL, signed, the way
+   * Discord sends them once one is set (and no longer over the gateway). The HTTP response is the
+   * interaction's first answer: it is recorded as the callback it stands for, so answer() and
+   * callback() read the same either way.
+   * https://discord.com/developers/docs/interactions/overview#setting-up-an-endpoint
+   */
+  deliverOverHttp(url: () => string, keys: InteractionKeys): void {
+    this.interactionsEndpoint = { url, keys };
+  }
+
+  /** POSTs one interaction to the endpoint; its answer is recorded as the callback. */
+  async postInteraction(d: { id: string; token: string }): Promise<Response> {
+    const endpoint = this.interactionsEndpoint!;
+    const body = JSON.stringify(d);
+    const res = await fetch(endpoint.url(), { method: "POST", headers: signInteraction(endpoint.keys, body), body });
+    const text = await res.text();
+    const call: RecordedCall = {
+      method: "POST",
+      path: `/interactions/${d.id}/${d.token}/callback`,
+      query: new URLSearchParams(),
+      body: text ? JSON.parse(text) : undefined,
+      status: res.status,
+    };
+    this.calls.push(call);
+    this.events.emit("call", call);
+    return res;
+  }
+
   /** Sends a dispatch (or keeps it for replay on RESUME while the bot is disconnected). */
   dispatch(t: string, d: unknown): void {
     if (t === GatewayDispatchEvents.InteractionCreate && typeof (d as { id?: unknown })?.id === "string") this.interactions.set((d as { id: string }).id, d);
+    if (t === GatewayDispatchEvents.InteractionCreate && this.interactionsEndpoint) {
+      void this.postInteraction(d as { id: string; token: string }).catch((e: unknown) => this.events.emit("post-error", e));
+      return;
+    }
     const s = ++this.seq;
     this.log.push({ s, t, d });
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify({ op: GatewayOpcodes.Dispatch, t, s, d }));
+  }
+
+  /** The payload of an interaction sent before. */
+  payloadOf(interactionId: string): { id: string; token: string } {
+    return this.interactions.get(interactionId) as { id: string; token: string };
   }
 
   /** Delivers the same interaction again (as a second replica or a replayed event would see it). */
@@ -678,7 +744,10 @@ export class DiscordStandIn {
       version: 1 as const,
       guild_id: who.guildId,
       guild: { id: who.guildId, features: [], locale: Locale.EnglishUS },
-      channel: { id: who.channelId, type: channel?.type ?? ChannelType.GuildText },
+      // The partial channel Discord sends: a thread names its parent.
+      channel: (channel && "parent_id" in channel && channel.parent_id
+        ? { id: who.channelId, type: channel.type, guild_id: who.guildId, parent_id: channel.parent_id }
+        : { id: who.channelId, type: channel?.type ?? ChannelType.GuildText, guild_id: who.guildId }) as Partial<APIChannel> & Pick<APIChannel, "id" | "type">,
       channel_id: who.channelId,
       member,
       locale: who.locale ?? Locale.EnglishUS,

@@ -4,7 +4,7 @@ import type { Services } from "../context";
 import { UserError } from "../errors";
 import { enqueue } from "../outbox";
 import type { Place, Reply, Section } from "../reply";
-import { rankRequests, type RankedRequest } from "../requests/requests";
+import { rankRequests, type RankedRequest, statusLabel } from "../requests/requests";
 import { distribution } from "../support/stats";
 import { formatDuration, truncate } from "../text";
 import { formatWeekRange, lastCompleteWeek, type Week } from "../weeks";
@@ -201,7 +201,7 @@ function compose(services: Services, t: Translator, community: Community, week: 
       title: t.t("pages.digest.newRequests"),
       text: capped(
         fresh.length,
-        (i) => t.t("pages.digest.newLine", { number: fresh[i].id, title: title(fresh[i].title), community: communityShownTo(fresh[i].community, viewer) }),
+        (i) => t.t("pages.digest.newLine", { number: fresh[i].id, title: title(fresh[i].title), community: communityShownTo(fresh[i].community, viewer, t) }),
         (count) => t.t("pages.digest.moreRequests", { count, command: "/requests" }),
       ),
     });
@@ -212,15 +212,15 @@ function compose(services: Services, t: Translator, community: Community, week: 
       if (c.to === "shipped") {
         const who: string[] = [];
         for (const x of credits.get(id) ?? []) {
-          const name = x.person ? personShownTo(x.person, x.person.community, viewer) : x.githubLogin ? `@${x.githubLogin}` : x.community ? communityShownTo(x.community, viewer) : undefined;
+          const name = x.person ? personShownTo(x.person, x.person.community, viewer, t) : x.githubLogin ? `@${x.githubLogin}` : x.community ? communityShownTo(x.community, viewer, t) : undefined;
           if (name && !who.includes(name)) who.push(name);
         }
         const shipped = { number: id, title: title(c.title) };
-        return who.length ? t.t("pages.digest.shippedThanks", { ...shipped, names: who.join(", ") }) : t.t("pages.digest.shipped", shipped);
+        return who.length ? t.t("pages.digest.shippedThanks", { ...shipped, names: t.list(who) }) : t.t("pages.digest.shipped", shipped);
       }
       if (c.to === "merged")
         return c.mergedIntoId ? t.t("pages.digest.mergedInto", { number: id, title: title(c.title), into: c.mergedIntoId }) : t.t("pages.digest.merged", { number: id, title: title(c.title) });
-      return t.t("pages.digest.moved", { number: id, title: title(c.title), from: t.t("pages.status", { status: c.from }), to: t.t("pages.status", { status: c.to }) });
+      return t.t("pages.digest.moved", { number: id, title: title(c.title), from: statusLabel(t, c.from), to: statusLabel(t, c.to) });
     };
     sections.push({ title: t.t("pages.digest.statusChanges"), text: capped(moved.length, line, (count) => t.t("pages.digest.moreChanges", { count })) });
   }
@@ -229,7 +229,7 @@ function compose(services: Services, t: Translator, community: Community, week: 
     const line = (i: number) => {
       const p = pledges[i];
       return t.t("pages.digest.pledgeLine", {
-        community: capitalize(communityShownTo(p.community, viewer)),
+        community: capitalize(communityShownTo(p.community, viewer, t)),
         renewed: p.createdAt >= week.start ? "no" : "yes",
         amount: p.amount,
         unit: config.pledgeUnit,
@@ -247,7 +247,7 @@ function compose(services: Services, t: Translator, community: Community, week: 
     const fields = [
       { label: t.t("pages.digest.opened"), value: t.number(opened) },
       { label: t.t("pages.digest.resolved"), value: t.number(resolved) },
-      { label: t.t("pages.digest.medianFirstResponse"), value: firstResponse === undefined ? t.t("pages.digest.noFirstResponses") : formatDuration(firstResponse) },
+      { label: t.t("pages.digest.medianFirstResponse"), value: firstResponse === undefined ? t.t("pages.digest.noFirstResponses") : formatDuration(firstResponse, t) },
     ];
     sections.push({ title: t.t("pages.digest.support", { community: community.name }), text: fields.map((f) => t.t("pages.digest.field", f)).join(" · "), fields });
   }

@@ -2,11 +2,8 @@
 // A private community is named only to its own members and to staff; everyone else reads its
 // tier ("an Essential member") and no one of it by name. Every reader-facing text asks here.
 import type { Tier } from "../../generated/prisma/client";
-import { translator, type Translator } from "../../i18n/translate";
+import type { Translator } from "../../i18n/translate";
 import type { Actor } from "../context";
-
-// Callers from areas not yet given a reader's translator read English until they pass theirs.
-const english = (): Translator => translator("en");
 
 /** Who reads: one person of a community (or staff), or "public" for a post many people read. */
 export type Viewer = { communityId: number | null; isStaff: boolean } | "public";
@@ -31,17 +28,17 @@ export function mayName(c: ShownCommunity, viewer: Viewer): boolean {
 /** "a Premier member", "an Essential member", "2 Essential members": private communities as outsiders read them. */
 export const tierPhrase = (t: Translator, tier: Tier, count = 1): string => t.t("people.tier", { tier, count });
 
-export const communityShownTo = (c: ShownCommunity, viewer: Viewer, t: Translator = english()): string => (mayName(c, viewer) ? c.name : tierPhrase(t, c.tier));
+export const communityShownTo = (c: ShownCommunity, viewer: Viewer, t: Translator): string => (mayName(c, viewer) ? c.name : tierPhrase(t, c.tier));
 
 /**
  * A person as the viewer may read them: by name unless they speak for a private community the
  * viewer is outside of; then "someone from" its tier phrase (a name would tell the community).
  */
-export const personShownTo = (person: { displayName: string }, community: ShownCommunity | null | undefined, viewer: Viewer, t: Translator = english()): string =>
+export const personShownTo = (person: { displayName: string }, community: ShownCommunity | null | undefined, viewer: Viewer, t: Translator): string =>
   !community || mayName(community, viewer) ? person.displayName : t.t("people.someoneFrom", { tier: community.tier });
 
 /** "Pat (Alpha University)", or "someone from an Essential member" where neither may be named. */
-export const personAndCommunityShownTo = (person: { displayName: string }, community: ShownCommunity | null | undefined, viewer: Viewer, t: Translator = english()): string =>
+export const personAndCommunityShownTo = (person: { displayName: string }, community: ShownCommunity | null | undefined, viewer: Viewer, t: Translator): string =>
   !community
     ? person.displayName
     : mayName(community, viewer)

@@ -1,4 +1,5 @@
 import { Prisma, type Community, type RequestStatus, type Tier } from "../../generated/prisma/client";
+import { translator, type Translator } from "../../i18n/translate";
 import { communityShownTo, personShownTo } from "../people/visibility";
 import type { Services } from "../context";
 import { UserError } from "../errors";
@@ -108,8 +109,8 @@ export interface RoadmapGroup {
 }
 
 /** A community on the public pages (anyone reads them): see people/visibility for the rule. */
-export function publicCommunity(c: Pick<Community, "name" | "slug" | "private" | "tier">): PublicCommunity {
-  const name = communityShownTo(c, "public");
+export function publicCommunity(c: Pick<Community, "name" | "slug" | "private" | "tier">, t: Translator): PublicCommunity {
+  const name = communityShownTo(c, "public", t);
   return c.private ? { name, slug: null, private: true } : { name, slug: c.slug, private: false };
 }
 
@@ -151,7 +152,7 @@ async function assertFilterable(services: Services, slug: string | undefined): P
 const weightOf = (services: Services) => (t: Tier) => services.config.weights[t];
 
 /** Adds names, money, GitHub links and credits to ranked rows, a handful of queries per page. */
-async function decorate(services: Services, ranked: RankedRequest[]): Promise<PublicRequest[]> {
+async function decorate(services: Services, ranked: RankedRequest[], t: Translator): Promise<PublicRequest[]> {
   if (!ranked.length) return [];
   const { db } = services;
   const ids = ranked.map((r) => r.id);
@@ -188,7 +189,7 @@ async function decorate(services: Services, ranked: RankedRequest[]): Promise<Pu
         communities: r.communities,
         weighted: r.breadth,
         share: totalWeight > 0 ? Math.min(1, r.breadth / totalWeight) : 0,
-        wantedBy: orderCommunities(wanted.get(r.id) ?? [], weight).map(publicCommunity),
+        wantedBy: orderCommunities(wanted.get(r.id) ?? [], weight).map((c) => publicCommunity(c, t)),
       },
       votes: r.votes,
       pledges: { count: r.pledges, total: r.pledged, unit: services.config.pledgeUnit },
@@ -202,7 +203,7 @@ async function decorate(services: Services, ranked: RankedRequest[]): Promise<Pu
           state: l.state,
           title: l.title,
         })),
-      credits: creditsFor(contributions.filter((c) => c.requestId === r.id), byId),
+      credits: creditsFor(contributions.filter((c) => c.requestId === r.id), byId, t),
     };
   });
 }
@@ -210,13 +211,13 @@ async function decorate(services: Services, ranked: RankedRequest[]): Promise<Pu
 type ContributionRow = Prisma.ContributionGetPayload<{ include: { person: true } }>;
 
 /** One entry per credited subject (a person, a community, or an unlinked GitHub login). */
-function creditsFor(rows: ContributionRow[], communities: Map<number, Community>): PublicCredit[] {
+function creditsFor(rows: ContributionRow[], communities: Map<number, Community>, t: Translator): PublicCredit[] {
   const bySubject = new Map<string, PublicCredit>();
   for (const c of rows) {
     const login = c.githubLogin && GITHUB_LOGIN.test(c.githubLogin) ? c.githubLogin : null;
     let name: string;
-    if (c.person) name = personShownTo(c.person, c.person.communityId === null ? null : communities.get(c.person.communityId), "public");
-    else if (c.communityId !== null && communities.has(c.communityId)) name = publicCommunity(communities.get(c.communityId)!).name;
+    if (c.person) name = personShownTo(c.person, c.person.communityId === null ? null : communities.get(c.person.communityId), "public", t);
+    else if (c.communityId !== null && communities.has(c.communityId)) name = publicCommunity(communities.get(c.communityId)!, t).name;
     else if (login) name = `@${login}`;
     else continue;
     const entry = bySubject.get(c.subject) ?? { name, kinds: [], githubLogin: login };
@@ -261,7 +262,10 @@ async function rankShipped(services: Services, q: Pick<RoadmapQuery, "community"
 }
 
 /** Requests with the given statuses, paged: breadth order, except shipped alone (newest first). */
-export async function listRoadmap(services: Services, q: RoadmapQuery): Promise<RoadmapPage> {
+/** The reader's words for what the data names (private communities' tier phrases); the organization's language unless given. */
+const orgWords = (services: Services): Translator => translator(services.config.locale);
+
+export async function listRoadmap(services: Services, q: RoadmapQuery, t: Translator = orgWords(services)): Promise<RoadmapPage> {
   await assertFilterable(services, q.community);
   const page = Math.max(1, q.page ?? 1);
   const pageSize = q.pageSize ?? ROADMAP_PAGE_SIZE;
@@ -269,17 +273,17 @@ export async function listRoadmap(services: Services, q: RoadmapQuery): Promise<
   if (statuses.length === 1 && statuses[0] === "shipped") {
     const all = await rankShipped(services, q);
     const slice = all.rows.slice((page - 1) * pageSize, page * pageSize);
-    return { rows: await decorate(services, slice), total: all.total, page, pageSize, hasMore: page * pageSize < all.total };
+    return { rows: await decorate(services, slice, t), total: all.total, page, pageSize, hasMore: page * pageSize < all.total };
   }
   const filter = { statuses, communitySlug: q.community, search: q.search };
   const r = await rankRequests(services, { ...filter, page, pageSize });
   // total comes from a window over the page's rows: an empty page past the end reports 0, so count it.
   const total = r.rows.length ? r.total : page > 1 ? (await rankRequests(services, { ...filter, pageSize: 1 })).total : 0;
-  return { rows: await decorate(services, r.rows), total, page, pageSize, hasMore: r.hasMore };
+  return { rows: await decorate(services, r.rows, t), total, page, pageSize, hasMore: r.hasMore };
 }
 
 /** The roadmap at a glance: planned, in progress, shipped in the last 90 days, most-wanted open. */
-export async function roadmapOverview(services: Services, q: Pick<RoadmapQuery, "community" | "search">): Promise<RoadmapGroup[]> {
+export async function roadmapOverview(services: Services, q: Pick<RoadmapQuery, "community" | "search">, t: Translator = orgWords(services)): Promise<RoadmapGroup[]> {
   await assertFilterable(services, q.community);
   const since = new Date(services.clock.now().getTime() - RECENTLY_SHIPPED_DAYS * 86_400_000);
   const top = (status: ListableStatus) => rankRequests(services, { statuses: [status], communitySlug: q.community, search: q.search, pageSize: ROADMAP_GROUP_SIZE });
@@ -287,7 +291,7 @@ export async function roadmapOverview(services: Services, q: Pick<RoadmapQuery, 
   const group = async (key: GroupKey, status: ListableStatus, r: { rows: RankedRequest[]; total: number }): Promise<RoadmapGroup> => ({
     key,
     status,
-    rows: await decorate(services, r.rows.slice(0, ROADMAP_GROUP_SIZE)),
+    rows: await decorate(services, r.rows.slice(0, ROADMAP_GROUP_SIZE), t),
     total: r.total,
   });
   return Promise.all([
@@ -299,13 +303,13 @@ export async function roadmapOverview(services: Services, q: Pick<RoadmapQuery, 
 }
 
 /** Any request by number (merged and declined ones too), or null. */
-export async function getPublicRequest(services: Services, id: number): Promise<PublicRequestDetail | null> {
+export async function getPublicRequest(services: Services, id: number, t: Translator = orgWords(services)): Promise<PublicRequestDetail | null> {
   const { db } = services;
   if (!Number.isSafeInteger(id) || id < 1 || id > 2_147_483_647) return null;
   const fr = await db.featureRequest.findUnique({ where: { id }, include: { community: true, mergedFrom: { select: { id: true }, orderBy: { id: "asc" } } } });
   if (!fr) return null;
   const ranked = await rankRequests(services, { statuses: ALL_STATUSES, ids: [id], pageSize: 1 });
-  const [base] = await decorate(services, ranked.rows);
+  const [base] = await decorate(services, ranked.rows, t);
   const [changes, votes, pledges] = await Promise.all([
     db.statusChange.findMany({ where: { requestId: id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
     // Counted per day in the database: a popular request can have tens of thousands of votes.
@@ -320,7 +324,7 @@ export async function getPublicRequest(services: Services, id: number): Promise<
   return {
     ...base,
     body: fr.body,
-    requestedBy: publicCommunity(fr.community),
+    requestedBy: publicCommunity(fr.community, t),
     mergedFrom: fr.mergedFrom.map((m) => m.id),
     history: changes.map((c) => ({
       at: c.createdAt,
@@ -331,7 +335,7 @@ export async function getPublicRequest(services: Services, id: number): Promise<
       link: isHttpUrl(c.sourceRef) ? c.sourceRef : null,
     })),
     votesOverTime,
-    pledgesBy: orderPledges(pledges, weightOf(services)).map((p) => ({ community: publicCommunity(p.community), amount: Number(p.amount) })),
+    pledgesBy: orderPledges(pledges, weightOf(services)).map((p) => ({ community: publicCommunity(p.community, t), amount: Number(p.amount) })),
   };
 }
 
@@ -359,7 +363,7 @@ export interface FeedEntry {
 }
 
 /** The latest status changes, newest first: the Atom feed's entries. */
-export async function statusFeed(services: Services, limit = FEED_SIZE): Promise<FeedEntry[]> {
+export async function statusFeed(services: Services, limit = FEED_SIZE, t: Translator = orgWords(services)): Promise<FeedEntry[]> {
   const rows = await services.db.statusChange.findMany({
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit,
@@ -367,7 +371,7 @@ export async function statusFeed(services: Services, limit = FEED_SIZE): Promise
   });
   const ids = [...new Set(rows.map((c) => c.requestId))];
   const ranked = ids.length ? (await rankRequests(services, { statuses: ALL_STATUSES, ids, pageSize: ids.length })).rows : [];
-  const requests = new Map((await decorate(services, ranked)).map((r) => [r.number, r]));
+  const requests = new Map((await decorate(services, ranked, t)).map((r) => [r.number, r]));
   return rows.map((c) => ({
     id: c.id,
     number: c.request.id,

@@ -33,7 +33,7 @@ export const priorityButtons = (t: FullTicket, tr: Translator): Button[] =>
       ...(p === "urgent" ? { style: "danger" as const } : {}),
     }));
 
-const after = (tr: Translator, from: Date, to: Date) => tr.t("support.field.after", { duration: formatDuration(to.getTime() - from.getTime()) });
+const after = (tr: Translator, from: Date, to: Date) => tr.t("support.field.after", { duration: formatDuration(to.getTime() - from.getTime(), tr) });
 
 /** The card's facts; the member's view leaves out the community (it is theirs). */
 export function ticketFields(t: FullTicket, tr: Translator, opts: { community?: boolean } = {}): Field[] {

@@ -111,7 +111,7 @@ export async function recordTicketMessage(services: Services, m: TicketMessageIn
       const toStaff = m.said === "member" || m.said === "command";
       if (toMember && member) {
         // One DM can hold several tickets: say which one this answer belongs to.
-        const values = { who: side === "staff" ? actor.displayName : personAndCommunityShownTo(actor, helperCommunity, memberViewer), id: t.id, inDm: member.parentId ? "no" : "yes", text };
+        const values = { who: side === "staff" ? actor.displayName : personAndCommunityShownTo(actor, helperCommunity, memberViewer, memberTr), id: t.id, inDm: member.parentId ? "no" : "yes", text };
         const memberLine = memberTr.t(side === "staff" ? "support.relay.staffToMember" : "support.relay.helperToMember", values);
         await post(tx, services, key("member"), member, { text: defuseMentions(memberLine) });
         outcome.relayedTo.push("member");
@@ -142,7 +142,7 @@ export async function recordTicketMessage(services: Services, m: TicketMessageIn
       if (side === "helper" && actor.communityId && actor.communityId !== t.communityId) {
         outcome.credited =
           (await addCredits(tx, [
-            { kind: "question", source: `ticket:${t.id}`, personId: actor.personId, communityId: actor.communityId, note: staffTr.t("support.credit.note", { id: t.id, community: communityShownTo(t.community, "public") }), at: now },
+            { kind: "question", source: `ticket:${t.id}`, personId: actor.personId, communityId: actor.communityId, note: staffTr.t("support.credit.note", { id: t.id, community: communityShownTo(t.community, "public", staffTr) }), at: now },
           ])) > 0;
       }
       return outcome;

@@ -3,6 +3,7 @@
 import type { Services } from "../context";
 import { UserError } from "../errors";
 import { communityShownTo, type Viewer } from "../people/visibility";
+import type { Translator } from "../../i18n/translate";
 
 export interface Distribution {
   /** How many tickets the figures are over. */
@@ -72,7 +73,7 @@ function summarize(slug: string, name: string, tickets: TicketTimes[]): StatsRow
  * has any, busiest first, plus the overall row (over every community, or the one asked for).
  * Rows name communities as the viewer may read them.
  */
-export async function supportStats(services: Services, opts: { viewer: Viewer; communitySlug?: string; since?: Date }): Promise<StatsReport> {
+export async function supportStats(services: Services, opts: { viewer: Viewer; communitySlug?: string; since?: Date; t: Translator }): Promise<StatsReport> {
   let communityId: number | undefined;
   if (opts.communitySlug) {
     const c = await services.db.community.findUnique({ where: { slug: opts.communitySlug } });
@@ -85,7 +86,7 @@ export async function supportStats(services: Services, opts: { viewer: Viewer; c
   });
   const byCommunity = new Map<number, { slug: string; name: string; tickets: TicketTimes[] }>();
   for (const t of tickets) {
-    const g = byCommunity.get(t.community.id) ?? { slug: t.community.slug, name: communityShownTo(t.community, opts.viewer), tickets: [] };
+    const g = byCommunity.get(t.community.id) ?? { slug: t.community.slug, name: communityShownTo(t.community, opts.viewer, opts.t), tickets: [] };
     g.tickets.push(t);
     byCommunity.set(t.community.id, g);
   }

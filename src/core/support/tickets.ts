@@ -361,7 +361,7 @@ const noGithubMentions = (text: string) => text.replace(/@(?=[A-Za-z0-9])/g, "@\
 
 /** The issue says where it came from; anyone may read a GitHub issue, so it is a public view. */
 function issueBody(t: FullTicket, actor: Actor, tr: Translator): string {
-  const who = communityShownTo(t.community, "public");
+  const who = communityShownTo(t.community, "public", tr);
   return [
     tr.t("support.issue.origin", { id: t.id, community: who, priority: t.priority, by: actor.displayName }),
     "",

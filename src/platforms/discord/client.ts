@@ -47,6 +47,10 @@ export function createDiscordClient(env: Pick<Env, "DISCORD_API_URL">, opts: { w
     // DM channels are never cached up front; without this partial discord.js drops DMs.
     partials: opts.wantMessages ? [Partials.Channel] : [],
     rest: restOptions(env),
+    // Discord refuses a single connection for a bot in 2,500 guilds or more and recommends a shard
+    // count in GET /gateway/bot (https://discord.com/developers/docs/events/gateway#sharding).
+    // "auto" runs that many shards, all in this process: the gateway leader's.
+    shards: "auto",
     // Applied by discord.js to everything it sends (interaction replies, follow-ups).
     allowedMentions: { ...NO_MENTIONS, repliedUser: false },
   });

@@ -1,4 +1,4 @@
-import { type Client, InteractionResponseType, InteractionType, MessageFlags, Routes } from "discord.js";
+import { type APIInteractionResponse, type Client, InteractionResponseType, InteractionType, MessageFlags, Routes } from "discord.js";
 import type { Logger } from "pino";
 import { errorReply } from "../../core/reply";
 import { translator } from "../../i18n/translate";
@@ -7,8 +7,8 @@ import { NO_MENTIONS, renderMessage } from "./render";
 /** What a malformed INTERACTION_CREATE is renamed to, so no discord.js handler touches it. */
 const DROPPED = "FLYWHEEL_MALFORMED_INTERACTION_CREATE";
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+export type Obj = Record<string, unknown>;
+export const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const isStr = (v: unknown): v is string => typeof v === "string" && v.length > 0;
 const isNum = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 
@@ -53,16 +53,19 @@ export function guardInteractions(client: Client, log: Logger): void {
     const d = isObj(packet.d) ? packet.d : {};
     log.warn({ interaction: isStr(d.id) ? d.id : undefined, type: d.type }, "malformed discord interaction refused");
     if (!isStr(d.id) || !isStr(d.token)) return;
-    // A packet too broken to trust names no community; its own locale, if it is a string, still helps.
-    const body =
-      d.type === InteractionType.ApplicationCommandAutocomplete
-        ? { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [] } }
-        : {
-            type: InteractionResponseType.ChannelMessageWithSource,
-            data: { ...renderMessage(errorReply(translator(isStr(d.locale) ? d.locale : undefined).t("platforms.discord.unreadable"))), flags: MessageFlags.Ephemeral, allowed_mentions: NO_MENTIONS },
-          };
     client.rest
-      .post(Routes.interactionCallback(d.id, d.token), { body, auth: false })
+      .post(Routes.interactionCallback(d.id, d.token), { body: malformedAnswer(d), auth: false })
       .catch((e: unknown) => log.warn({ err: e }, "could not answer a malformed discord interaction"));
   });
+}
+
+/** The answer to an interaction too broken to handle: an empty autocomplete list, or a private error. */
+export function malformedAnswer(d: Obj): APIInteractionResponse {
+  // A packet too broken to trust names no community; its own locale, if it is a string, still helps.
+  return d.type === InteractionType.ApplicationCommandAutocomplete
+    ? { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices: [] } }
+    : {
+        type: InteractionResponseType.ChannelMessageWithSource,
+        data: { ...renderMessage(errorReply(translator(isStr(d.locale) ? d.locale : undefined).t("platforms.discord.unreadable"))), flags: MessageFlags.Ephemeral, allowed_mentions: NO_MENTIONS },
+      };
 }

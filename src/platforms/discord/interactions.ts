@@ -59,7 +59,7 @@ export async function handleInteraction(ctx: InteractionContext, i: Interaction)
     if (i.isChatInputCommand()) await onSlashCommand(ctx, i, deadline);
     else if (i.isButton() || i.isStringSelectMenu()) await onComponent(ctx, i, deadline);
     else if (i.isModalSubmit()) await onModalSubmit(ctx, i, deadline);
-    else await answer(i, errorReply(askerT(ctx, i).t("platforms.discord.unknownInteraction", { help: "/help" })));
+    else await answer(ctx, i, errorReply(askerT(ctx, i).t("platforms.discord.unknownInteraction", { help: "/help" })));
   } catch (e) {
     ctx.log.error({ err: e, interaction: i.id }, "discord interaction failed");
     await answerFailure(ctx, i);
@@ -87,7 +87,7 @@ async function onSlashCommand(ctx: InteractionContext, i: ChatInputCommandIntera
 
 async function onComponent(ctx: InteractionContext, i: ButtonInteraction | StringSelectMenuInteraction, deadline: number): Promise<void> {
   const line = commandLineOf(i.customId, i.isStringSelectMenu() ? i.values : undefined);
-  if (!line) return answer(i, errorReply(askerT(ctx, i).t("platforms.discord.unknownButton")));
+  if (!line) return answer(ctx, i, errorReply(askerT(ctx, i).t("platforms.discord.unknownButton")));
   const { speaker, place } = interactionSpeaker(i);
   const { command, text } = splitCommandLine(line);
   const cmd = loadCommands().get(command) as CommandDef<unknown> | undefined;
@@ -99,7 +99,7 @@ async function onComponent(ctx: InteractionContext, i: ButtonInteraction | Strin
 
 async function onModalSubmit(ctx: InteractionContext, i: ModalSubmitInteraction, deadline: number): Promise<void> {
   const target = parseModalId(i.customId);
-  if (!target) return answer(i, errorReply(askerT(ctx, i).t("platforms.discord.unknownForm")));
+  if (!target) return answer(ctx, i, errorReply(askerT(ctx, i).t("platforms.discord.unknownForm")));
   const { speaker, place } = interactionSpeaker(i);
   const options: Record<string, unknown> = { ...target.hidden };
   for (const [id, field] of i.fields.fields) {
@@ -115,10 +115,10 @@ async function onModalSubmit(ctx: InteractionContext, i: ModalSubmitInteraction,
 async function openModal(ctx: InteractionContext, i: ChatInputCommandInteraction | ButtonInteraction | StringSelectMenuInteraction, cmd: CommandDef<unknown>, speaker: Speaker): Promise<void> {
   if (cmd.role !== "member") {
     const actor = await resolveActor(ctx.services, speaker);
-    if (!hasRole(actor.role, cmd.role)) return answer(i, errorReply(refusal(translator(personLocale(ctx.services.config, { own: [speaker.locale], communitySlug: actor.communitySlug })), cmd.role)));
+    if (!hasRole(actor.role, cmd.role)) return answer(ctx, i, errorReply(refusal(translator(personLocale(ctx.services.config, { own: [speaker.locale], communitySlug: actor.communitySlug })), cmd.role)));
   }
-  const modal = renderModal(cmd.modal!);
-  if (!modal) return answer(i, errorReply(askerT(ctx, i).t("platforms.discord.formTooBig", { command: `/${cmd.name}` })));
+  const modal = renderModal(cmd.modal!, askerT(ctx, i));
+  if (!modal) return answer(ctx, i, errorReply(askerT(ctx, i).t("platforms.discord.formTooBig", { command: `/${cmd.name}` })));
   await i.showModal(modal);
 }
 
@@ -147,7 +147,7 @@ async function respond(ctx: InteractionContext, i: CommandInteraction, deadline:
     return errorReply(askerT(ctx, i).t("platforms.failed"));
   });
   const quick = await settleBy(work, deadline);
-  if (quick) return answer(i, quick);
+  if (quick) return answer(ctx, i, quick);
   await i.deferReply(deferPrivately ? { flags: MessageFlags.Ephemeral } : {});
   const reply = await work;
   const msg = renderMessage(reply);
@@ -160,9 +160,9 @@ async function respond(ctx: InteractionContext, i: CommandInteraction, deadline:
   await i.followUp(asOptions(msg));
 }
 
-async function answer(i: RepliableInteraction, reply: Reply): Promise<void> {
+async function answer(ctx: InteractionContext, i: RepliableInteraction, reply: Reply): Promise<void> {
   if (reply.modal && !i.isModalSubmit()) {
-    const modal = renderModal(reply.modal);
+    const modal = renderModal(reply.modal, askerT(ctx, i));
     if (modal) return void (await i.showModal(modal));
   }
   await i.reply(asOptions(renderMessage(reply)));

@@ -15,6 +15,7 @@ import {
 } from "discord.js";
 import type { Button, ModalSpec, Reply, Section } from "../../core/reply";
 import { defuseMentions, truncate } from "../../core/text";
+import type { Translator } from "../../i18n/translate";
 
 /** Discord's limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits). */
 const LIMIT = {
@@ -199,16 +200,16 @@ export function commandLineOf(customId: string, values?: readonly string[]): str
 }
 
 /** A modal for a command, or undefined when its hidden options do not fit in a custom_id. */
-export function renderModal(spec: ModalSpec): APIModalInteractionResponseCallbackData | undefined {
+export function renderModal(spec: ModalSpec, t: Translator): APIModalInteractionResponseCallbackData | undefined {
   const hidden = spec.hidden && Object.keys(spec.hidden).length ? `?${new URLSearchParams(spec.hidden).toString()}` : "";
   const custom_id = `${MODAL_PREFIX}${spec.command}${hidden}`;
   if (custom_id.length > LIMIT.customId) return undefined;
   return {
     custom_id,
-    title: truncate(spec.title, LIMIT.modalTitle),
+    title: truncate(t.t(spec.title), LIMIT.modalTitle),
     components: spec.fields.slice(0, LIMIT.modalFields).map((f) => ({
       type: ComponentType.Label,
-      label: truncate(f.label, LIMIT.label),
+      label: truncate(t.t(f.label), LIMIT.label),
       component: {
         type: ComponentType.TextInput,
         custom_id: f.name,
@@ -217,7 +218,7 @@ export function renderModal(spec: ModalSpec): APIModalInteractionResponseCallbac
         ...(f.minLength !== undefined ? { min_length: Math.min(f.minLength, LIMIT.textInput) } : {}),
         max_length: Math.min(f.maxLength ?? LIMIT.textInput, LIMIT.textInput),
         ...(f.initial ? { value: f.initial.slice(0, LIMIT.textInput) } : {}),
-        ...(f.placeholder ? { placeholder: truncate(f.placeholder, LIMIT.placeholder) } : {}),
+        ...(f.placeholder ? { placeholder: truncate(t.t(f.placeholder), LIMIT.placeholder) } : {}),
       },
     })),
   };

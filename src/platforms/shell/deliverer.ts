@@ -1,14 +1,13 @@
 import type { Deliverer } from "../../delivery/deliverer";
 import type { Place } from "../../core/reply";
-import { translator, type Translator } from "../../i18n/translate";
+import type { Translator } from "../../i18n/translate";
 import { renderText } from "./render";
 
 /**
  * Outbox rows for the terminal are printed, so a local user sees notifications and digests.
- * languageOf says which language a place reads (its community's); the organization default
- * when the caller has no configuration at hand.
+ * languageOf says which language a place reads (its community's: translatorForPlace).
  */
-export function shellDeliverer(write: (text: string) => void, languageOf: (place: Place) => Translator = () => translator()): Deliverer {
+export function shellDeliverer(write: (text: string) => void, languageOf: (place: Place) => Translator): Deliverer {
   let n = 0;
   return {
     platform: "shell",

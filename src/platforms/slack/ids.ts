@@ -9,10 +9,10 @@ export const BUTTON_ACTION = /^fw:/;
 /** Every Flywheel modal is submitted under this callback_id; private_metadata says which command. */
 export const MODAL_CALLBACK = "fw:modal";
 
-/** The message shortcut that turns any message into a feature request. */
+/** The message shortcut that turns any message into a feature request (name and description: catalog keys). */
 export const REQUEST_SHORTCUT = {
   callbackId: "fw_request_from_message",
-  name: "Make a feature request",
-  description: "File this message as a feature request for your community",
+  name: "platforms.slack.manifest.shortcutName",
+  description: "platforms.slack.manifest.shortcutDescription",
   command: "request",
 } as const;

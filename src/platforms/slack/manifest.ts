@@ -48,10 +48,6 @@ function unfurlDomains(o: ManifestOptions): string[] {
   }
 }
 
-const LONG_DESCRIPTION =
-  "Flywheel collects feature requests from every member community, ranks them by how many distinct communities want them, " +
-  "and tells everyone who asked when the work moves on GitHub. Staff triage support tickets in shared threads, contributors " +
-  "are credited automatically, and every community gets a weekly digest. Type /flywheel help to start.";
 
 /** The Slack request URL under the bot's public base URL; Slack wants https. */
 function requestUrl(baseUrl: string | undefined): string {
@@ -75,21 +71,23 @@ export function slackManifest(o: ManifestOptions): SlackManifest {
   const url = o.socketMode ? undefined : requestUrl(o.baseUrl);
   const at = url ? { url } : {};
   const domains = unfurlDomains(o);
+  // Slack shows an app's texts to everyone alike: they are in the organization's default language.
+  const t = translator(o.locale);
   const manifest: SlackManifest = {
     display_information: {
       name,
-      description: "Community feature requests ranked by breadth, support triage, roadmap and credit",
-      long_description: LONG_DESCRIPTION,
+      description: t.t("platforms.slack.manifest.description"),
+      long_description: t.t("platforms.slack.manifest.longDescription", { help: "/flywheel help" }),
       background_color: "#2c2d30",
     },
     features: {
       app_home: { home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false },
       bot_user: { display_name: name, always_online: true },
-      shortcuts: [{ name: REQUEST_SHORTCUT.name, type: "message", callback_id: REQUEST_SHORTCUT.callbackId, description: REQUEST_SHORTCUT.description }],
+      shortcuts: [{ name: t.t(REQUEST_SHORTCUT.name), type: "message", callback_id: REQUEST_SHORTCUT.callbackId, description: t.t(REQUEST_SHORTCUT.description) }],
       slash_commands: commandList().map((c) => ({
         command: `/${slackCommandName(c.name, o.prefix)}`,
         ...at,
-        description: describe(c, translator(o.locale)),
+        description: describe(c, t),
         ...(usageOf(c) ? { usage_hint: usageOf(c) } : {}),
         // Text arrives as typed; we escape it ourselves when we show it.
         should_escape: false,

@@ -54,7 +54,7 @@ export function registerUnfurls(bolt: BoltApp, rt: SlackRuntime): void {
       for (const { url } of links) {
         const n = roadmapNumber(url, base);
         if (n === undefined) continue;
-        const d = await getPublicRequest(services, n);
+        const d = await getPublicRequest(services, n, t);
         if (!d) {
           rt.log.info({ url, number: n }, "slack link to a request that does not exist; not unfurled");
           continue;
