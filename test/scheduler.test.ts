@@ -56,6 +56,7 @@ describe.each(DB_TARGETS)("the digest schedule on %s", (target) => {
       ["support-reminders", "* * * * *", "UTC"],
       ["forget-old-deliveries", "23 3 * * *", "UTC"],
       ["forget-web-sessions", "41 3 * * *", "UTC"],
+      ["forget-old-home-rows", "41 * * * *", "UTC"],
     ]);
     // node-cron's own next run for alpha is a Monday, 09:00 on Paris clocks.
     const next = scheduled[0].task.getNextRun()!;

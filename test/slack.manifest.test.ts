@@ -42,6 +42,20 @@ function expectSlackAccepts(m: SlackManifest) {
     expect(c.description.length).toBeLessThanOrEqual(2000);
     if (c.usage_hint !== undefined) expect(c.usage_hint.length).toBeLessThanOrEqual(1000);
   }
+  // features.unfurl_domains: "A maximum of 5 unfurl domains"; "Valid unfurl domains cannot be a
+  // TLD, IP address, localhost, or contain a protocol" (same reference, the features section).
+  const domains = m.features.unfurl_domains ?? [];
+  expect(domains.length).toBeLessThanOrEqual(5);
+  for (const d of domains) {
+    expect(d).toMatch(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/);
+    expect(d).not.toMatch(/^\d+(\.\d+){3}$/);
+    expect(d).not.toMatch(/(^|\.)localhost$/);
+  }
+  // Each event needs its scope ("Event types" reference, https://docs.slack.dev/reference/events):
+  // link_shared needs links:read, app_home_opened none beyond the bot; chat.unfurl needs links:write.
+  if (m.settings.event_subscriptions.bot_events.includes("link_shared")) expect(m.oauth_config.scopes.bot).toEqual(expect.arrayContaining(["links:read", "links:write"]));
+  // app_home_opened with tab "home" only comes when the Home tab is enabled.
+  if (m.settings.event_subscriptions.bot_events.includes("app_home_opened")) expect(m.features.app_home?.home_tab_enabled).toBe(true);
   const urls = [...cmds.map((c) => c.url), m.settings.event_subscriptions.request_url, m.settings.interactivity.request_url];
   if (m.settings.socket_mode_enabled) expect(urls.filter((u) => u !== undefined)).toEqual([]);
   else for (const u of urls) expect(u).toMatch(/^https:\/\//);
@@ -65,6 +79,24 @@ describe("flywheel slack manifest", () => {
     expect(m.settings.event_subscriptions).toEqual({ request_url: url, bot_events: expect.arrayContaining(["app_mention", "message.channels", "message.groups", "message.im"]) });
     expect(m.settings.interactivity).toEqual({ is_enabled: true, request_url: url });
     expect(m.settings.socket_mode_enabled).toBe(false);
+    expectSlackAccepts(m);
+  });
+
+  test("the Home tab and link previews: home tab on, app_home_opened and link_shared, links:read/links:write, PUBLIC_URL's host as the unfurl domain", async () => {
+    const { code, out } = await cli(["slack", "manifest", "--socket-mode"], { PUBLIC_URL: "https://Roadmap.Example.org/flywheel" });
+    expect(code).toBe(0);
+    const m = parse(out) as SlackManifest;
+    expect(m.features.app_home).toEqual({ home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false });
+    expect(m.settings.event_subscriptions.bot_events).toEqual(expect.arrayContaining(["app_home_opened", "link_shared"]));
+    expect(m.oauth_config.scopes.bot).toEqual(expect.arrayContaining(["links:read", "links:write"]));
+    expect(m.features.unfurl_domains).toEqual(["roadmap.example.org"]);
+    expectSlackAccepts(m);
+    // Without PUBLIC_URL the request URL's host is the roadmap's (one HTTP server serves both).
+    expect(slackManifest({ baseUrl: "https://bot.example.org" }).features.unfurl_domains).toEqual(["bot.example.org"]);
+    // A host Slack cannot register (localhost, an IP) leaves previews out rather than break the manifest.
+    expect(slackManifest({ socketMode: true, publicUrl: "http://localhost:8080" }).features.unfurl_domains).toBeUndefined();
+    expect(slackManifest({ socketMode: true, publicUrl: "https://10.0.0.7" }).features.unfurl_domains).toBeUndefined();
+    expectSlackAccepts(slackManifest({ socketMode: true, publicUrl: "http://localhost:8080" }));
   });
 
   test("Slack shows one language to everyone: the organization's default from flywheel.yml's top-level locale", async () => {
@@ -142,6 +174,9 @@ describe("flywheel slack manifest", () => {
     expect(problems).toContain("the description must be 1–2000");
     expect(problems).toContain("the usage hint is over 1000");
     expect(problems).toContain("must start with https://");
+    const domains = manifestProblems({ ...good, features: { ...good.features, unfurl_domains: ["a.org", "b.org", "c.org", "d.org", "e.org", "f.org", "localhost", "https://x.org", "127.0.0.1", "org"] } }).join("\n");
+    expect(domains).toContain("at most 5 unfurl domains");
+    for (const bad of ["localhost", "https://x.org", "127.0.0.1", "org"]) expect(domains).toContain(`${bad}: an unfurl domain is a host name`);
     expect(manifestProblems({ ...good, settings: { ...good.settings, socket_mode_enabled: true } })).toEqual(["Socket Mode takes no request URLs"]);
   });
 

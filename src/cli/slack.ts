@@ -19,7 +19,7 @@ export function registerSlack(program: Command, io: CliIO, setCode: (n: number) 
       try {
         // Descriptions in the organization's default language (flywheel.yml's top-level `locale:`).
         const locale = env ? loadConfigFile(env.FLYWHEEL_CONFIG).config.locale : undefined;
-        const opts = { baseUrl: baseUrl ?? env?.PUBLIC_URL, socketMode: o.socketMode, name: o.name, prefix: o.prefix ?? env?.SLACK_COMMAND_PREFIX, locale };
+        const opts = { baseUrl: baseUrl ?? env?.PUBLIC_URL, publicUrl: env?.PUBLIC_URL, socketMode: o.socketMode, name: o.name, prefix: o.prefix ?? env?.SLACK_COMMAND_PREFIX, locale };
         io.out(o.link ? manifestLink(opts) : manifestYaml(opts).trimEnd());
       } catch (e) {
         io.err(`flywheel slack manifest: ${(e as Error).message}`);

@@ -88,6 +88,11 @@ export interface Reply {
   modal?: ModalSpec;
   /** Pings decided by the bot (see Mention); rendered before the text. */
   mentions?: Mention[];
+  /**
+   * Not a message: the person's home page (Slack's App Home tab) needs publishing again. The
+   * deliverer builds it from the data as it is then, so a burst of changes publishes once.
+   */
+  home?: true;
   /** A discussion topic, on a platform that has them (a Discord forum post); see Topic. */
   topic?: Topic;
 }

@@ -1,5 +1,6 @@
 import type { FlywheelConfig } from "../config/file";
 import type { Prisma } from "../generated/prisma/client";
+import { HOME_KEY_PREFIX } from "../core/home/refresh";
 import { enqueue } from "../core/outbox";
 import type { Place } from "../core/reply";
 import type { DeadRow } from "./worker";
@@ -23,7 +24,8 @@ export function supportPlaces(config: FlywheelConfig): Place[] {
  */
 export function deadLetterAlert(config: FlywheelConfig) {
   return async (tx: Prisma.TransactionClient, row: DeadRow): Promise<void> => {
-    if (row.key.startsWith(DEAD_ALERT_PREFIX)) return;
+    // A home page that could not be published (the person left) is republished on their next visit.
+    if (row.key.startsWith(DEAD_ALERT_PREFIX) || row.key.startsWith(HOME_KEY_PREFIX)) return;
     const where = `${row.platform} ${row.channel.startsWith("@") ? `DM ${row.channel}` : `channel ${row.channel}`}${row.workspace ? ` (${row.workspace})` : ""}`;
     for (const place of supportPlaces(config)) {
       await enqueue(tx, {

@@ -2,6 +2,7 @@ import type { Services } from "../core/context";
 import { digestJobs } from "./digests";
 import { forgetOldDeliveriesJob } from "./forget-deliveries";
 import { forgetWebSessionsJob } from "./forget-web-sessions";
+import { forgetOldHomeRowsJob } from "./forget-home-rows";
 import type { Scheduler } from "./scheduler";
 import { supportRemindersJob } from "./support-reminders";
 
@@ -11,4 +12,5 @@ export function scheduleJobs(scheduler: Scheduler, services: Services): void {
   scheduler.add(supportRemindersJob(services));
   scheduler.add(forgetOldDeliveriesJob(services));
   scheduler.add(forgetWebSessionsJob(services));
+  scheduler.add(forgetOldHomeRowsJob(services));
 }

@@ -124,6 +124,36 @@ export interface LayoutOptions {
   chrome?: Chrome;
   /** The board's columns need the room a list does not. */
   wide?: boolean;
+  /** How a link to the page previews where it is pasted (Discord, Slack without the app, other tools). */
+  share?: ShareMeta;
+}
+
+export interface ShareMeta {
+  /** The page's absolute URL. */
+  url: string;
+  /** Defaults to the page's <title>. */
+  title?: string;
+  /** Defaults to what the roadmap is. */
+  description?: string;
+}
+
+/**
+ * Open Graph (https://ogp.me: og:title, og:type, og:url, og:description) and Twitter card
+ * (https://developer.x.com/en/docs/x-for-websites/cards/overview/markup: twitter:card "summary",
+ * twitter:title, twitter:description) meta. Attribute values are escaped like any text.
+ */
+function shareMeta(t: Translator, title: string, s: ShareMeta | undefined): Html {
+  const heading = s?.title ?? title;
+  const description = s?.description ?? t.t("preview.roadmapDescription");
+  return html`<meta name="description" content="${description}">
+<meta property="og:type" content="website">
+<meta property="og:site_name" content="${t.t("pages.roadmap")}">
+<meta property="og:title" content="${heading}">
+<meta property="og:description" content="${description}">
+${s ? html`<meta property="og:url" content="${s.url}">` : ""}
+<meta name="twitter:card" content="summary">
+<meta name="twitter:title" content="${heading}">
+<meta name="twitter:description" content="${description}">`;
 }
 
 /** The page shell: phone-friendly viewport, the stylesheet, a header and a footer. */
@@ -136,6 +166,7 @@ export function layout(o: LayoutOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${o.title}</title>
+${shareMeta(t, o.title, o.share)}
 <link rel="stylesheet" href="/roadmap.css">
 <link rel="icon" href="data:,">
 ${o.feed ? html`<link rel="alternate" type="application/atom+xml" title="${t.t("pages.feedTitle")}" href="/roadmap.atom">` : ""}

@@ -3,7 +3,7 @@ import type { PublicCommunity, PublicRequest, PublicRequestDetail, RoadmapGroup,
 import { RECENTLY_SHIPPED_DAYS } from "../core/roadmap/roadmap";
 import { LISTABLE_STATUSES, statusLabel } from "../core/requests/requests";
 import type { Translator } from "../i18n/translate";
-import { type Chrome, html, type Html, layout, message, safeHref, timeTag } from "./html";
+import { type Chrome, html, type Html, layout, message, safeHref, type ShareMeta, timeTag } from "./html";
 import { roadmapHref, type PageFilters } from "./query";
 import { breadthBar, votesChart } from "./svg";
 
@@ -91,7 +91,7 @@ function describeFilters(t: Translator, f: Omit<PageFilters, "page">, choices: F
 const pageTitle = (t: Translator, page: string) => t.t("pages.pageTitle", { page });
 
 /** /roadmap with no status: the four groups, each with a link to its full, paged list. */
-export function overviewPage(t: Translator, groups: RoadmapGroup[], f: Omit<PageFilters, "page">, choices: FilterChoices, chrome?: Chrome): string {
+export function overviewPage(t: Translator, groups: RoadmapGroup[], f: Omit<PageFilters, "page">, choices: FilterChoices, chrome?: Chrome, share?: ShareMeta): string {
   const scope = describeFilters(t, f, choices);
   const sections = groups.map((g) => {
     const more = g.total > g.rows.length ? html`<a class="more" href="${roadmapHref({ ...f, status: g.status })}">${t.t("pages.allCount", { count: g.total })}</a>` : "";
@@ -104,6 +104,7 @@ ${g.rows.length ? html`<ol class="requests">${g.rows.map((r) => requestItem(t, r
   return layout({
     t,
     chrome,
+    share,
     title: t.t("pages.roadmap"),
     feed: true,
     body: html`<h1>${t.t("pages.roadmap")}</h1>
@@ -117,7 +118,7 @@ ${sections}`,
 const BOARD_ORDER = ["open", "planned", "in_progress", "shipped_recently"] as const;
 
 /** /roadmap?view=board: the same groups as columns by status, cards with their breadth bars. */
-export function boardPage(t: Translator, groups: RoadmapGroup[], f: Omit<PageFilters, "page">, choices: FilterChoices, chrome?: Chrome): string {
+export function boardPage(t: Translator, groups: RoadmapGroup[], f: Omit<PageFilters, "page">, choices: FilterChoices, chrome?: Chrome, share?: ShareMeta): string {
   const scope = describeFilters(t, f, choices);
   const columns = BOARD_ORDER.map((key) => groups.find((g) => g.key === key)).filter((g): g is RoadmapGroup => g !== undefined).map((g) => {
     const title = t.t("pages.group", { group: g.key, days: RECENTLY_SHIPPED_DAYS });
@@ -130,6 +131,7 @@ ${g.rows.length ? html`<ol class="requests">${g.rows.map((r) => requestItem(t, r
   return layout({
     t,
     chrome,
+    share,
     title: pageTitle(t, t.t("web.board.title")),
     feed: true,
     wide: true,
@@ -141,7 +143,7 @@ ${filterForm(t, { ...f, view: "board" }, choices)}
 }
 
 /** /roadmap?status=…: one status, paged with links. */
-export function listPage(t: Translator, p: RoadmapPage, f: PageFilters, choices: FilterChoices, chrome?: Chrome): string {
+export function listPage(t: Translator, p: RoadmapPage, f: PageFilters, choices: FilterChoices, chrome?: Chrome, share?: ShareMeta): string {
   const status = f.status!;
   const scope = describeFilters(t, f, choices);
   const first = (p.page - 1) * p.pageSize + 1;
@@ -164,6 +166,7 @@ export function listPage(t: Translator, p: RoadmapPage, f: PageFilters, choices:
   return layout({
     t,
     chrome,
+    share,
     title: pageTitle(t, heading),
     feed: true,
     body: html`<h1>${heading}</h1>
@@ -183,7 +186,7 @@ function historyLine(t: Translator, c: PublicRequestDetail["history"][number]): 
 }
 
 /** /roadmap/<number>: one request, its breadth, money, links, credits, votes over time and history. */
-export function detailPage(t: Translator, d: PublicRequestDetail, now: Date, chrome?: Chrome, actions?: Html): string {
+export function detailPage(t: Translator, d: PublicRequestDetail, now: Date, chrome?: Chrome, actions?: Html, share?: ShareMeta): string {
   const fact = (term: string, value: Html | string | false | null) => (value === false || value === null ? "" : html`<dt>${term}</dt><dd>${value}</dd>`);
   const pledges = d.pledgesBy.length
     ? t.t("pages.detail.pledges", {
@@ -201,6 +204,7 @@ export function detailPage(t: Translator, d: PublicRequestDetail, now: Date, chr
   return layout({
     t,
     chrome,
+    share,
     title: pageTitle(t, `#${d.number} ${d.title}`),
     body: html`<p><a href="/roadmap">${t.t("pages.detail.backToRoadmap")}</a></p>
 <h1><span class="muted">#${d.number}</span> <span class="title">${d.title}</span> ${statusPill(t, d.status)}</h1>
@@ -254,10 +258,11 @@ ${list(
 }
 
 /** 404 and 400 pages: same layout and headers, a plain explanation, a way back. */
-export function messagePage(t: Translator, title: string, text: string, chrome?: Chrome): string {
+export function messagePage(t: Translator, title: string, text: string, chrome?: Chrome, share?: ShareMeta): string {
   return layout({
     t,
     chrome,
+    share,
     title: pageTitle(t, title),
     body: html`<h1>${title}</h1>
 <p>${text}</p>

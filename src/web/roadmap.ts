@@ -4,6 +4,7 @@ import type { Services } from "../core/context";
 import { isUserError, type UserError } from "../core/errors";
 import { forPublicReads, readsFor } from "../core/reads";
 import { communityRoadmap } from "../core/roadmap/community";
+import { requestPreview } from "../core/roadmap/preview";
 import { filterableCommunities, getPublicRequest, listRoadmap, roadmapOverview, statusFeed } from "../core/roadmap/roadmap";
 import { acceptLanguage, resolveLocale } from "../i18n/locale";
 import { translator, type Translator } from "../i18n/translate";
@@ -112,11 +113,12 @@ export function mountRoadmap(http: HttpServer, services: Services, env: Env): vo
       const reads = await readsOf(r);
       const choices = { communities: await filterableCommunities(reads) };
       const chrome = await chromeFor(r, `${url.pathname}${url.search}`);
+      const share = { url: `${baseUrl(services.publicUrl, req)}${url.pathname}${url.search}` };
       const body = f.view === "board"
-        ? boardPage(t, await roadmapOverview(reads, { community: f.community, search: f.q }, t), f, choices, chrome)
+        ? boardPage(t, await roadmapOverview(reads, { community: f.community, search: f.q }, t), f, choices, chrome, share)
         : f.status
-          ? listPage(t, await listRoadmap(reads, { statuses: [f.status], community: f.community, search: f.q, page: f.page }, t), f, choices, chrome)
-          : overviewPage(t, await roadmapOverview(reads, { community: f.community, search: f.q }, t), f, choices, chrome);
+          ? listPage(t, await listRoadmap(reads, { statuses: [f.status], community: f.community, search: f.q, page: f.page }, t), f, choices, chrome, share)
+          : overviewPage(t, await roadmapOverview(reads, { community: f.community, search: f.q }, t), f, choices, chrome, share);
       sendPage(req, res, r, body);
     }),
   );
@@ -144,7 +146,10 @@ export function mountRoadmap(http: HttpServer, services: Services, env: Env): vo
       const { t } = r;
       if (!d) return notFoundPage(req, res, r, n === null ? t.t("pages.error.noSuchPage") : t.t("pages.error.noSuchRequest", { number: n }));
       const actions = d.mergedInto ? undefined : requestActions(t, r, providers, await requestState(r, d.number));
-      sendPage(req, res, r, detailPage(t, d, services.clock.now(), await chromeFor(r, url.pathname), actions));
+      // A link pasted elsewhere previews like the page reads to anyone: the public view, whoever is signed in.
+      const preview = requestPreview(t, r.viewer === "public" ? d : ((await getPublicRequest(await readsOf(r), d.number, t)) ?? d), baseUrl(services.publicUrl, req));
+      const share = { url: preview.url, title: preview.title, description: preview.description };
+      sendPage(req, res, r, detailPage(t, d, services.clock.now(), await chromeFor(r, url.pathname), actions, share));
     }),
   );
 

@@ -34,7 +34,7 @@ export interface Failure {
   error?: string;
 }
 
-const JSON_ARGS = new Set(["blocks", "view", "metadata", "attachments"]);
+const JSON_ARGS = new Set(["blocks", "view", "metadata", "attachments", "unfurls"]);
 
 /**
  * A local stand-in for Slack's Web API (POST /api/<method>), the response_url endpoint
@@ -180,6 +180,24 @@ export class SlackStandin extends EventEmitter {
         return { ok: true, message_ts: this.nextTs() };
       case "views.open":
         return { ok: true, view: { id: `V${this.seq++}` } };
+      // https://docs.slack.dev/reference/methods/views.publish: a home view for user_id; a Home tab
+      // view may hold up to 100 blocks (https://docs.slack.dev/surfaces/app-home).
+      case "views.publish": {
+        const view = a.view as { type?: string; blocks?: unknown[] } | undefined;
+        if (!a.user_id) throw new Error("invalid_arguments");
+        // Someone who left the workspace, or whose account is gone.
+        const gone = this.unreachable.get(String(a.user_id));
+        if (gone && gone !== "cannot_dm_bot") throw new Error(gone);
+        if (view?.type !== "home" || !Array.isArray(view.blocks) || view.blocks.length > 100) throw new Error("invalid_arguments");
+        return { ok: true, view: { id: `VH${this.seq++}`, type: "home", blocks: view.blocks } };
+      }
+      // https://docs.slack.dev/reference/methods/chat.unfurl: channel + ts, or unfurl_id + source, and unfurls.
+      case "chat.unfurl": {
+        const unfurls = typeof a.unfurls === "string" ? (JSON.parse(a.unfurls) as Record<string, unknown>) : a.unfurls;
+        if (!unfurls || typeof unfurls !== "object") throw new Error("invalid_arguments");
+        if (!((a.channel && a.ts) || (a.unfurl_id && a.source))) throw new Error("invalid_arguments");
+        return { ok: true };
+      }
       case "conversations.open": {
         const refused = this.unreachable.get(String(a.users));
         // Slack opens an IM with someone who blocks the app; it is posting that fails (cannot_dm_bot).

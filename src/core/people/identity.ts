@@ -15,7 +15,12 @@ export interface Speaker {
   locale?: string;
 }
 
-/** Which configured community a place belongs to: Slack team (or channel in a shared team), Discord guild. */
+/**
+ * Which configured community a speaker speaks for: their Slack team (or, in a workspace several
+ * communities share, the channel), their Discord guild. In a Slack Connect channel the speaker's
+ * workspace is their own team, not the channel's host: the organization's workspace, or one no
+ * community is configured for, speaks for none.
+ */
 export function communityForPlace(config: FlywheelConfig, s: Pick<Speaker, "platform" | "workspace" | "channel" | "communitySlug">): CommunityConfig | undefined {
   const list = config.communities;
   if (s.communitySlug) return list.find((c) => c.slug === s.communitySlug);
@@ -30,6 +35,24 @@ export function communityForPlace(config: FlywheelConfig, s: Pick<Speaker, "plat
   if (s.platform === "shell") return list.find((c) => c.slug === s.channel) ?? (list.length === 1 ? list[0] : undefined);
   return undefined;
 }
+
+/**
+ * The community whose channel a place is, whoever's workspace hosts it: Slack channel ids are the
+ * same in every workspace of a Slack Connect channel, so a channel configured for one community is
+ * that community's even when the organization's workspace hosts it. Else as for a speaker.
+ */
+export function communityOfPlace(config: FlywheelConfig, p: Pick<Speaker, "platform" | "workspace" | "channel">): CommunityConfig | undefined {
+  const ch = p.channel;
+  if (p.platform === "slack" && ch) {
+    const owners = config.communities.filter((c) => c.slack && (c.slack.channel === ch || c.slack.channels?.includes(ch)));
+    if (owners.length === 1) return owners[0];
+  }
+  return communityForPlace(config, p);
+}
+
+/** Slack workspaces that are the organization's own (where support and roadmap spaces live): staff's, no community's. */
+export const organizationSlackTeams = (config: FlywheelConfig): string[] =>
+  [config.support?.slack?.team, config.roadmap?.slack?.team].filter((t): t is string => Boolean(t));
 
 export function isConfiguredStaff(config: FlywheelConfig, platform: PlatformName, externalId: string): boolean {
   return config.staff.some((s) => s[platform as keyof typeof s] === externalId);

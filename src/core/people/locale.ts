@@ -2,7 +2,7 @@ import type { FlywheelConfig } from "../../config/file";
 import { resolveLocale } from "../../i18n/locale";
 import { translator, type Translator } from "../../i18n/translate";
 import type { Place } from "../reply";
-import { communityForPlace } from "./identity";
+import { communityOfPlace } from "./identity";
 
 const communityLocale = (config: FlywheelConfig, slug: string | null | undefined): string | undefined =>
   slug ? config.communities.find((c) => c.slug === slug)?.locale : undefined;
@@ -17,7 +17,7 @@ export function personLocale(config: FlywheelConfig, who: { own?: readonly (stri
 
 /** The language of a post in a channel everyone there reads: the channel's community's, else the organization's. */
 export function placeLocale(config: FlywheelConfig, place: Pick<Place, "platform" | "workspace" | "channel">): string {
-  const c = place.channel ? communityForPlace(config, place) : undefined;
+  const c = place.channel ? communityOfPlace(config, place) : undefined;
   return resolveLocale([c?.locale, config.locale]);
 }
 

@@ -7,7 +7,7 @@ import { translatorForPlace } from "../people/locale";
 import { mayName, type PublicPerson, publicPersonText, type ShownCommunity, tierPhrase } from "../people/visibility";
 import { enqueue } from "../outbox";
 import type { Place, Reply } from "../reply";
-import { shortHash } from "./notify";
+import { shortHash, workspaceKey } from "./notify";
 import { statusLabel } from "./requests";
 import { truncate } from "../text";
 
@@ -58,7 +58,7 @@ interface PlaceLike {
   channel?: unknown;
   thread?: unknown;
 }
-const channelKey = (p: { platform: string; workspace?: string | null; channel: string }) => `${p.platform}|${p.workspace ?? ""}|${p.channel}`;
+const channelKey = (p: { platform: string; workspace?: string | null; channel: string }) => `${p.platform}|${workspaceKey(p)}|${p.channel}`;
 
 type SpaceRow = { platform: Place["platform"]; workspace: string; channel: string };
 

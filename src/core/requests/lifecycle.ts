@@ -3,6 +3,7 @@
 import type { Tx } from "../../db/client";
 import type { RequestStatus } from "../../generated/prisma/client";
 import type { Services } from "../context";
+import { refreshHomes } from "../home/refresh";
 import { addCredits, type Credit } from "../credit/ledger";
 import { type Localized, UserError } from "../errors";
 import { translator } from "../../i18n/translate";
@@ -106,6 +107,7 @@ export async function changeStatus(services: Services, input: StatusChangeInput,
       await announceToChannels(db, services.config, r.id, `announce:${change.id}`, (t) => statusReply(t, news));
       await tagForumPosts(db, services.config, r.id, change.id, input.to);
     }
+    await refreshHomes(db, at, { request: r.id });
     services.log.info({ request: r.id, from: r.status, to: input.to, source: input.source, ref: input.sourceRef }, "request status changed");
     return { changed: true, from: r.status, to: input.to, changeId: change.id };
   };

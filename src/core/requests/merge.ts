@@ -1,4 +1,5 @@
 import type { Services } from "../context";
+import { refreshHomes } from "../home/refresh";
 import { UserError } from "../errors";
 import { forFollowers, notifyFollowers } from "./notify";
 import { getRequest } from "./requests";
@@ -62,6 +63,8 @@ export async function mergeRequests(services: Services, fromId: number, intoId: 
     await tx.statusChange.create({
       data: { requestId: from.id, from: from.status, to: "merged", reason: `merged into #${into.id}`, source: "merge", actorId, createdAt: services.clock.now() },
     });
+    // The duplicate's followers now follow the survivor: refreshing its audience reaches them all.
+    await refreshHomes(tx, services.clock.now(), { request: into.id, communities: [from.communityId] });
     return { from: from.id, into: into.id, votesMoved: moved.count, duplicateVoters: dup.length, pledgesMoved, feedbackMoved: fb.count };
   });
 }

@@ -7,7 +7,13 @@ import { personLocale, translatorForPlace } from "../people/locale";
 import type { Place, Reply } from "../reply";
 
 
-const placeKey = (p: Place) => [p.platform, p.workspace ?? "", p.channel ?? "", p.thread ?? "", p.channel ? "" : p.user ?? ""].join("|");
+/**
+ * The workspace part of a place's key. A Slack channel has one id in every workspace it joins (a
+ * Slack Connect channel), so people of two workspaces speaking there are in one place.
+ */
+export const workspaceKey = (p: { platform: string; workspace?: string | null; channel?: string | null }): string => (p.platform === "slack" && p.channel ? "" : p.workspace ?? "");
+
+const placeKey = (p: Place) => [p.platform, workspaceKey(p), p.channel ?? "", p.thread ?? "", p.channel ? "" : p.user ?? ""].join("|");
 /** A short stable token for a place, to key one outbox row per place. */
 export const shortHash = (s: string): string => createHash("sha256").update(s).digest("hex").slice(0, 16);
 

@@ -4,6 +4,7 @@ import type { MessageKey } from "../../i18n/catalog";
 import type { Translator } from "../../i18n/translate";
 import { UserError } from "../errors";
 import type { Place } from "../reply";
+import { refreshHomes } from "../home/refresh";
 
 export const TITLE_MIN = 3;
 export const TITLE_MAX = 120;
@@ -105,6 +106,7 @@ export async function createRequest(
     await tx.vote.create({
       data: { requestId: r.id, personId: actor.personId, communityId, place: input.place as unknown as Prisma.InputJsonValue, createdAt: now },
     });
+    await refreshHomes(tx, now, { request: r.id });
     return r;
   });
 }
@@ -123,7 +125,10 @@ export async function upvote(services: Services, actor: Actor, id: number, place
     FROM "FeatureRequest" r WHERE r.id = ${id} AND r.status IN ('open', 'planned', 'in_progress')
     ON CONFLICT DO NOTHING
     RETURNING "requestId"`);
-  if (fast.length) return { kind: "voted", requestId: id };
+  if (fast.length) {
+    await refreshHomes(services.db, services.clock.now(), { request: id });
+    return { kind: "voted", requestId: id };
+  }
   const r = await followMerges(services, id);
   if (r.status === "shipped" || r.status === "declined")
     throw new UserError({ key: "requests.closedToVotes", values: { number: r.id, status: r.status } });
@@ -131,12 +136,15 @@ export async function upvote(services: Services, actor: Actor, id: number, place
     data: [{ requestId: r.id, personId: actor.personId, communityId, place: place as unknown as Prisma.InputJsonValue, createdAt: services.clock.now() }],
     skipDuplicates: true,
   });
+  if (res.count === 1) await refreshHomes(services.db, services.clock.now(), { request: r.id });
   return { kind: res.count === 1 ? "voted" : "already", requestId: r.id, redirectedFrom: r.id !== id ? id : undefined };
 }
 
 export async function unvote(services: Services, actor: Actor, id: number): Promise<{ removed: boolean; requestId: number }> {
   const r = await followMerges(services, id);
   const res = await services.db.vote.deleteMany({ where: { requestId: r.id, personId: actor.personId } });
+  // The voter and their community may no longer be among its audience: refresh theirs too.
+  if (res.count > 0) await refreshHomes(services.db, services.clock.now(), { request: r.id, people: [actor.personId], communities: [actor.communityId] });
   return { removed: res.count > 0, requestId: r.id };
 }
 

@@ -10,6 +10,7 @@ import type { Translator } from "../../i18n/translate";
 import { scrubSecrets } from "../../log";
 import type { Place, Reply } from "../reply";
 import { needCommunity } from "../requests/requests";
+import { refreshHomes } from "../home/refresh";
 import { defuseMentions, truncate } from "../text";
 import { memberResolvedButtons, memberRoot, memberView, resolvedForMember, staffCard } from "./cards";
 import {
@@ -86,6 +87,7 @@ export async function openTicket(services: Services, actor: Actor, input: OpenTi
     if (support) {
       staff = { ...support, rootOutboxId: await post(tx, services, rootKey(t.id, "staff"), { place: support }, staffCard(full, staffTranslator(services.config))) };
     }
+    await refreshHomes(tx, now, { ticket: t.id });
     await tx.supportTicket.update({
       where: { id: t.id },
       data: {
@@ -140,6 +142,7 @@ async function applyAction(
     const p = await plan(before, read, tx);
     if (!("data" in p)) return { ticket: before, changed: false, message: p };
     await tx.supportTicket.update({ where: { id }, data: p.data });
+    await refreshHomes(tx, services.clock.now(), { ticket: id });
     // The history is staff's record: kept in their language.
     const body = read.staff.t(p.event.key, p.event.values);
     const event = await tx.ticketMessage.create({

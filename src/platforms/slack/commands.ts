@@ -9,9 +9,9 @@ import { commandFromSlack, slackCommandName, withSlackNames } from "./command-na
 import { deadline, within } from "./budget";
 import { renderModal, type ModalState } from "./render";
 import type { Translator } from "../../i18n/translate";
-import { isDeliveryId, knownLanguage, once, type SlackRuntime, withOwnLocale, working } from "./runtime";
+import { isDeliveryId, knownLanguage, noteUnknownTeam, once, type SlackRuntime, withOwnLocale, working } from "./runtime";
 import { speakerTranslator } from "../language";
-import { isSlackId, slackSpeaker } from "./speaker";
+import { isSlackId, slackSpeaker, userTeamOf } from "./speaker";
 import { fromSlackText } from "./text";
 
 /** Opens a command's form; the trigger_id is only good for 3 seconds, so this comes first. */
@@ -28,7 +28,8 @@ export function registerSlashCommands(bolt: BoltApp, rt: SlackRuntime): void {
   bolt.command(/^\/[a-z0-9_-]+$/i, async ({ command, ack, client }) => {
     const left = deadline(rt.ackBudgetMs);
     const c: SlashCommand = command;
-    if (!isSlackId(c.user_id) || !isSlackId(c.team_id) || !isDeliveryId(c.trigger_id)) {
+    const team = userTeamOf(c.user_team, c.team_id);
+    if (!isSlackId(c.user_id) || !team || !isDeliveryId(c.trigger_id)) {
       // No user to ask users.info about: the workspace's community's language, else the organization's.
       const t = speakerTranslator(rt.app.services.config, { platform: "slack", externalId: "", displayName: "", workspace: isSlackId(c.team_id) ? c.team_id : undefined });
       await ack(responseBody(errorReply(t.t("platforms.slack.noUser"))));
@@ -36,12 +37,13 @@ export function registerSlashCommands(bolt: BoltApp, rt: SlackRuntime): void {
     }
     const prefix = rt.app.env.SLACK_COMMAND_PREFIX;
     const channel = isSlackId(c.channel_id) ? c.channel_id : undefined;
-    const { speaker, place } = slackSpeaker({ user: c.user_id, name: c.user_name, team: c.team_id, channel });
+    const { speaker, place } = slackSpeaker({ user: c.user_id, name: c.user_name, team, channel });
+    noteUnknownTeam(rt, team, channel);
     // `/flywheel request` with no text opens /request's form, as `/request` does.
     const typed = unwrapUmbrella({ command: commandFromSlack(c.command, prefix), text: fromSlackText(c.text ?? ""), speaker, place });
     const name = typed.command;
     const text = typed.text ?? "";
-    const modalState = { ws: c.team_id, ch: channel, r: c.response_url };
+    const modalState = { ws: team, ch: channel, r: c.response_url };
     const to = { client, user: c.user_id, responseUrl: c.response_url, channel };
 
     const def = loadCommands().get(name);

@@ -1,4 +1,4 @@
-import { webApi } from "@slack/bolt";
+import { type types, webApi } from "@slack/bolt";
 import type { Logger } from "pino";
 import type { Db } from "../../db/client";
 import { firstTimeSeen } from "../../core/dedupe";
@@ -72,16 +72,21 @@ export class SlackDeliverer implements Deliverer {
   readonly channelPaceMs: number;
   private dmChannels = new Map<string, string>();
 
+  /** Builds a person's Home tab as it is now (rows with reply.home). */
+  private home?: (user: string, team: string | undefined) => Promise<types.HomeView>;
+
   constructor(
     private client: WebClient,
     private db: Db,
     private log: Logger,
-    opts: { channelPaceMs?: number } = {},
+    opts: { channelPaceMs?: number; home?: (user: string, team: string | undefined) => Promise<types.HomeView> } = {},
   ) {
     this.channelPaceMs = opts.channelPaceMs ?? 1000;
+    this.home = opts.home;
   }
 
   async deliver(d: Delivery): Promise<{ externalId?: string }> {
+    if (d.reply.home) return this.publishHome(d.place);
     const channel = await this.channelOf(d.place);
     const message = renderMessage(d.reply);
     if (d.editExternalId) {
@@ -116,6 +121,23 @@ export class SlackDeliverer implements Deliverer {
       // The IM may be gone with its person: open it afresh next time rather than trust the cache.
       if (d.place.user && !d.place.channel) this.dmChannels.delete(d.place.user);
       throw classify(e, !d.place.channel);
+    }
+  }
+
+  /**
+   * Republishes a person's Home tab (views.publish) from the data as it is now: whatever changed
+   * since the row was queued is on it, so a retry or a late delivery is never stale.
+   * https://docs.slack.dev/reference/methods/views.publish
+   */
+  private async publishHome(place: Place): Promise<{ externalId?: string }> {
+    if (!place.user) throw new PermanentFailure("a home page row names no person");
+    if (!this.home) throw new PermanentFailure("this Slack deliverer cannot build home pages");
+    const view = await this.home(place.user, place.workspace);
+    try {
+      const res = await this.client.views.publish({ user_id: place.user, view });
+      return { externalId: res.view?.id };
+    } catch (e) {
+      throw classify(e);
     }
   }
 

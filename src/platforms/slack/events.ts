@@ -4,9 +4,9 @@ import { dispatchLine } from "../../command-kit/dispatch";
 import { firstTimeSeen } from "../../core/dedupe";
 import { answer } from "./answer";
 import { deadline, within } from "./budget";
-import { isDeliveryId, once, type SlackRuntime } from "./runtime";
+import { isDeliveryId, noteUnknownTeam, once, type SlackRuntime } from "./runtime";
 import { speakerTranslator } from "../language";
-import { isSlackId, slackSpeaker } from "./speaker";
+import { isSlackId, slackSpeaker, userTeamOf } from "./speaker";
 import { fromSlackText } from "./text";
 
 type MessageEvent = types.MessageEvent;
@@ -17,7 +17,7 @@ const SAID = new Set([undefined, "bot_message", "thread_broadcast", "file_share"
 /** The fields of a message event we use, whatever its subtype. */
 function said(e: MessageEvent): { user?: string; botId?: string; name?: string; text: string; ts: string; thread?: string; team?: string; channel: string; dm: boolean } | undefined {
   if (!SAID.has(e.subtype)) return undefined;
-  const m = e as MessageEvent & { user?: string; bot_id?: string; username?: string; text?: string; thread_ts?: string; team?: string; bot_profile?: { name?: string } };
+  const m = e as MessageEvent & { user?: string; bot_id?: string; username?: string; text?: string; thread_ts?: string; team?: string; user_team?: string; bot_profile?: { name?: string } };
   return {
     user: m.user,
     botId: m.bot_id,
@@ -25,7 +25,7 @@ function said(e: MessageEvent): { user?: string; botId?: string; name?: string; 
     text: m.text ?? "",
     ts: m.ts,
     thread: m.thread_ts,
-    team: m.team,
+    team: userTeamOf(m.user_team, m.team),
     channel: m.channel,
     dm: "channel_type" in m && m.channel_type === "im",
   };
@@ -39,15 +39,16 @@ export function registerEvents(bolt: BoltApp, rt: SlackRuntime): void {
    */
   bolt.event("app_mention", async ({ event, body, context, client }) => {
     const left = deadline(rt.ackBudgetMs);
-    const team = event.user_team ?? event.team ?? body.team_id;
+    const team = userTeamOf(event.user_team, event.team, body.team_id);
     const user = event.user;
-    if (event.bot_id || !isSlackId(user) || !isSlackId(team) || !isSlackId(event.channel) || !isDeliveryId(body.event_id)) return;
+    if (event.bot_id || !isSlackId(user) || !team || !isSlackId(event.channel) || !isDeliveryId(body.event_id)) return;
     const line = fromSlackText(event.text.replace(context.botUserId ? new RegExp(`<@${context.botUserId}(\\|[^>]*)?>`, "g") : /^\s*<@[^>]+>/, ""));
     const thread = event.thread_ts ?? event.ts;
     const done = rt.background.run("mention", async () => {
       const profile = await rt.names.profileOf(user);
       const name = event.user_profile?.display_name || event.user_profile?.real_name || profile.name;
       const { speaker, place } = slackSpeaker({ user, name, team, channel: event.channel, thread });
+      noteUnknownTeam(rt, team, event.channel);
       const asker = { ...speaker, locale: profile.locale };
       const reply = await once(rt, `event:${body.event_id}`, () => dispatchLine(rt.app.services, line, asker, place), speakerTranslator(rt.app.services.config, asker));
       if (reply) await answer(withSlackNames(reply, rt.app.env.SLACK_COMMAND_PREFIX), { client, user, channel: event.channel, thread });

@@ -10,6 +10,8 @@ import { SLACK_EVENTS_PATH } from "./ids";
 import { registerInteractions } from "./interactions";
 import { registerReactions } from "./reactions";
 import { SlackNames } from "./names";
+import { registerUnfurls } from "./unfurl";
+import { homeView, registerHome } from "./home";
 import type { SlackRuntime } from "./runtime";
 
 export interface SlackOptions {
@@ -48,11 +50,14 @@ export async function startSlack(app: PlatformContext, opts: SlackOptions = {}):
   registerInteractions(bolt, rt);
   registerEvents(bolt, rt);
   registerReactions(bolt, rt);
+  registerUnfurls(bolt, rt);
+  const home = homeView(rt);
+  registerHome(bolt, rt, home);
   bolt.error(async (e) => {
     log.error({ err: e }, "slack listener failed");
   });
 
-  const deliverer = new SlackDeliverer(outboxClient, app.services.db, log, { channelPaceMs: env.SLACK_CHANNEL_PACE_MS });
+  const deliverer = new SlackDeliverer(outboxClient, app.services.db, log, { channelPaceMs: env.SLACK_CHANNEL_PACE_MS, home });
 
   let state: PlatformStatus = "connecting";
   let stopped = false;

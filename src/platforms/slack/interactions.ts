@@ -11,8 +11,8 @@ import { noticeModal, parseModalState } from "./render";
 import { withoutUsageLine } from "../../command-kit/explain";
 import type { Translator } from "../../i18n/translate";
 import { speakerTranslator } from "../language";
-import { isDeliveryId, knownLanguage, once, type SlackRuntime, withKnownLocale, withOwnLocale } from "./runtime";
-import { isSlackId, slackSpeaker } from "./speaker";
+import { isDeliveryId, knownLanguage, noteUnknownTeam, once, type SlackRuntime, withKnownLocale, withOwnLocale } from "./runtime";
+import { isSlackId, slackSpeaker, userTeamOf } from "./speaker";
 import { clip, fromSlackText } from "./text";
 
 /**
@@ -23,7 +23,7 @@ function registerButtons(bolt: BoltApp, rt: SlackRuntime): void {
   bolt.action<BlockAction<ButtonAction>>({ type: "block_actions", action_id: BUTTON_ACTION }, async ({ ack, body, action, client }) => {
     const left = deadline(rt.ackBudgetMs);
     await ack();
-    const team = body.user?.team_id ?? body.team?.id;
+    const team = userTeamOf(body.user?.team_id, body.team?.id);
     if (action.type !== "button" || !action.value || !isSlackId(body.user?.id) || !isSlackId(team) || !isDeliveryId(body.trigger_id)) {
       rt.log.warn({ action: action.action_id }, "slack button payload without a command or a user; ignored");
       return;
@@ -31,7 +31,18 @@ function registerButtons(bolt: BoltApp, rt: SlackRuntime): void {
     const channel = isSlackId(body.channel?.id) ? body.channel.id : undefined;
     const thread = typeof body.message?.thread_ts === "string" ? body.message.thread_ts : undefined;
     const { speaker, place } = slackSpeaker({ user: body.user.id, name: body.user.username ?? body.user.name, team, channel, thread });
+    noteUnknownTeam(rt, team, channel);
     const line = action.value;
+    // A button naming only a command that has a form (the Home tab's New request, Open a ticket)
+    // opens that form, as typing the bare command does; the trigger is good for 3 seconds only.
+    const form = loadCommands().get(line.trim())?.modal;
+    if (form) {
+      const opened = rt.background.run("open form", () =>
+        openModal(client, body.trigger_id, form, { ws: team, ch: channel, th: thread, r: body.response_url }, knownLanguage(rt, speaker)),
+      );
+      await within(opened, left());
+      return;
+    }
     const done = rt.background.run("button", async () => {
       const asker = await withOwnLocale(rt, speaker, left());
       const reply = await once(rt, `action:${body.trigger_id}`, () => dispatchLine(rt.app.services, line, asker.speaker, place), asker.t);
@@ -67,7 +78,7 @@ function registerShortcut(bolt: BoltApp, rt: SlackRuntime): void {
     const left = deadline(rt.ackBudgetMs);
     await ack();
     const base = loadCommands().get(REQUEST_SHORTCUT.command)?.modal;
-    const team = shortcut.user?.team_id ?? shortcut.team?.id;
+    const team = userTeamOf(shortcut.user?.team_id, shortcut.team?.id);
     if (!base || !isSlackId(shortcut.user?.id) || !isSlackId(team) || !isSlackId(shortcut.channel?.id) || !isDeliveryId(shortcut.trigger_id)) {
       rt.log.warn("slack message shortcut payload without a user, channel or trigger; ignored");
       return;
@@ -104,7 +115,7 @@ function registerModals(bolt: BoltApp, rt: SlackRuntime): void {
   bolt.view<ViewSubmitAction>({ type: "view_submission", callback_id: MODAL_CALLBACK }, async ({ ack, body, view, client }) => {
     const left = deadline(rt.ackBudgetMs);
     const state = parseModalState(view.private_metadata ?? "");
-    const team = body.user?.team_id ?? body.team?.id ?? state?.ws;
+    const team = userTeamOf(body.user?.team_id, body.team?.id, state?.ws);
     if (!state || !isSlackId(body.user?.id) || !isSlackId(team)) {
       rt.log.warn("slack modal submission without its command or user; ignored");
       await ack();

@@ -18,7 +18,19 @@ export const MANIFEST_LIMITS = {
   commandName: /^\/[a-z0-9_-]{1,32}$/,
   commandDescription: 2000,
   usageHint: 1000,
+  /** features.unfurl_domains: "a maximum of 5 unfurl domains" */
+  unfurlDomains: 5,
 } as const;
+
+/**
+ * features.unfurl_domains entries: "Valid unfurl domains cannot be a TLD, IP address, localhost,
+ * or contain a protocol" — a bare host name with at least one dot, no scheme, port or path.
+ */
+export function isUnfurlDomain(d: string): boolean {
+  if (!/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/i.test(d)) return false;
+  if (/^\d+(\.\d+){3}$/.test(d) || /^localhost$/i.test(d) || /\.localhost$/i.test(d)) return false;
+  return true;
+}
 
 /** The parts of a manifest Flywheel generates (field names are Slack's). */
 export interface SlackManifest {
@@ -28,6 +40,7 @@ export interface SlackManifest {
     bot_user: { display_name: string; always_online: boolean };
     shortcuts: { name: string; type: "message" | "global"; callback_id: string; description: string }[];
     slash_commands: { command: string; url?: string; description: string; usage_hint?: string; should_escape: boolean }[];
+    unfurl_domains?: string[];
   };
   oauth_config: { scopes: { bot: string[] } };
   settings: {
@@ -68,6 +81,9 @@ export function manifestProblems(m: SlackManifest): string[] {
     if (!c.description || c.description.length > L.commandDescription) out.push(`${c.command}: the description must be 1–${L.commandDescription} characters`);
     if (c.usage_hint !== undefined && c.usage_hint.length > L.usageHint) out.push(`${c.command}: the usage hint is over ${L.usageHint} characters`);
   }
+  const domains = m.features.unfurl_domains ?? [];
+  if (domains.length > L.unfurlDomains) out.push(`Slack allows at most ${L.unfurlDomains} unfurl domains (there are ${domains.length})`);
+  for (const d of domains) if (!isUnfurlDomain(d)) out.push(`${d}: an unfurl domain is a host name (not a TLD, an IP address or localhost; no protocol, port or path)`);
   const urls = [...cmds.map((c) => c.url), m.settings.event_subscriptions.request_url, m.settings.interactivity.request_url];
   if (m.settings.socket_mode_enabled) {
     if (urls.some((u) => u !== undefined)) out.push("Socket Mode takes no request URLs");

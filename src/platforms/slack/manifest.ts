@@ -4,7 +4,7 @@ import { commandList } from "../../command-kit/registry";
 import { translator } from "../../i18n/translate";
 import { slackCommandName } from "./command-names";
 import { REQUEST_SHORTCUT, SLACK_EVENTS_PATH } from "./ids";
-import { manifestProblems, type SlackManifest } from "./manifest-rules";
+import { isUnfurlDomain, manifestProblems, type SlackManifest } from "./manifest-rules";
 
 /** Bot scopes, each for something the bot does. */
 export const BOT_SCOPES = [
@@ -18,9 +18,11 @@ export const BOT_SCOPES = [
   "mpim:history", // group DMs
   "users:read", // names of people who only reply in threads (users.info)
   "reactions:read", // reaction_added: a 🎫 / 💡 reaction files the message it is on
+  "links:read", // link_shared: a roadmap link pasted in a message
+  "links:write", // chat.unfurl: its preview card
 ];
 
-export const BOT_EVENTS = ["app_mention", "message.channels", "message.groups", "message.im", "message.mpim", "reaction_added"];
+export const BOT_EVENTS = ["app_mention", "message.channels", "message.groups", "message.im", "message.mpim", "reaction_added", "app_home_opened", "link_shared"];
 
 export interface ManifestOptions {
   /** Public base URL of the bot, e.g. https://bot.example.org (HTTP mode). */
@@ -31,6 +33,20 @@ export interface ManifestOptions {
   prefix?: string;
   /** The organization's default language: Slack shows one description to everyone. */
   locale?: string;
+  /** PUBLIC_URL: its host is where roadmap links live, the app's unfurl domain (else baseUrl's host). */
+  publicUrl?: string;
+}
+
+/** The host links to the roadmap are on, when Slack can register it as an unfurl domain. */
+function unfurlDomains(o: ManifestOptions): string[] {
+  const from = o.publicUrl ?? o.baseUrl;
+  if (!from) return [];
+  try {
+    const host = new URL(from).hostname.toLowerCase();
+    return isUnfurlDomain(host) ? [host] : [];
+  } catch {
+    return [];
+  }
 }
 
 
@@ -55,6 +71,7 @@ export function slackManifest(o: ManifestOptions): SlackManifest {
   const name = o.name ?? "Flywheel";
   const url = o.socketMode ? undefined : requestUrl(o.baseUrl);
   const at = url ? { url } : {};
+  const domains = unfurlDomains(o);
   // Slack shows an app's texts to everyone alike: they are in the organization's default language.
   const t = translator(o.locale);
   const manifest: SlackManifest = {
@@ -65,7 +82,7 @@ export function slackManifest(o: ManifestOptions): SlackManifest {
       background_color: "#2c2d30",
     },
     features: {
-      app_home: { home_tab_enabled: false, messages_tab_enabled: true, messages_tab_read_only_enabled: false },
+      app_home: { home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false },
       bot_user: { display_name: name, always_online: true },
       shortcuts: [{ name: t.t(REQUEST_SHORTCUT.name), type: "message", callback_id: REQUEST_SHORTCUT.callbackId, description: t.t(REQUEST_SHORTCUT.description) }],
       slash_commands: commandList().map((c) => ({
@@ -76,6 +93,7 @@ export function slackManifest(o: ManifestOptions): SlackManifest {
         // Text arrives as typed; we escape it ourselves when we show it.
         should_escape: false,
       })),
+      ...(domains.length ? { unfurl_domains: domains } : {}),
     },
     oauth_config: { scopes: { bot: BOT_SCOPES } },
     settings: {

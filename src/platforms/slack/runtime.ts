@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { firstTimeSeen } from "../../core/dedupe";
 import { errorReply, type Reply } from "../../core/reply";
-import type { Speaker } from "../../core/people/identity";
+import { organizationSlackTeams, type Speaker } from "../../core/people/identity";
 import type { Translator } from "../../i18n/translate";
 import { speakerTranslator } from "../language";
 import { type Background, within } from "./budget";
@@ -65,3 +65,13 @@ export const knownLanguage = (rt: SlackRuntime, speaker: Speaker): Translator =>
 
 /** A delivery id Slack gives us (trigger ids look like 123.456.abc). */
 export const isDeliveryId = (v: unknown): v is string => typeof v === "string" && v.length > 0 && v.length <= 200;
+
+/**
+ * A person whose workspace no community is configured for (someone a Slack Connect channel let in)
+ * speaks for no community: core answers what that means for each command; the log says why.
+ */
+export function noteUnknownTeam(rt: SlackRuntime, team: string, channel: string | undefined): void {
+  const config = rt.app.services.config;
+  if (config.communities.some((c) => c.slack?.team === team) || organizationSlackTeams(config).includes(team)) return;
+  rt.log.info({ team, channel }, "slack: a person from a workspace no community is configured for; they speak for none");
+}

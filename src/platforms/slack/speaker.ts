@@ -30,3 +30,17 @@ const ID = /^[A-Z0-9][A-Z0-9_-]{1,40}$/i;
 
 /** Slack ids are short and alphanumeric; anything else in a payload is refused before it reaches core. */
 export const isSlackId = (v: unknown): v is string => typeof v === "string" && ID.test(v);
+
+/**
+ * The workspace a person belongs to, which picks the community they speak for. In a Slack Connect
+ * channel people of several workspaces meet and the payload's top-level team is the one the app
+ * is installed in (https://api.slack.com/apis/channels-between-orgs: "you'll encounter messages
+ * and users originating from other teams"), so the user's own team comes first: `user_team` on
+ * events (https://docs.slack.dev/reference/events/app_mention, @slack/types AppMentionEvent),
+ * `user.team_id` on interactions (https://docs.slack.dev/reference/interaction-payloads/block_actions-payload),
+ * and on slash commands `user_team` when Slack sends it, else `team_id`
+ * (https://docs.slack.dev/interactivity/implementing-slash-commands).
+ */
+export function userTeamOf(...candidates: unknown[]): string | undefined {
+  return candidates.find(isSlackId);
+}
