@@ -1,7 +1,7 @@
 import { enqueue } from "../src/core/outbox";
 import type { Place } from "../src/core/reply";
 import { DB_TARGETS } from "./helpers/db";
-import { ALPHA, ana, discordTestApp, type DiscordTestApp, GAMMA } from "./helpers/discord";
+import { ALPHA, ana, discordTestApp, type DiscordTestApp, GAMMA, drainOutbox } from "./helpers/discord";
 import { BOT_TOKEN } from "./standins/discord";
 
 const channel = (id: string, thread?: string): Place => ({ platform: "discord", workspace: ALPHA.guild, channel: id, thread });
@@ -14,11 +14,7 @@ describe.each(DB_TARGETS)("Discord outbox delivery through discord.js REST on %s
   });
   afterAll(() => t.close());
 
-  /** Rows are stamped by the database clock; the worker's manual clock never runs behind it. */
-  const drain = () => {
-    t.clock.set(new Date(Math.max(Date.now(), t.clock.now().getTime())));
-    return t.app.worker.drain();
-  };
+  const drain = () => drainOutbox(t);
   const row = (id: number) => t.app.services.db.outboxMessage.findUniqueOrThrow({ where: { id } });
 
   test("an announcement is posted once to its channel as an embed that pings no one", async () => {

@@ -2,7 +2,7 @@ import { ApplicationCommandOptionType, ComponentType } from "discord.js";
 import type { APIGuildForumChannel, APIThreadChannel } from "discord.js";
 import { changeStatus } from "../src/core/requests/lifecycle";
 import { DB_TARGETS, TEST_CONFIG_YAML } from "./helpers/db";
-import { ALPHA, ana, discordTestApp, type DiscordTestApp, GAMMA, gil, staff, until } from "./helpers/discord";
+import { ALPHA, ana, discordTestApp, type DiscordTestApp, GAMMA, gil, staff, until, drainOutbox } from "./helpers/discord";
 import { discordRest } from "../src/platforms/discord/client";
 import { discordDeliverer } from "../src/platforms/discord/deliverer";
 import { BOT_ID, BOT_TOKEN, user } from "./standins/discord";
@@ -34,10 +34,7 @@ describe.each(DB_TARGETS)("Discord forum channels as request boards on %s", (tar
   });
   afterAll(() => t.close());
 
-  const drain = () => {
-    t.clock.set(new Date(Math.max(Date.now(), t.clock.now().getTime())));
-    return t.app.worker.drain();
-  };
+  const drain = () => drainOutbox(t);
   const outcomeOf = async (thread: string) => {
     await until(() => t.logs.some((l) => l.msg === "discord forum post handled" && l.thread === thread));
     return t.logs.find((l) => l.msg === "discord forum post handled" && l.thread === thread)!.outcome;

@@ -1,6 +1,6 @@
 import { ApplicationCommandOptionType, InteractionResponseType } from "discord.js";
 import { DB_TARGETS } from "./helpers/db";
-import { ALPHA, ana, discordTestApp, type DiscordTestApp, gil, staff, STAFF_SPACE, SUPPORT_ON_DISCORD_YAML } from "./helpers/discord";
+import { ALPHA, ana, discordTestApp, type DiscordTestApp, gil, staff, STAFF_SPACE, SUPPORT_ON_DISCORD_YAML, drainOutbox } from "./helpers/discord";
 import type { Answer, RecordedCall } from "./standins/discord";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -34,10 +34,7 @@ describe.each(DB_TARGETS)("Discord under scrutiny on %s", (target) => {
   });
   afterAll(() => t.close());
 
-  const drain = () => {
-    t.clock.set(new Date(Math.max(Date.now(), t.clock.now().getTime())));
-    return t.app.worker.drain();
-  };
+  const drain = () => drainOutbox(t);
 
   /** Everything a member could have changed. */
   const snapshot = async () => {

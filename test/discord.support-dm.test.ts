@@ -4,7 +4,7 @@
 // a DM, 50007 for a DM the member does not accept).
 import { ApplicationCommandOptionType, type APIMessage, ComponentType } from "discord.js";
 import { DB_TARGETS } from "./helpers/db";
-import { ALPHA, ana, discordTestApp, type DiscordTestApp, staff, STAFF_SPACE, SUPPORT_ON_DISCORD_YAML } from "./helpers/discord";
+import { ALPHA, ana, discordTestApp, type DiscordTestApp, staff, STAFF_SPACE, SUPPORT_ON_DISCORD_YAML, drainOutbox } from "./helpers/discord";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const textOf = (m: { content?: string; embeds?: { title?: string; description?: string }[] }) => JSON.stringify([m.content, m.embeds?.map((e) => [e.title, e.description])]);
@@ -29,10 +29,7 @@ describe.each(DB_TARGETS)("private support tickets on Discord, on %s", (target) 
   });
   afterAll(() => t.close());
 
-  const drain = () => {
-    t.clock.set(new Date(Math.max(Date.now(), t.clock.now().getTime())));
-    return t.app.worker.drain();
-  };
+  const drain = () => drainOutbox(t);
   /** Delivers the outbox until find() returns something (the relay runs when the gateway message arrives). */
   async function deliverUntil<T>(find: () => T | undefined | false | Promise<T | undefined | false>): Promise<T> {
     for (;;) {

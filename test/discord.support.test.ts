@@ -1,6 +1,6 @@
 import { ApplicationCommandOptionType, ComponentType } from "discord.js";
 import { DB_TARGETS } from "./helpers/db";
-import { ALPHA, ana, discordTestApp, type DiscordTestApp, staff, STAFF_SPACE, SUPPORT_ON_DISCORD_YAML } from "./helpers/discord";
+import { ALPHA, ana, discordTestApp, type DiscordTestApp, staff, STAFF_SPACE, SUPPORT_ON_DISCORD_YAML, drainOutbox } from "./helpers/discord";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 const descriptions = (t: DiscordTestApp, channelId: string) => t.d.messagesIn(channelId).map((m) => String(m.embeds[0]?.description ?? ""));
@@ -17,10 +17,7 @@ describe.each(DB_TARGETS)("a support ticket over Discord, member guild to staff 
   });
   afterAll(() => t.close());
 
-  const drain = () => {
-    t.clock.set(new Date(Math.max(Date.now(), t.clock.now().getTime())));
-    return t.app.worker.drain();
-  };
+  const drain = () => drainOutbox(t);
   /** Delivers the outbox until cond holds (the relay runs when the gateway message arrives). */
   const deliverUntil = async (cond: () => boolean) => {
     for (;;) {

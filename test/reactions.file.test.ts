@@ -2,7 +2,7 @@ import { ComponentType } from "discord.js";
 import type { types } from "@slack/bolt";
 import { DB_TARGETS, TEST_CONFIG_YAML } from "./helpers/db";
 import { ANA, eventCallback, postEvent, type SlackHarness, startSlackHarness, STAFF } from "./helpers/slack";
-import { ALPHA, ana, discordTestApp, type DiscordTestApp, staff, stray, until } from "./helpers/discord";
+import { ALPHA, ana, discordTestApp, type DiscordTestApp, staff, stray, until, drainOutbox } from "./helpers/discord";
 import { headline } from "../src/core/reactions";
 import { slackManifest } from "../src/platforms/slack/manifest";
 import { BOT_ID, user } from "./standins/discord";
@@ -25,10 +25,7 @@ describe.each(DB_TARGETS)("a reaction files a Discord message on %s", (target) =
   });
   afterAll(() => t.close());
 
-  const drain = () => {
-    t.clock.set(new Date(Math.max(Date.now(), t.clock.now().getTime())));
-    return t.app.worker.drain();
-  };
+  const drain = () => drainOutbox(t);
   const handled = (messageId: string, by: string) => t.logs.filter((l) => l.msg === "discord filing reaction handled" && l.message === messageId && l.by === by);
   /** Reacts and waits until the bot has handled that reaction (a log line per reaction). */
   const react = async (who: typeof bo, messageId: string, emoji: string) => {

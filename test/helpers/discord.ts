@@ -127,3 +127,9 @@ export async function discordTestApp(
   };
 }
 
+
+/** Delivers every due outbox row. Rows are stamped by the database clock; the worker's manual clock never runs behind it. */
+export function drainOutbox(t: DiscordTestApp): Promise<unknown> {
+  t.clock.set(new Date(Math.max(Date.now(), t.clock.now().getTime())));
+  return t.app.worker.drain();
+}
