@@ -78,6 +78,9 @@ describe("flywheel slack manifest", () => {
     expect(m.oauth_config.scopes.bot).toEqual(expect.arrayContaining(["commands", "chat:write", "im:write", "app_mentions:read", "channels:history", "groups:history", "im:history"]));
     expect(m.settings.event_subscriptions).toEqual({ request_url: url, bot_events: expect.arrayContaining(["app_mention", "message.channels", "message.groups", "message.im"]) });
     expect(m.settings.interactivity).toEqual({ is_enabled: true, request_url: url });
+    // Sign in with Slack on the roadmap: its user scopes and the page Slack sends people back to.
+    expect(m.oauth_config.redirect_urls).toEqual(["https://bot.example.org/signin/slack/callback"]);
+    expect(m.oauth_config.scopes.user).toEqual(["openid", "profile"]);
     expect(m.settings.socket_mode_enabled).toBe(false);
     expectSlackAccepts(m);
   });

@@ -42,7 +42,7 @@ export interface SlackManifest {
     slash_commands: { command: string; url?: string; description: string; usage_hint?: string; should_escape: boolean }[];
     unfurl_domains?: string[];
   };
-  oauth_config: { scopes: { bot: string[] } };
+  oauth_config: { redirect_urls?: string[]; scopes: { bot: string[]; user?: string[] } };
   settings: {
     event_subscriptions: { request_url?: string; bot_events: string[] };
     interactivity: { is_enabled: boolean; request_url?: string };
@@ -82,6 +82,8 @@ export function manifestProblems(m: SlackManifest): string[] {
     if (c.usage_hint !== undefined && c.usage_hint.length > L.usageHint) out.push(`${c.command}: the usage hint is over ${L.usageHint} characters`);
   }
   const domains = m.features.unfurl_domains ?? [];
+  // oauth_config.redirect_urls: https URLs only (the App manifest reference, "redirect_urls").
+  for (const u of m.oauth_config.redirect_urls ?? []) if (!/^https:\/\//.test(u)) out.push(`the redirect URL ${u} must be https`);
   if (domains.length > L.unfurlDomains) out.push(`Slack allows at most ${L.unfurlDomains} unfurl domains (there are ${domains.length})`);
   for (const d of domains) if (!isUnfurlDomain(d)) out.push(`${d}: an unfurl domain is a host name (not a TLD, an IP address or localhost; no protocol, port or path)`);
   const urls = [...cmds.map((c) => c.url), m.settings.event_subscriptions.request_url, m.settings.interactivity.request_url];

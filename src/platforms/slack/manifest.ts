@@ -50,6 +50,12 @@ function unfurlDomains(o: ManifestOptions): string[] {
 }
 
 
+/** User scopes of Sign in with Slack (OpenID Connect): who the person is, nothing of their workspace. */
+export const SIGN_IN_SCOPES = ["openid", "profile"];
+
+/** The public base URL without a trailing slash. */
+const publicBase = (baseUrl: string): string => baseUrl.replace(/\/+$/, "");
+
 /** The Slack request URL under the bot's public base URL; Slack wants https. */
 function requestUrl(baseUrl: string | undefined): string {
   if (!baseUrl) throw new Error("give the bot's public base URL (e.g. https://bot.example.org), or --socket-mode");
@@ -72,6 +78,8 @@ export function slackManifest(o: ManifestOptions): SlackManifest {
   const url = o.socketMode ? undefined : requestUrl(o.baseUrl);
   const at = url ? { url } : {};
   const domains = unfurlDomains(o);
+  // Slack returns a signing-in person only to an https page.
+  const signIn = o.baseUrl && /^https:\/\//.test(o.baseUrl) ? publicBase(o.baseUrl) : undefined;
   // Slack shows an app's texts to everyone alike: they are in the organization's default language.
   const t = translator(o.locale);
   const manifest: SlackManifest = {
@@ -95,7 +103,9 @@ export function slackManifest(o: ManifestOptions): SlackManifest {
       })),
       ...(domains.length ? { unfurl_domains: domains } : {}),
     },
-    oauth_config: { scopes: { bot: BOT_SCOPES } },
+    // Sign in with Slack on the roadmap (OpenID Connect: https://docs.slack.dev/authentication/sign-in-with-slack/):
+    // the user scopes it asks for and the page it returns to, so the same app signs people in.
+    oauth_config: { ...(signIn ? { redirect_urls: [`${signIn}/signin/slack/callback`] } : {}), scopes: { bot: BOT_SCOPES, ...(signIn ? { user: SIGN_IN_SCOPES } : {}) } },
     settings: {
       event_subscriptions: { ...(url ? { request_url: url } : {}), bot_events: BOT_EVENTS },
       interactivity: { is_enabled: true, ...(url ? { request_url: url } : {}) },
