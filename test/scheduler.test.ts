@@ -12,6 +12,18 @@ import { createStore, startOn, type Store } from "./helpers/store";
 const MONDAY_AFTER_W48 = "2026-11-30T10:00:00Z"; // alpha (Mon 09:00 Paris) and gamma (Mon 09:00 UTC) are due; beta (Tue 08:00) is not
 const DIGEST_PLACES = ["alpha:discord:100000000000000002", "alpha:slack:C0ALPHA", "beta:slack:C0BETA", "gamma:discord:100000000000000004"];
 
+/** Every job the digest test configuration schedules (name, cron, time zone), in order. */
+const JOBS = [
+  ["digest:alpha", "0 9 * * 1", "Europe/Paris"],
+  ["digest:beta", "0 8 * * 2", "UTC"],
+  ["digest:gamma", "0 9 * * 1", "UTC"],
+  ["digest:catch-up", "17 * * * *", "UTC"],
+  ["support-reminders", "* * * * *", "UTC"],
+  ["forget-old-deliveries", "23 3 * * *", "UTC"],
+  ["forget-web-sessions", "41 3 * * *", "UTC"],
+  ["forget-old-home-rows", "41 * * * *", "UTC"],
+];
+
 describe.each(DB_TARGETS)("the digest schedule on %s", (target) => {
   let store: Store;
   let standIn: PlatformStandIn;
@@ -48,16 +60,7 @@ describe.each(DB_TARGETS)("the digest schedule on %s", (target) => {
     ]);
 
     const scheduled = app.scheduler.scheduled();
-    expect(scheduled.map((s) => [s.name, s.cron, s.timezone])).toEqual([
-      ["digest:alpha", "0 9 * * 1", "Europe/Paris"],
-      ["digest:beta", "0 8 * * 2", "UTC"],
-      ["digest:gamma", "0 9 * * 1", "UTC"],
-      ["digest:catch-up", "17 * * * *", "UTC"],
-      ["support-reminders", "* * * * *", "UTC"],
-      ["forget-old-deliveries", "23 3 * * *", "UTC"],
-      ["forget-web-sessions", "41 3 * * *", "UTC"],
-      ["forget-old-home-rows", "41 * * * *", "UTC"],
-    ]);
+    expect(scheduled.map((s) => [s.name, s.cron, s.timezone])).toEqual(JOBS);
     // node-cron's own next run for alpha is a Monday, 09:00 on Paris clocks.
     const next = scheduled[0].task.getNextRun()!;
     const paris = localParts(next, "Europe/Paris");
@@ -131,7 +134,7 @@ pgOnly("several schedulers on one PostgreSQL", () => {
     const [leader] = leaders();
     const follower = apps.find((a) => a !== leader)!;
     expect(follower.scheduler.scheduled()).toEqual([]);
-    await waitFor(() => leader.scheduler.scheduled().length === 6, "the leader's jobs");
+    await waitFor(() => leader.scheduler.scheduled().length === JOBS.length, "the leader's jobs");
     const claimers = await leader.services.db.digestRun.findMany({ select: { claimedBy: true } });
     expect(claimers.map((c) => c.claimedBy)).toEqual([leader.scheduler.leadership.id, leader.scheduler.leadership.id]);
 
@@ -143,7 +146,7 @@ pgOnly("several schedulers on one PostgreSQL", () => {
     await admin.query("SELECT pg_terminate_backend($1)", [dead]).finally(() => admin.end());
     await waitFor(async () => {
       const holder = await lockHolder(store.databaseUrl!);
-      return holder !== undefined && holder !== dead && leaders().length === 1 && leaders()[0].scheduler.scheduled().length === 6;
+      return holder !== undefined && holder !== dead && leaders().length === 1 && leaders()[0].scheduler.scheduled().length === JOBS.length;
     }, "one leader on a live session");
     const now = leaders()[0];
     expect(apps.find((a) => a !== now)!.scheduler.scheduled()).toEqual([]);
@@ -157,7 +160,7 @@ pgOnly("several schedulers on one PostgreSQL", () => {
     const other = apps.find((a) => a !== now)!;
     await now.stop();
     apps.splice(apps.indexOf(now), 1);
-    await waitFor(() => other.scheduler.isLeader && other.scheduler.scheduled().length === 6, "the other replica leading");
+    await waitFor(() => other.scheduler.isLeader && other.scheduler.scheduled().length === JOBS.length, "the other replica leading");
 
     await waitFor(async () => (await other.services.db.outboxMessage.count({ where: { status: "pending" } })) === 0, "an empty outbox");
     expect(standIn.received.filter((r) => r.key.startsWith("digest:")).map((r) => r.key.split(":")[1]).sort()).toEqual(["alpha", "alpha", "beta", "gamma"]);
@@ -177,7 +180,7 @@ pgOnly("several schedulers on one PostgreSQL", () => {
       expect(follower.scheduler.isLeader).toBe(false);
     }
     await replica.kill();
-    await waitFor(() => follower.scheduler.isLeader && follower.scheduler.scheduled().length === 6, "the follower taking over");
+    await waitFor(() => follower.scheduler.isLeader && follower.scheduler.scheduled().length === JOBS.length, "the follower taking over");
     expect(await follower.services.db.digestRun.count()).toBe(3); // nothing was posted twice
   }, 120_000);
 });
