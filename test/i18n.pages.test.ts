@@ -202,6 +202,9 @@ describe.each(DB_TARGETS)("the public roadmap in the browser's language on %s", 
       `/roadmap/${s.declined}`,
       "/roadmap/424242",
       "/roadmap?page=0",
+      "/roadmap?view=board",
+      "/roadmap/c/beta",
+      "/roadmap/c/nobody",
     ];
     for (const path of paths) {
       const { body } = await get(path, "en-XA");

@@ -8,6 +8,9 @@ import type { Reply } from "../src/core/reply";
 import { changeStatus } from "../src/core/requests/lifecycle";
 import { formatDuration } from "../src/core/text";
 import { translator } from "../src/i18n/translate";
+import { homeFor } from "../src/core/home/home";
+import { resolveActor } from "../src/core/people/identity";
+import { shellSpeaker } from "../src/platforms/shell/speaker";
 import { renderMessage as discordMessage } from "../src/platforms/discord/render";
 import { renderMessage as slackMessage } from "../src/platforms/slack/render";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -173,7 +176,11 @@ describe.each(DB_TARGETS)("the requests area in each community's language, on %s
     });
     const toBeta = [...(await outbox("status:")), ...(await outbox("announce:"))].filter((m) => m.where === "shell:beta" || m.where === "slack:C0BETA");
     expect(toBeta.length).toBeGreaterThanOrEqual(3);
+    // bea's home page (Slack's App Home tab): her requests and votes, her community's most wanted.
+    const home = await homeFor(t.services, await resolveActor(t.services, shellSpeaker("bea", "beta").speaker), translator("en-XA"));
+    expect(JSON.stringify(home)).toContain("Exportar informes");
     const texts = [
+      ...readable(home),
       ...answers.flatMap(readable),
       option.text.split("\n")[0],
       ...(list.sections ?? []).flatMap((s) => [s.text ?? "", ...(s.buttons ?? []).map((b) => b.label)]),
