@@ -98,6 +98,8 @@ async function main(): Promise<number> {
   );
   const report = new Report();
   let failed = 0;
+  const partsDone: string[] = [];
+  const resultOptions = { ...options, out: undefined };
   for (const name of PARTS) {
     if (!options.only.includes(name)) continue;
     const part = parts[name];
@@ -112,9 +114,11 @@ async function main(): Promise<number> {
       report.skip(name, `failed: ${why}`);
       if (process.env.BENCH_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
     }
+    partsDone.push(name);
+    writeResults(options.out, m, report, resultOptions, startedAt, { partsDone, complete: false });
   }
   process.stdout.write(`\n${table(report.figures)}\n`);
-  writeResults(options.out, m, report, { ...options, out: undefined }, startedAt);
+  writeResults(options.out, m, report, resultOptions, startedAt, { partsDone, complete: true });
   process.stdout.write(`\nLoad average ${m.loadStart.join(" ")} → ${m.loadEnd?.join(" ")}. Results: ${options.out}\n`);
   if (options.merge) {
     mergeResults(options.merge, options.out, options.only);

@@ -78,12 +78,17 @@ export function table(figures: Figure[]): string {
   return [line(head), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n");
 }
 
-export function writeResults(path: string, m: Machine, report: Report, options: Record<string, unknown>, startedAt: Date): void {
+/**
+ * Writes the results file. It is written after every part too (`complete: false`, the parts done so
+ * far), so a run that is cut off still leaves every figure it measured.
+ */
+export function writeResults(path: string, m: Machine, report: Report, options: Record<string, unknown>, startedAt: Date, progress: { partsDone: string[]; complete: boolean }): void {
   m.loadEnd = loadavg().map((x) => Math.round(x * 100) / 100);
   mkdirSync(dirname(path), { recursive: true });
   const body = {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
+    ...progress,
     options,
     machine: m,
     figures: report.figures,
