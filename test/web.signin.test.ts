@@ -248,7 +248,7 @@ describe.each(DB_TARGETS)("web sign-in on %s", (target) => {
     expect((await c.post(`${rig.base}/roadmap/${request}/upvote`, { csrf })).res.status).toBe(200);
   });
 
-  test("community pages: a public one shows what it asked and wants; a private one answers like an unknown one, and only its member reads its name", async () => {
+  test("community pages: a public one shows what it asked and wants; a private one answers like an unknown one, and only its member reads its name (pages and lists)", async () => {
     const alpha = await fetch(`${rig.base}/roadmap/c/alpha`);
     const page = plain(await alpha.text());
     expect(alpha.status).toBe(200);
@@ -269,6 +269,11 @@ describe.each(DB_TARGETS)("web sign-in on %s", (target) => {
     const page2 = await gia.go(`${rig.base}/roadmap/${request}`);
     const voted = await gia.post(`${rig.base}/roadmap/${request}/upvote`, { csrf: csrfOf(page2.body) });
     expect(plain(voted.body)).toMatch(/<dt>Wanted by<\/dt><dd>\d+ communit(y|ies): [^<]*Gamma Institute/);
+    // The lists and the board name it to her too, now that it wants the request; never to anyone else.
+    for (const path of ["/roadmap", "/roadmap?view=board", "/roadmap?status=open"]) {
+      expect([path, (await gia.go(rig.base + path)).body.includes("Gamma Institute")]).toEqual([path, true]);
+      expect([path, (await (await fetch(rig.base + path)).text()).includes("Gamma")]).toEqual([path, false]);
+    }
     for (const other of [await fetch(`${rig.base}/roadmap/${request}`), await fetch(`${rig.base}/api/requests/${request}`)]) {
       const text = await other.text();
       expect(text).not.toContain("Gamma");

@@ -115,10 +115,10 @@ export function mountRoadmap(http: HttpServer, services: Services, env: Env): vo
       const chrome = await chromeFor(r, `${url.pathname}${url.search}`);
       const share = { url: `${baseUrl(services.publicUrl, req)}${url.pathname}${url.search}` };
       const body = f.view === "board"
-        ? boardPage(t, await roadmapOverview(reads, { community: f.community, search: f.q }, t), f, choices, chrome, share)
+        ? boardPage(t, await roadmapOverview(reads, { community: f.community, search: f.q }, t, r.viewer), f, choices, chrome, share)
         : f.status
-          ? listPage(t, await listRoadmap(reads, { statuses: [f.status], community: f.community, search: f.q, page: f.page }, t), f, choices, chrome, share)
-          : overviewPage(t, await roadmapOverview(reads, { community: f.community, search: f.q }, t), f, choices, chrome, share);
+          ? listPage(t, await listRoadmap(reads, { statuses: [f.status], community: f.community, search: f.q, page: f.page }, t, r.viewer), f, choices, chrome, share)
+          : overviewPage(t, await roadmapOverview(reads, { community: f.community, search: f.q }, t, r.viewer), f, choices, chrome, share);
       sendPage(req, res, r, body);
     }),
   );

@@ -269,7 +269,8 @@ async function rankShipped(services: Services, q: Pick<RoadmapQuery, "community"
 /** The reader's words for what the data names (private communities' tier phrases); the organization's language unless given. */
 const orgWords = (services: Services): Translator => translator(services.config.locale);
 
-export async function listRoadmap(services: Services, q: RoadmapQuery, t: Translator = orgWords(services)): Promise<RoadmapPage> {
+/** As the viewer may read it: a signed-in member reads their own private community's name ("public": nobody's). */
+export async function listRoadmap(services: Services, q: RoadmapQuery, t: Translator = orgWords(services), viewer: Viewer = "public"): Promise<RoadmapPage> {
   await assertFilterable(services, q.community);
   const page = Math.max(1, q.page ?? 1);
   const pageSize = q.pageSize ?? ROADMAP_PAGE_SIZE;
@@ -277,17 +278,17 @@ export async function listRoadmap(services: Services, q: RoadmapQuery, t: Transl
   if (statuses.length === 1 && statuses[0] === "shipped") {
     const all = await rankShipped(services, q);
     const slice = all.rows.slice((page - 1) * pageSize, page * pageSize);
-    return { rows: await decorate(services, slice, t), total: all.total, page, pageSize, hasMore: page * pageSize < all.total };
+    return { rows: await decorate(services, slice, t, viewer), total: all.total, page, pageSize, hasMore: page * pageSize < all.total };
   }
   const filter = { statuses, communitySlug: q.community, search: q.search };
   const r = await rankRequests(services, { ...filter, page, pageSize });
   // total comes from a window over the page's rows: an empty page past the end reports 0, so count it.
   const total = r.rows.length ? r.total : page > 1 ? (await rankRequests(services, { ...filter, pageSize: 1 })).total : 0;
-  return { rows: await decorate(services, r.rows, t), total, page, pageSize, hasMore: r.hasMore };
+  return { rows: await decorate(services, r.rows, t, viewer), total, page, pageSize, hasMore: r.hasMore };
 }
 
 /** The roadmap at a glance: planned, in progress, shipped in the last 90 days, most-wanted open. */
-export async function roadmapOverview(services: Services, q: Pick<RoadmapQuery, "community" | "search">, t: Translator = orgWords(services)): Promise<RoadmapGroup[]> {
+export async function roadmapOverview(services: Services, q: Pick<RoadmapQuery, "community" | "search">, t: Translator = orgWords(services), viewer: Viewer = "public"): Promise<RoadmapGroup[]> {
   await assertFilterable(services, q.community);
   const since = new Date(services.clock.now().getTime() - RECENTLY_SHIPPED_DAYS * 86_400_000);
   const top = (status: ListableStatus) => rankRequests(services, { statuses: [status], communitySlug: q.community, search: q.search, pageSize: ROADMAP_GROUP_SIZE });
@@ -295,7 +296,7 @@ export async function roadmapOverview(services: Services, q: Pick<RoadmapQuery, 
   const group = async (key: GroupKey, status: ListableStatus, r: { rows: RankedRequest[]; total: number }): Promise<RoadmapGroup> => ({
     key,
     status,
-    rows: await decorate(services, r.rows.slice(0, ROADMAP_GROUP_SIZE), t),
+    rows: await decorate(services, r.rows.slice(0, ROADMAP_GROUP_SIZE), t, viewer),
     total: r.total,
   });
   return Promise.all([
