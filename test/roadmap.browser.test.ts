@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
+import type { Browser, BrowserContextOptions, Page } from "playwright-core";
+import { ARTIFACTS, DESKTOP, expectInlineScriptBlocked, launchChromium, PHONE } from "./helpers/browser";
 import { startRoadmapApp, type RunningApp } from "./helpers/roadmap-app";
 import { PRIVATE_WORDS, ROADMAP_CONFIG_YAML, seedRoadmap, XSS_TITLE, type Seeded } from "./helpers/roadmap-seed";
 
@@ -11,10 +11,6 @@ import { PRIVATE_WORDS, ROADMAP_CONFIG_YAML, seedRoadmap, XSS_TITLE, type Seeded
  * test-artifacts/ (phone and desktop widths).
  */
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARTIFACTS = join(__dirname, "..", "test-artifacts");
-const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
 
 describe("the roadmap page in headless Chromium", () => {
   let r: RunningApp;
@@ -25,16 +21,9 @@ describe("the roadmap page in headless Chromium", () => {
   let dialogs: string[];
 
   beforeAll(async () => {
-    // Loud, not skipped: a missing browser must not look like a passing browser test.
-    if (!existsSync(CHROMIUM))
-      throw new Error(`Chromium is missing at ${CHROMIUM}. Install Debian's package (apt-get install -y chromium; .ci/run does it) to run the roadmap's browser tests.`);
-    mkdirSync(ARTIFACTS, { recursive: true });
     r = await startRoadmapApp("pglite", ROADMAP_CONFIG_YAML);
     s = await seedRoadmap(r.app.services.db, r.clock.now());
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -130,13 +119,7 @@ describe("the roadmap page in headless Chromium", () => {
     expect(consoleErrors).toEqual([]);
 
     // The CSP is a second wall: even markup that did get in could not run an inline script.
-    await page.evaluate(() => {
-      const el = document.createElement("script");
-      el.textContent = "document.body.dataset.injected = 'ran'";
-      document.body.appendChild(el);
-    });
-    expect(await page.evaluate(() => document.body.dataset.injected ?? null)).toBeNull();
-    expect(consoleErrors.join("\n")).toMatch(/Content Security Policy/);
+    await expectInlineScriptBlocked(page, consoleErrors);
     await close(page);
   });
 

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
+import type { Browser, BrowserContextOptions, Page } from "playwright-core";
 import { dispatch } from "../src/command-kit/dispatch";
 import { TEST_CONFIG_YAML } from "./helpers/db";
+import { ARTIFACTS, DESKTOP, expectInlineScriptBlocked, launchChromium, PHONE } from "./helpers/browser";
 import { startWebRig, type WebRig } from "./helpers/web-app";
 
 /**
@@ -12,10 +12,6 @@ import { startWebRig, type WebRig } from "./helpers/web-app";
  * for one check with it on, where the CSP must hold. Screenshots go to test-artifacts/.
  */
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARTIFACTS = join(__dirname, "..", "test-artifacts");
-const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
 const YAML = `${TEST_CONFIG_YAML}
 organization:
   name: Acme Learning
@@ -32,9 +28,6 @@ describe("taking part on the roadmap in headless Chromium", () => {
   const db = () => rig.app.services.db;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`Chromium is missing at ${CHROMIUM}. Install Debian's package (apt-get install -y chromium) to run the web browser tests.`);
-    mkdirSync(ARTIFACTS, { recursive: true });
     // One database per run (one browser per file): PostgreSQL when TEST_DATABASE_URL is set.
     rig = await startWebRig(process.env.TEST_DATABASE_URL ? "postgresql" : "pglite", YAML);
     const alpha = await db().community.findUniqueOrThrow({ where: { slug: "alpha" } });
@@ -44,7 +37,7 @@ describe("taking part on the roadmap in headless Chromium", () => {
     offline = (await db().featureRequest.create({ data: { title: "Offline mode for the mobile app", body: "Our students ride trains without signal.", communityId: alpha.id, authorId: fay.id } })).id;
     const sso = (await db().featureRequest.create({ data: { title: "Single sign-on with SAML", communityId: beta.id, authorId: bo.id, status: "planned" } })).id;
     await db().vote.create({ data: { requestId: sso, personId: bo.id, communityId: beta.id } });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -121,13 +114,7 @@ describe("taking part on the roadmap in headless Chromium", () => {
     expect(new Set(columns).size).toBe(1);
     expect(await page.locator("header.site").evaluate((e) => getComputedStyle(e).borderTopColor)).toBe("rgb(15, 118, 110)");
     await page.screenshot({ path: join(ARTIFACTS, "web-board-desktop.png"), fullPage: true });
-    await page.evaluate(() => {
-      const el = document.createElement("script");
-      el.textContent = "document.body.dataset.injected = 'ran'";
-      document.body.appendChild(el);
-    });
-    expect(await page.evaluate(() => document.body.dataset.injected ?? null)).toBeNull();
-    expect(consoleErrors.join("\n")).toMatch(/Content Security Policy/);
+    await expectInlineScriptBlocked(page, consoleErrors);
     await page.context().close();
   });
 });
