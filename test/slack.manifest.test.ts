@@ -100,6 +100,9 @@ describe("flywheel slack manifest", () => {
     expect(slackManifest({ socketMode: true, publicUrl: "http://localhost:8080" }).features.unfurl_domains).toBeUndefined();
     expect(slackManifest({ socketMode: true, publicUrl: "https://10.0.0.7" }).features.unfurl_domains).toBeUndefined();
     expectSlackAccepts(slackManifest({ socketMode: true, publicUrl: "http://localhost:8080" }));
+    // Sign in with Slack returns people to the public pages (PUBLIC_URL), as the web's own redirect does.
+    expect(slackManifest({ socketMode: true, publicUrl: "https://roadmap.example.org/" }).oauth_config.redirect_urls).toEqual(["https://roadmap.example.org/signin/slack/callback"]);
+    expect(slackManifest({ socketMode: true, publicUrl: "http://localhost:8080" }).oauth_config.redirect_urls).toBeUndefined();
   });
 
   test("Slack shows one language to everyone: the organization's default from flywheel.yml's top-level locale", async () => {

@@ -38,8 +38,11 @@ export interface ManifestOptions {
 }
 
 /** The host links to the roadmap are on, when Slack can register it as an unfurl domain. */
+/** Where the public pages live (PUBLIC_URL, else the base URL): link previews and sign-in point there. */
+const pagesUrl = (o: ManifestOptions): string | undefined => o.publicUrl ?? o.baseUrl;
+
 function unfurlDomains(o: ManifestOptions): string[] {
-  const from = o.publicUrl ?? o.baseUrl;
+  const from = pagesUrl(o);
   if (!from) return [];
   try {
     const host = new URL(from).hostname.toLowerCase();
@@ -79,7 +82,8 @@ export function slackManifest(o: ManifestOptions): SlackManifest {
   const at = url ? { url } : {};
   const domains = unfurlDomains(o);
   // Slack returns a signing-in person only to an https page.
-  const signIn = o.baseUrl && /^https:\/\//.test(o.baseUrl) ? publicBase(o.baseUrl) : undefined;
+  const pages = pagesUrl(o);
+  const signIn = pages && /^https:\/\//.test(pages) ? publicBase(pages) : undefined;
   // Slack shows an app's texts to everyone alike: they are in the organization's default language.
   const t = translator(o.locale);
   const manifest: SlackManifest = {
