@@ -16,7 +16,7 @@ import { SingleBar, Presets } from "cli-progress";
 import { Pool, type PoolClient } from "pg";
 import { syncCommunities } from "../src/core/people/communities";
 import { openDatabase } from "../src/db/client";
-import { recreateDatabase } from "./lib/pg";
+import { benchDbName, recreateDatabase } from "./lib/pg";
 import { benchConfig, communitySpec } from "./lib/world";
 
 export const PER_COMMUNITY = { members: 100, requests: 20, votes: 2_000, pledges: 40, feedback: 2 };
@@ -310,7 +310,7 @@ if (require.main === module) {
     return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
   };
   const communities = Number(value("communities", "500"));
-  const name = value("database", "flywheel_bench");
+  const name = value("database", benchDbName("flywheel_bench"));
   if (!Number.isInteger(communities) || communities < 1 || communities > 20_000) {
     process.stderr.write("bench:seed: --communities must be a whole number from 1 to 20000\n");
     process.exit(2);

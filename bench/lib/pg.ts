@@ -8,6 +8,16 @@ export function assertLoopback(url: string): void {
   if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(host)) throw new Error(`benchmarks only run against a local server, not ${host}`);
 }
 
+/**
+ * A bench database's name: the part's own, plus BENCH_DB_SUFFIX when set, so two benchmark runs on
+ * one server (two checkouts, two people) never drop each other's databases.
+ */
+export function benchDbName(base: string): string {
+  const suffix = process.env.BENCH_DB_SUFFIX ?? "";
+  if (!/^[a-z0-9_]*$/.test(suffix)) throw new Error("BENCH_DB_SUFFIX takes lower-case letters, digits and _ only");
+  return `${base}${suffix}`;
+}
+
 export function databaseUrl(name: string): string {
   const u = new URL(ADMIN_URL);
   u.pathname = `/${name}`;

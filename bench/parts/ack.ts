@@ -15,13 +15,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BenchContext } from "../lib/context";
 import { freshPostgres, smallWorld } from "../lib/db";
-import { dropDatabase } from "../lib/pg";
+import { benchDbName, databaseUrl, dropDatabase } from "../lib/pg";
 import { BOT, ensureBuilt, ROOT, startNode, type Running } from "../lib/proc";
 import { SlackStandin } from "../lib/slack-standin";
 import { summarize, type Summary } from "../lib/stats";
 import { benchConfig, communitySpec, writeConfigFile } from "../lib/world";
 
-const DB = "flywheel_bench_ack";
+const DB = benchDbName("flywheel_bench_ack");
 const COMMUNITIES = 50;
 const MEMBERS = 100;
 const HOT = 40;
@@ -56,7 +56,7 @@ export async function runAck(ctx: BenchContext): Promise<void> {
     const configPath = writeConfigFile(work, config);
     const db = await freshPostgres(DB);
     await smallWorld(db, config, { members: MEMBERS, requests: HOT });
-    const url = new URL(`postgresql://postgres@127.0.0.1:5432/${DB}`);
+    const url = new URL(databaseUrl(DB));
     await db.close({ keepDatabase: true });
 
     const slackEnv = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: standin.apiUrl };

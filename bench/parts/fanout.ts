@@ -14,14 +14,14 @@ import { postDigest } from "../../src/core/digest/digest";
 import { lastCompleteWeek, previousWeek, type Week } from "../../src/core/weeks";
 import { openDatabase } from "../../src/db/client";
 import type { BenchContext } from "../lib/context";
-import { dropDatabase } from "../lib/pg";
+import { benchDbName, dropDatabase } from "../lib/pg";
 import { BOT, ensureBuilt, startNode, type Running } from "../lib/proc";
 import { SlackStandin } from "../lib/slack-standin";
 import { summarize } from "../lib/stats";
 import { benchConfig, benchServices, writeConfigFile } from "../lib/world";
 import { freshSeeded } from "../seed";
 
-const DB = "flywheel_bench_fanout";
+const DB = benchDbName("flywheel_bench_fanout");
 const COMMUNITIES = 50;
 const WEEKS = 10;
 const PER_CHANNEL_MS = 1000;

@@ -10,13 +10,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { PGLITE_SETTINGS } from "../../src/db/client";
-import { recreateDatabase, dropDatabase } from "../lib/pg";
+import { benchDbName, recreateDatabase, dropDatabase } from "../lib/pg";
 import type { BenchContext } from "../lib/context";
 import { BOT, ensureBuilt, ROOT, rssMb, startNode } from "../lib/proc";
 import { SlackStandin } from "../lib/slack-standin";
 import { median } from "../lib/stats";
 import { benchConfig } from "../lib/world";
 
+const FOOTPRINT_DB = benchDbName("flywheel_bench_footprint");
 
 interface Started {
   readyMs: number;
@@ -55,7 +56,7 @@ export async function runFootprint(ctx: BenchContext): Promise<void> {
       warm.push(await start(bot, { ...env, DATA_DIR: dataDir }, work, idleMs));
       pgliteFloor.push(await start(["-e", floorPglite(dataDir)], { PATH: env.PATH }, work, idleMs));
     }
-    const url = await recreateDatabase("flywheel_bench_footprint");
+    const url = await recreateDatabase(FOOTPRINT_DB);
     const pg: Started[] = [];
     const pgSlack: Started[] = [];
     // A deployment with Slack (HTTP mode) also loads Bolt; its Web API is the local stand-in.
@@ -70,7 +71,7 @@ export async function runFootprint(ctx: BenchContext): Promise<void> {
       }
     } finally {
       await standin.close();
-      await dropDatabase("flywheel_bench_footprint");
+      await dropDatabase(FOOTPRINT_DB);
     }
     const add = (name: string, xs: Started[], floorRuns: Started[], floorName: string, rssTarget: boolean) => {
       ctx.report.add({

@@ -22,14 +22,14 @@ import { Client } from "pg";
 import { openDatabase } from "../../src/db/client";
 import type { BenchContext } from "../lib/context";
 import { freshPostgres, smallWorld, type BenchDb } from "../lib/db";
-import { dropDatabase } from "../lib/pg";
+import { benchDbName, databaseUrl, dropDatabase } from "../lib/pg";
 import { BOT, ensureBuilt, startNode, type Running } from "../lib/proc";
 import { SlackStandin } from "../lib/slack-standin";
 import { summarize } from "../lib/stats";
 import { benchConfig, communitySpec, writeConfigFile } from "../lib/world";
 import { type Command, slashCommand } from "./ack";
 
-const DB = "flywheel_bench_replicas";
+const DB = benchDbName("flywheel_bench_replicas");
 const COMMUNITIES = 50;
 const MEMBERS = 100;
 const HOT = 40;
@@ -61,7 +61,7 @@ async function upvoteScaling(ctx: BenchContext): Promise<void> {
     const db = await freshPostgres(DB);
     await smallWorld(db, config, { members: MEMBERS, requests: HOT });
     await db.close({ keepDatabase: true });
-    const url = new URL(`postgresql://postgres@127.0.0.1:5432/${DB}`).toString();
+    const url = new URL(databaseUrl(DB)).toString();
     const slackEnv = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: standin.apiUrl };
 
     let pair = 0;

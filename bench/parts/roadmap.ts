@@ -13,12 +13,12 @@ import { join } from "node:path";
 import { stringify } from "yaml";
 import type { BenchContext } from "../lib/context";
 import { freshPostgres, smallWorld } from "../lib/db";
-import { dropDatabase } from "../lib/pg";
+import { benchDbName, databaseUrl, dropDatabase } from "../lib/pg";
 import { BOT, ensureBuilt, startNode, type Running } from "../lib/proc";
 import { summarize } from "../lib/stats";
 import { benchConfig } from "../lib/world";
 
-const DB = "flywheel_bench_roadmap";
+const DB = benchDbName("flywheel_bench_roadmap");
 const COMMUNITIES = 50;
 const MEMBERS = 20;
 const REQUESTS = 10_000;
@@ -128,7 +128,7 @@ export async function runRoadmap(ctx: BenchContext): Promise<void> {
       LOG_LEVEL: "warn",
       NODE_ENV: "production",
       FLYWHEEL_CONFIG: configPath,
-      DATABASE_URL: `postgresql://postgres@127.0.0.1:5432/${DB}`,
+      DATABASE_URL: databaseUrl(DB),
       SESSION_SECRET,
       // Sign-in on (sessions are read); the provider is never called by these GETs.
       SLACK_CLIENT_ID: "bench",

@@ -13,13 +13,13 @@ import { resolveActor } from "../../src/core/people/identity";
 import { lastCompleteWeek } from "../../src/core/weeks";
 import type { Prisma } from "../../src/generated/prisma/client";
 import { openDatabase, type Database } from "../../src/db/client";
-import { dropDatabase } from "../lib/pg";
+import { benchDbName, dropDatabase } from "../lib/pg";
 import type { BenchContext } from "../lib/context";
 import { interleave, summarize, timeOnce } from "../lib/stats";
 import { benchConfig, benchServices, communitySpec } from "../lib/world";
 import { freshSeeded, PER_COMMUNITY } from "../seed";
 
-const DB = "flywheel_bench";
+const DB = benchDbName("flywheel_bench");
 
 export interface ScalePoint {
   communities: number;

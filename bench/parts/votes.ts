@@ -9,6 +9,7 @@ import type { Actor } from "../../src/core/context";
 import type { Place } from "../../src/core/reply";
 import { upvote } from "../../src/core/requests/requests";
 import { freshPglite, freshPostgres, smallWorld, type BenchDb } from "../lib/db";
+import { benchDbName } from "../lib/pg";
 import type { BenchContext } from "../lib/context";
 import { median, runConcurrent } from "../lib/stats";
 import { benchConfig, benchServices, communitySpec } from "../lib/world";
@@ -26,7 +27,7 @@ const communityOf = (personId: number) => Math.floor((personId - 1) / MEMBERS); 
 export async function runVotes(ctx: BenchContext): Promise<void> {
   const perRound = ctx.options.votes;
   if (perRound * ROUNDS > HOT * COMMUNITIES * MEMBERS) throw new Error(`--votes ${perRound} is more than the world holds`);
-  for (const open of [() => freshPostgres("flywheel_bench_votes"), () => freshPglite()]) {
+  for (const open of [() => freshPostgres(benchDbName("flywheel_bench_votes")), () => freshPglite()]) {
     const db = await open();
     try {
       await measure(ctx, db, perRound);
