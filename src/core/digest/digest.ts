@@ -1,8 +1,8 @@
-import type { Community, RequestStatus } from "../../generated/prisma/client";
+import { Prisma, type Community, type RequestStatus } from "../../generated/prisma/client";
 import { communityShownTo, personShownTo, type Viewer } from "../people/visibility";
 import type { Services } from "../context";
 import { UserError } from "../errors";
-import { enqueue } from "../outbox";
+import { enqueue, enqueueMany, type OutgoingMessage } from "../outbox";
 import type { Place, Reply, Section } from "../reply";
 import { rankRequests, type RankedRequest, statusLabel } from "../requests/requests";
 import { distribution } from "../support/stats";
@@ -375,6 +375,141 @@ export async function postDigest(
   services.metrics?.digestRun(outcome.kind);
   services.log.info({ community: community.slug, week: week.label, outcome: outcome.kind, claimedBy }, "digest run");
   return outcome;
+}
+
+/** Rows per statement when a batch claims or queues: well under PostgreSQL's 65,535 parameters. */
+const CHUNK = 1000;
+const chunks = <T>(rows: T[]): T[][] => Array.from({ length: Math.ceil(rows.length / CHUNK) }, (_, i) => rows.slice(i * CHUNK, (i + 1) * CHUNK));
+
+/**
+ * Posts many communities' digests at once, each exactly as postDigest would (the Monday-morning
+ * burst of scheduled jobs, a catch-up). The batch reads the claims in one statement, reads each
+ * week once for all its communities (buildDigests), then claims every run and queues every
+ * message in one transaction: a claim another replica already holds is skipped row by row
+ * (ON CONFLICT DO NOTHING), so each digest is still posted once. If anything in the batch
+ * fails, each community is posted on its own, so one community's failure loses no other's.
+ * The outcomes come back in the order of runs; a community's failure is its "rejected" result.
+ */
+export async function postDigests(
+  services: Services,
+  runs: { community: Community; week: Week }[],
+  claimedBy: string,
+): Promise<PromiseSettledResult<PostOutcome>[]> {
+  // Digests the batch built before it failed are posted as they are, not built again one by one.
+  const built = new Map<string, Digest>();
+  try {
+    return await postBatch(services, runs, claimedBy, built);
+  } catch (e) {
+    services.log.warn({ err: e, runs: runs.length }, "digest batch failed; posting each community's digest on its own");
+    const settled: PromiseSettledResult<PostOutcome>[] = [];
+    for (const { community, week } of runs) {
+      try {
+        settled.push({ status: "fulfilled", value: await postDigest(services, community, week, claimedBy, { digest: built.get(runKey(community.id, week.label)) }) });
+      } catch (reason) {
+        settled.push({ status: "rejected", reason });
+      }
+    }
+    return settled;
+  }
+}
+
+const runKey = (communityId: number, week: string) => `${communityId}:${week}`;
+/** Claiming and queueing thousands of digests takes seconds on a busy server: more than Prisma's default 5 s. */
+const BATCH_TRANSACTION = { maxWait: 10_000, timeout: 120_000 };
+
+async function postBatch(
+  services: Services,
+  runs: { community: Community; week: Week }[],
+  claimedBy: string,
+  built: Map<string, Digest>,
+): Promise<PromiseSettledResult<PostOutcome>[]> {
+  const { db } = services;
+  const keyOf = runKey;
+  // One entry per (community, week), in id order: two replicas' batches then claim rows in the
+  // same order, so they wait on each other instead of deadlocking.
+  const unique = new Map<string, { community: Community; week: Week }>();
+  for (const r of runs) unique.set(keyOf(r.community.id, r.week.label), r);
+  const todo = [...unique.values()].sort((a, b) => a.community.id - b.community.id || a.week.label.localeCompare(b.week.label));
+  // Built together per week as its zone bounds it: 2026-W48 in Paris is not 2026-W48 in UTC.
+  const byWeek = new Map<string, { week: Week; communities: Community[] }>();
+  for (const { community, week } of todo) {
+    const span = `${week.start.getTime()}:${week.end.getTime()}`;
+    const group = byWeek.get(span) ?? { week, communities: [] };
+    group.communities.push(community);
+    byWeek.set(span, group);
+  }
+  const claimsOf = async (groups: { week: Week; communities: Community[] }[]) =>
+    groups.length
+      ? new Map(
+          (await db.digestRun.findMany({ where: { OR: groups.map((g) => ({ week: g.week.label, communityId: { in: g.communities.map((c) => c.id) } })) } })).map((r) => [
+            keyOf(r.communityId, r.week),
+            r,
+          ]),
+        )
+      : new Map();
+  const outcomes = new Map<string, PostOutcome>();
+  const alreadyFrom = (run: { status: string; claimedBy: string | null; claimedAt: Date }, week: Week): PostOutcome => ({ kind: "already", week, status: run.status, claimedBy: run.claimedBy, claimedAt: run.claimedAt });
+
+  const claimed = await claimsOf([...byWeek.values()]);
+  const digests: Digest[] = [];
+  for (const { week, communities } of byWeek.values()) {
+    const open = communities.filter((c) => {
+      const run = claimed.get(keyOf(c.id, week.label));
+      if (run) outcomes.set(keyOf(c.id, week.label), alreadyFrom(run, week));
+      return !run;
+    });
+    digests.push(...(await buildDigests(services, open, week)));
+  }
+  for (const d of digests) built.set(keyOf(d.community.id, d.week.label), d);
+
+  // Where each community with news posts: its community channels, else the terminal.
+  const posting = digests.filter((d) => !d.empty);
+  const spaces = posting.length
+    ? await db.space.findMany({ where: { communityId: { in: [...new Set(posting.map((d) => d.community.id))] }, purpose: "community" }, orderBy: { id: "asc" } })
+    : [];
+  const placesOf = new Map<number, Place[]>();
+  for (const s of spaces) placesOf.set(s.communityId!, [...(placesOf.get(s.communityId!) ?? []), { platform: s.platform, workspace: s.workspace || undefined, channel: s.channel }]);
+  const places = (c: Community): Place[] => placesOf.get(c.id) ?? [{ platform: "shell", channel: c.slug }];
+
+  const now = services.clock.now();
+  const won = await db.$transaction(async (tx) => {
+    const won = new Set<string>();
+    for (const part of chunks(digests)) {
+      // One array per column (unnest): createManyAndReturn binds every field of every row.
+      const rows = await tx.$queryRaw<{ communityId: number; week: string }[]>(Prisma.sql`
+        INSERT INTO "DigestRun" ("communityId", week, status, "claimedBy", "claimedAt", "postedAt")
+        SELECT c, w, s, ${claimedBy}, ${now}::timestamp(3), CASE WHEN s = 'posted' THEN ${now}::timestamp(3) END
+        FROM unnest(${part.map((d) => d.community.id)}::int[], ${part.map((d) => d.week.label)}::text[], ${part.map((d) => (d.empty ? "empty" : "posted"))}::text[]) AS t(c, w, s)
+        ON CONFLICT ("communityId", week) DO NOTHING
+        RETURNING "communityId", week`);
+      for (const r of rows) won.add(keyOf(r.communityId, r.week));
+    }
+    const messages: OutgoingMessage[] = [];
+    for (const d of posting) {
+      if (!won.has(keyOf(d.community.id, d.week.label))) continue; // another replica or run got there first
+      for (const place of places(d.community)) messages.push({ key: digestKey(d.community.slug, d.week.label, place), place, reply: d.reply });
+    }
+    for (const part of chunks(messages)) await enqueueMany(tx, part);
+    return won;
+  }, BATCH_TRANSACTION);
+
+  const lost = digests.filter((d) => !won.has(keyOf(d.community.id, d.week.label)));
+  const lostGroups = new Map<string, { week: Week; communities: Community[] }>();
+  for (const d of lost) lostGroups.set(d.week.label, { week: d.week, communities: [...(lostGroups.get(d.week.label)?.communities ?? []), d.community] });
+  const theirs = await claimsOf([...lostGroups.values()]);
+  for (const d of digests) {
+    const key = keyOf(d.community.id, d.week.label);
+    const run = theirs.get(key);
+    if (!won.has(key) && !run) continue; // a claim that vanished: reported as a failure
+    const outcome: PostOutcome = run ? alreadyFrom(run, d.week) : d.empty ? { kind: "empty", week: d.week } : { kind: "posted", week: d.week, places: places(d.community) };
+    outcomes.set(key, outcome);
+    services.log.info({ community: d.community.slug, week: d.week.label, outcome: outcome.kind, claimedBy }, "digest run");
+  }
+  for (const o of outcomes.values()) services.metrics?.digestRun(o.kind);
+  return runs.map((r): PromiseSettledResult<PostOutcome> => {
+    const outcome = outcomes.get(keyOf(r.community.id, r.week.label));
+    return outcome ? { status: "fulfilled", value: outcome } : { status: "rejected", reason: new Error(`no digest outcome for ${r.community.slug} ${r.week.label}`) };
+  });
 }
 
 /** What the schedule posts when it fires: the last week that has fully ended, in the community's zone. */
