@@ -424,11 +424,10 @@ async function postBatch(
   built: Map<string, Digest>,
 ): Promise<PromiseSettledResult<PostOutcome>[]> {
   const { db } = services;
-  const keyOf = runKey;
   // One entry per (community, week), in id order: two replicas' batches then claim rows in the
   // same order, so they wait on each other instead of deadlocking.
   const unique = new Map<string, { community: Community; week: Week }>();
-  for (const r of runs) unique.set(keyOf(r.community.id, r.week.label), r);
+  for (const r of runs) unique.set(runKey(r.community.id, r.week.label), r);
   const todo = [...unique.values()].sort((a, b) => a.community.id - b.community.id || a.week.label.localeCompare(b.week.label));
   // Built together per week as its zone bounds it: 2026-W48 in Paris is not 2026-W48 in UTC.
   const byWeek = new Map<string, { week: Week; communities: Community[] }>();
@@ -442,7 +441,7 @@ async function postBatch(
     groups.length
       ? new Map(
           (await db.digestRun.findMany({ where: { OR: groups.map((g) => ({ week: g.week.label, communityId: { in: g.communities.map((c) => c.id) } })) } })).map((r) => [
-            keyOf(r.communityId, r.week),
+            runKey(r.communityId, r.week),
             r,
           ]),
         )
@@ -454,13 +453,13 @@ async function postBatch(
   const digests: Digest[] = [];
   for (const { week, communities } of byWeek.values()) {
     const open = communities.filter((c) => {
-      const run = claimed.get(keyOf(c.id, week.label));
-      if (run) outcomes.set(keyOf(c.id, week.label), alreadyFrom(run, week));
+      const run = claimed.get(runKey(c.id, week.label));
+      if (run) outcomes.set(runKey(c.id, week.label), alreadyFrom(run, week));
       return !run;
     });
     digests.push(...(await buildDigests(services, open, week)));
   }
-  for (const d of digests) built.set(keyOf(d.community.id, d.week.label), d);
+  for (const d of digests) built.set(runKey(d.community.id, d.week.label), d);
 
   // Where each community with news posts: its community channels, else the terminal.
   const posting = digests.filter((d) => !d.empty);
@@ -478,27 +477,28 @@ async function postBatch(
       // One array per column (unnest): createManyAndReturn binds every field of every row.
       const rows = await tx.$queryRaw<{ communityId: number; week: string }[]>(Prisma.sql`
         INSERT INTO "DigestRun" ("communityId", week, status, "claimedBy", "claimedAt", "postedAt")
-        SELECT c, w, s, ${claimedBy}, ${now}::timestamp(3), CASE WHEN s = 'posted' THEN ${now}::timestamp(3) END
+        SELECT c, w, s, ${claimedBy}, at, CASE WHEN s = 'posted' THEN at END
         FROM unnest(${part.map((d) => d.community.id)}::int[], ${part.map((d) => d.week.label)}::text[], ${part.map((d) => (d.empty ? "empty" : "posted"))}::text[]) AS t(c, w, s)
+        CROSS JOIN (SELECT (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')::timestamp(3) AS at) n
         ON CONFLICT ("communityId", week) DO NOTHING
         RETURNING "communityId", week`);
-      for (const r of rows) won.add(keyOf(r.communityId, r.week));
+      for (const r of rows) won.add(runKey(r.communityId, r.week));
     }
     const messages: OutgoingMessage[] = [];
     for (const d of posting) {
-      if (!won.has(keyOf(d.community.id, d.week.label))) continue; // another replica or run got there first
+      if (!won.has(runKey(d.community.id, d.week.label))) continue; // another replica or run got there first
       for (const place of places(d.community)) messages.push({ key: digestKey(d.community.slug, d.week.label, place), place, reply: d.reply });
     }
     for (const part of chunks(messages)) await enqueueMany(tx, part);
     return won;
   }, BATCH_TRANSACTION);
 
-  const lost = digests.filter((d) => !won.has(keyOf(d.community.id, d.week.label)));
+  const lost = digests.filter((d) => !won.has(runKey(d.community.id, d.week.label)));
   const lostGroups = new Map<string, { week: Week; communities: Community[] }>();
   for (const d of lost) lostGroups.set(d.week.label, { week: d.week, communities: [...(lostGroups.get(d.week.label)?.communities ?? []), d.community] });
   const theirs = await claimsOf([...lostGroups.values()]);
   for (const d of digests) {
-    const key = keyOf(d.community.id, d.week.label);
+    const key = runKey(d.community.id, d.week.label);
     const run = theirs.get(key);
     if (!won.has(key) && !run) continue; // a claim that vanished: reported as a failure
     const outcome: PostOutcome = run ? alreadyFrom(run, d.week) : d.empty ? { kind: "empty", week: d.week } : { kind: "posted", week: d.week, places: places(d.community) };
@@ -507,7 +507,7 @@ async function postBatch(
   }
   for (const o of outcomes.values()) services.metrics?.digestRun(o.kind);
   return runs.map((r): PromiseSettledResult<PostOutcome> => {
-    const outcome = outcomes.get(keyOf(r.community.id, r.week.label));
+    const outcome = outcomes.get(runKey(r.community.id, r.week.label));
     return outcome ? { status: "fulfilled", value: outcome } : { status: "rejected", reason: new Error(`no digest outcome for ${r.community.slug} ${r.week.label}`) };
   });
 }
