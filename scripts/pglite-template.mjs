@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 try {
   const { makePgliteTemplate } = require("../dist/src/db/template.js");
-  await makePgliteTemplate((line) => process.stdout.write(`${line}\n`));
+  await makePgliteTemplate({ log: (line) => process.stdout.write(`${line}\n`) });
 } catch (e) {
   // Only an optimisation: a database is still created with initdb without it.
   process.stderr.write(`pglite-template: skipped (${e instanceof Error ? e.message : String(e)})\n`);

@@ -86,8 +86,11 @@ async function openReplica(url: string): Promise<{ prisma: Db; close(): Promise<
  */
 export async function openDatabase(
   target: { url?: string; dataDir?: string; readUrl?: string },
-  /** template: false creates a new embedded database with initdb even when a template exists (tests). */
-  opts: { migrate?: boolean; log?: (line: string) => void; template?: boolean } = {},
+  /**
+   * template: the folder a new embedded database is copied from (default: the one `npm run build`
+   * made, see template.ts); false runs initdb even when there is one.
+   */
+  opts: { migrate?: boolean; log?: (line: string) => void; template?: string | false } = {},
 ): Promise<Database> {
   const log = opts.log ?? (() => {});
   const url = target.url;
@@ -134,7 +137,7 @@ export async function openDatabase(
   if (url !== "memory:") {
     dir = join(target.dataDir ?? "./data", "pglite");
     creating = !existsSync(join(dir, "PG_VERSION"));
-    if (creating && opts.template !== false && copyPgliteTemplate(pgliteTemplatePath(MIGRATIONS_DIR, PGLITE_SETTINGS), dir)) {
+    if (creating && opts.template !== false && copyPgliteTemplate(opts.template ?? pgliteTemplatePath(), dir)) {
       creating = false;
       log("created the embedded database from the build's template");
     }

@@ -67,8 +67,7 @@ function pgliteVersion(): string {
 }
 
 /** Where the template for this PGlite and this migration set lives (it may not exist yet). */
-export function pgliteTemplatePath(migrationsDir: string, settings: readonly string[]): string | undefined {
-  const cache = cacheDir();
+export function pgliteTemplatePath(migrationsDir = MIGRATIONS_DIR, settings: readonly string[] = PGLITE_SETTINGS, cache = cacheDir()): string | undefined {
   if (!cache) return undefined;
   const hash = createHash("sha256").update(`pglite@${pgliteVersion()}\0${settings.join(" ")}\0`);
   for (const { name, script } of migrationFiles(migrationsDir)) hash.update(`${name}\0${createHash("sha256").update(script).digest("hex")}\0`);
@@ -111,8 +110,12 @@ export function removeOtherTemplates(current: string): void {
  * copied from (see template.ts), unless the one for this PGlite and migration set exists. Made
  * beside its final place and renamed into it, so two builds at once never leave half a template.
  */
-export async function makePgliteTemplate(log: (line: string) => void = () => {}): Promise<string | undefined> {
-  const template = pgliteTemplatePath(MIGRATIONS_DIR, PGLITE_SETTINGS);
+export async function makePgliteTemplate(
+  opts: { log?: (line: string) => void; migrationsDir?: string; cache?: string } = {},
+): Promise<string | undefined> {
+  const log = opts.log ?? (() => {});
+  const migrationsDir = opts.migrationsDir ?? MIGRATIONS_DIR;
+  const template = pgliteTemplatePath(migrationsDir, PGLITE_SETTINGS, opts.cache ?? cacheDir());
   if (!template) return undefined;
   if (!existsSync(join(template, "PG_VERSION"))) {
     const partial = `${template}.partial-${process.pid}`;
@@ -121,7 +124,7 @@ export async function makePgliteTemplate(log: (line: string) => void = () => {})
     const { PGlite } = await import("@electric-sql/pglite");
     const pglite = new PGlite(partial, { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
     try {
-      await applyMigrations({ exec: (s) => pglite.exec(s), query: (s, p) => pglite.query(s, p) }, MIGRATIONS_DIR, () => {});
+      await applyMigrations({ exec: (s) => pglite.exec(s), query: (s, p) => pglite.query(s, p) }, migrationsDir, () => {});
       // Written out now, so a copy starts without replaying the WAL of initdb and the migrations.
       await pglite.exec("CHECKPOINT");
     } finally {
