@@ -1,3 +1,5 @@
+// First: it must hold before any other module loads (see heap.ts).
+import { startupDone } from "./heap";
 import { userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import { createWriteStream, mkdirSync } from "node:fs";
@@ -58,6 +60,7 @@ export async function startBot(env: Env, opts: { shell?: boolean } = {}): Promis
     // The CLI (commander and every subcommand) loads on the first command, not with the bot.
     runCli: async (argv, out, err) => (await import("./cli/program")).runCli(argv, { out, err, services, env }),
   });
+  startupDone();
   log.info({ port: app.port, database: app.database.kind, platforms: [...app.platforms.keys()] }, "Flywheel is running");
   const logs = logFile ? ` Logs go to ${logFile}.` : "";
   process.stdout.write(`Flywheel is running on http://127.0.0.1:${app.port} (health: /healthz, database: ${app.database.kind}).${logs}${wantShell ? "" : " Ctrl-C stops it."}\n`);

@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { PrismaClient, type Prisma } from "../generated/prisma/client";
 import { applyMigrations } from "./migrate";
+import { copyPgliteTemplate, MIGRATIONS_DIR, PGLITE_SETTINGS, pgliteTemplatePath } from "./template";
 
 export type Db = PrismaClient;
 /** The client or an open transaction: what a step that may run inside a caller's transaction takes. */
@@ -19,22 +20,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** Migrations ship beside the code (prisma/migrations) in the repo, the build and the image. */
-export const MIGRATIONS_DIR = findUp(join("prisma", "migrations")) ?? resolve("prisma", "migrations");
-
-function findUp(rel: string): string | undefined {
-  for (let dir = __dirname; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, rel))) return join(dir, rel);
-    if (dirname(dir) === dir) return undefined;
-  }
-}
-
-/**
- * The embedded PostgreSQL zeroes its whole shared-buffer pool at start, so the 128 MB default
- * is 128 MB of resident memory. One bot process is PGlite's only client and the OS still caches
- * the data files, so 16 MB is plenty (bench/: idle RSS of the PGlite bot 380 → ~250 MB).
- */
-export const PGLITE_SETTINGS = ["-c", "shared_buffers=16MB"];
+export { MIGRATIONS_DIR, PGLITE_SETTINGS };
 
 /**
  * Prisma's query compiler is a WebAssembly module that works in bursts: it parses the schema
@@ -100,7 +86,11 @@ async function openReplica(url: string): Promise<{ prisma: Db; close(): Promise<
  */
 export async function openDatabase(
   target: { url?: string; dataDir?: string; readUrl?: string },
-  opts: { migrate?: boolean; log?: (line: string) => void } = {},
+  /**
+   * template: the folder a new embedded database is copied from (default: the one `npm run build`
+   * made, see template.ts); false runs initdb even when there is one.
+   */
+  opts: { migrate?: boolean; log?: (line: string) => void; template?: string | false } = {},
 ): Promise<Database> {
   const log = opts.log ?? (() => {});
   const url = target.url;
@@ -147,6 +137,10 @@ export async function openDatabase(
   if (url !== "memory:") {
     dir = join(target.dataDir ?? "./data", "pglite");
     creating = !existsSync(join(dir, "PG_VERSION"));
+    if (creating && opts.template !== false && copyPgliteTemplate(opts.template ?? pgliteTemplatePath(), dir)) {
+      creating = false;
+      log("created the embedded database from the build's template");
+    }
     mkdirSync(dir, { recursive: true });
   }
   const pglite = new PGlite(dir, { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
@@ -174,3 +168,4 @@ export async function openDatabase(
     },
   };
 }
+

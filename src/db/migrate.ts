@@ -26,12 +26,18 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS _prisma_migrations (
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
-export async function applyMigrations(db: SqlRunner, dir = "prisma/migrations", log = console.log): Promise<string[]> {
+/** Every migration in `dir`, in the order they apply (folder names start with their timestamp). */
+export function migrationFiles(dir: string): { name: string; script: string }[] {
   const names = existsSync(dir)
     ? readdirSync(dir, { withFileTypes: true })
         .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, "migration.sql")))
         .map((d) => d.name).sort()
     : [];
+  return names.map((name) => ({ name, script: readFileSync(join(dir, name, "migration.sql"), "utf8") }));
+}
+
+export async function applyMigrations(db: SqlRunner, dir = "prisma/migrations", log = console.log): Promise<string[]> {
+  const files = migrationFiles(dir);
   if (db.lock) await db.query("SELECT pg_advisory_lock(72707369)"); // same key Prisma Migrate uses
   try {
     await db.exec(CREATE_TABLE);
@@ -42,8 +48,7 @@ export async function applyMigrations(db: SqlRunner, dir = "prisma/migrations", 
     if (failed) throw new Error(`migration ${failed.migration_name} previously failed (P3009); resolve it first`);
     const done = new Set(rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => r.migration_name));
     const applied: string[] = [];
-    for (const name of names) {
-      const script = readFileSync(join(dir, name, "migration.sql"), "utf8");
+    for (const { name, script } of files) {
       if (done.has(name)) {
         const rec = rows.find((r) => r.migration_name === name && r.finished_at)!;
         const ok = [script, script.replace(/\r\n/g, "\n"), script.replace(/\n/g, "\r\n")].some((s) => sha256(s) === rec.checksum);

@@ -1,4 +1,4 @@
-import * as oidc from "openid-client";
+import type * as Oidc from "openid-client";
 import type { Env } from "../../config/env";
 
 /**
@@ -40,6 +40,14 @@ export interface Provider {
   finish(callbackUrl: URL, s: FlowSecrets): Promise<ProviderIdentity>;
 }
 
+/**
+ * openid-client loads on the first sign-in, not with the bot: a bot with no client ids set never
+ * needs it (bench/ footprint: idle memory and start-up).
+ */
+let oidcModule: typeof Oidc | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const oidc = (): typeof Oidc => (oidcModule ??= require("openid-client") as typeof Oidc);
+
 /** Plain http is only for stand-ins on loopback; the real providers are https. */
 const insecureOk = (u: URL) => u.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(u.hostname);
 
@@ -53,23 +61,23 @@ function lazily<T>(make: () => Promise<T>): () => Promise<T> {
 }
 
 async function pkce(s: FlowSecrets) {
-  return { code_challenge: await oidc.calculatePKCECodeChallenge(s.verifier), code_challenge_method: "S256", state: s.state };
+  return { code_challenge: await oidc().calculatePKCECodeChallenge(s.verifier), code_challenge_method: "S256", state: s.state };
 }
 
 /** An OAuth2 server described by hand (Discord and GitHub publish no discovery document). */
-function oauthConfig(base: URL, paths: { authorize: string; token: string }, clientId: string, secret: string): oidc.Configuration {
-  const config = new oidc.Configuration(
+function oauthConfig(base: URL, paths: { authorize: string; token: string }, clientId: string, secret: string): Oidc.Configuration {
+  const config = new (oidc().Configuration)(
     { issuer: base.origin, authorization_endpoint: new URL(paths.authorize, base).href, token_endpoint: new URL(paths.token, base).href },
     clientId,
     undefined,
-    oidc.ClientSecretPost(secret),
+    oidc().ClientSecretPost(secret),
   );
-  if (insecureOk(base)) oidc.allowInsecureRequests(config);
+  if (insecureOk(base)) oidc().allowInsecureRequests(config);
   return config;
 }
 
-async function getJson(config: oidc.Configuration, accessToken: string, url: URL): Promise<unknown> {
-  const res = await oidc.fetchProtectedResource(config, accessToken, url, "GET", undefined, new Headers({ accept: "application/json", "user-agent": "flywheel-bot" }));
+async function getJson(config: Oidc.Configuration, accessToken: string, url: URL): Promise<unknown> {
+  const res = await oidc().fetchProtectedResource(config, accessToken, url, "GET", undefined, new Headers({ accept: "application/json", "user-agent": "flywheel-bot" }));
   if (!res.ok) throw new Error(`${url.pathname} answered ${res.status}`);
   return res.json();
 }
@@ -81,14 +89,14 @@ async function getJson(config: oidc.Configuration, accessToken: string, url: URL
  */
 function slack(env: Env, id: string, secret: string): Provider {
   const issuer = new URL(env.SLACK_OIDC_ISSUER);
-  const config = lazily(() => oidc.discovery(issuer, id, undefined, oidc.ClientSecretPost(secret), { execute: insecureOk(issuer) ? [oidc.allowInsecureRequests] : [] }));
+  const config = lazily(() => oidc().discovery(issuer, id, undefined, oidc().ClientSecretPost(secret), { execute: insecureOk(issuer) ? [oidc().allowInsecureRequests] : [] }));
   return {
     name: "slack",
     async authorizationUrl(redirectUri, s) {
-      return oidc.buildAuthorizationUrl(await config(), { redirect_uri: redirectUri, scope: "openid profile", nonce: s.nonce, ...(await pkce(s)) });
+      return oidc().buildAuthorizationUrl(await config(), { redirect_uri: redirectUri, scope: "openid profile", nonce: s.nonce, ...(await pkce(s)) });
     },
     async finish(callbackUrl, s) {
-      const tokens = await oidc.authorizationCodeGrant(await config(), callbackUrl, { pkceCodeVerifier: s.verifier, expectedState: s.state, expectedNonce: s.nonce, idTokenExpected: true });
+      const tokens = await oidc().authorizationCodeGrant(await config(), callbackUrl, { pkceCodeVerifier: s.verifier, expectedState: s.state, expectedNonce: s.nonce, idTokenExpected: true });
       const c = tokens.claims()!;
       const user = String(c["https://slack.com/user_id"] ?? c.sub);
       return {
@@ -113,10 +121,10 @@ function discord(env: Env, id: string, secret: string): Provider {
   return {
     name: "discord",
     async authorizationUrl(redirectUri, s) {
-      return oidc.buildAuthorizationUrl(config, { redirect_uri: redirectUri, scope: "identify guilds", response_type: "code", prompt: "none", ...(await pkce(s)) });
+      return oidc().buildAuthorizationUrl(config, { redirect_uri: redirectUri, scope: "identify guilds", response_type: "code", prompt: "none", ...(await pkce(s)) });
     },
     async finish(callbackUrl, s) {
-      const tokens = await oidc.authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier: s.verifier, expectedState: s.state });
+      const tokens = await oidc().authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier: s.verifier, expectedState: s.state });
       // https://discord.com/developers/docs/resources/user#get-current-user
       const me = (await getJson(config, tokens.access_token, new URL("/api/users/@me", base))) as { id?: unknown; username?: unknown; global_name?: unknown; locale?: unknown };
       if (typeof me.id !== "string") throw new Error("Discord sent no user id");
@@ -143,14 +151,14 @@ function github(env: Env, id: string, secret: string): Provider {
   const base = new URL(env.GITHUB_OAUTH_URL);
   const api = new URL(env.GITHUB_API_URL ?? "https://api.github.com");
   const config = oauthConfig(base, { authorize: "/login/oauth/authorize", token: "/login/oauth/access_token" }, id, secret);
-  if (insecureOk(api)) oidc.allowInsecureRequests(config);
+  if (insecureOk(api)) oidc().allowInsecureRequests(config);
   return {
     name: "github",
     async authorizationUrl(redirectUri, s) {
-      return oidc.buildAuthorizationUrl(config, { redirect_uri: redirectUri, scope: "", allow_signup: "false", ...(await pkce(s)) });
+      return oidc().buildAuthorizationUrl(config, { redirect_uri: redirectUri, scope: "", allow_signup: "false", ...(await pkce(s)) });
     },
     async finish(callbackUrl, s) {
-      const tokens = await oidc.authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier: s.verifier, expectedState: s.state });
+      const tokens = await oidc().authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier: s.verifier, expectedState: s.state });
       // https://docs.github.com/en/rest/users/users#get-the-authenticated-user
       const me = (await getJson(config, tokens.access_token, new URL(`${api.pathname.replace(/\/$/, "")}/user`, api))) as { login?: unknown; name?: unknown };
       if (typeof me.login !== "string") throw new Error("GitHub sent no login");
@@ -168,4 +176,4 @@ export function configuredProviders(env: Env): Map<ProviderName, Provider> {
   return out;
 }
 
-export const newFlowSecrets = (): FlowSecrets => ({ state: oidc.randomState(), verifier: oidc.randomPKCECodeVerifier(), nonce: oidc.randomNonce() });
+export const newFlowSecrets = (): FlowSecrets => ({ state: oidc().randomState(), verifier: oidc().randomPKCECodeVerifier(), nonce: oidc().randomNonce() });
