@@ -207,7 +207,9 @@ describe("the README's terminal examples, typed literally on the default configu
       let stderr = "";
       child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
       try {
-        await out.waitFor(/You are admin\. Communities: local\./);
+        // Starting the whole bot (every platform module, the database) takes a few seconds on a quiet
+        // machine and over 30 s on a shared, loaded one: the wait is a safety net, not a speed check.
+        await out.waitFor(/You are admin\. Communities: local\./, 180_000);
         let expected: string[] = [];
         const check = async () => {
           for (const want of expected) await out.waitFor(new RegExp(want.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
@@ -235,7 +237,7 @@ describe("the README's terminal examples, typed literally on the default configu
         rmSync(home, { recursive: true, force: true });
       }
     }
-  });
+  }, 300_000);
 });
 
 describe("the screen the prompt shares with notifications", () => {
