@@ -15,6 +15,8 @@ module.exports = {
   // Its exports map names only an "import" entry for Node.
   moduleNameMapper: { "^@octokit/webhooks-methods$": "<rootDir>/node_modules/@octokit/webhooks-methods/dist-node/index.js" },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
+  // One migrated database template per set of migrations, copied by every file (test/helpers/templates.ts).
+  globalSetup: "<rootDir>/test/setup/global.ts",
   testTimeout: 60_000,
   // PGlite and real servers per file: two workers fit the 2-core machines CI runs on.
   maxWorkers: 2,

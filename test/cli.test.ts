@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -7,6 +7,7 @@ import { PassThrough } from "node:stream";
 import { envSchema } from "../src/config/env";
 import { ShellScreen } from "../src/platforms/shell/screen";
 import { watch } from "./helpers/program";
+import { pgliteTemplate } from "./helpers/templates";
 
 // Drives the BUILT program (npm test builds it first), as a newcomer would.
 const BIN = join(__dirname, "..", "bin", "flywheel.js");
@@ -157,9 +158,17 @@ describe("the README's terminal examples, typed literally on the default configu
   const promptBlocks = blocks.filter((b) => b.lines.some((l) => l.startsWith("flywheel> ")));
   const shellBlocks = blocks.filter((b) => b.lang === "sh" && b.lines.some((l) => l.startsWith("npx flywheel exec ")));
 
-  /** A fresh folder with no flywheel.yml: the built-in config, as after `git clone`. */
-  const fresh = () => {
+  /**
+   * A fresh folder with no flywheel.yml: the built-in config, as after `git clone`. The first
+   * README block runs truly first (its first line creates the database, at ~4 s of CPU); the
+   * others start with the migrated template's database already in ./data, as after that first
+   * line, instead of creating it again.
+   */
+  let created = false;
+  const fresh = async () => {
     const home = mkdtempSync(join(tmpdir(), "flywheel-readme-"));
+    if (created) cpSync((await pgliteTemplate()).dir, join(home, "data", "pglite"), { recursive: true });
+    created = true;
     const clean = Object.fromEntries(Object.entries(env).filter(([k]) => !/^(FLYWHEEL_|DATA_DIR)/.test(k)));
     return { home, env: { ...clean, LOG_LEVEL: "info" } };
   };
@@ -172,9 +181,9 @@ describe("the README's terminal examples, typed literally on the default configu
     expect(shellBlocks.length).toBeGreaterThan(0);
   });
 
-  test("each `npx flywheel …` block succeeds line by line", () => {
+  test("each `npx flywheel …` block succeeds line by line", async () => {
     for (const block of shellBlocks) {
-      const { home, env: e } = fresh();
+      const { home, env: e } = await fresh();
       try {
         for (const line of block.lines.filter((l) => l.startsWith("npx flywheel "))) {
           const r = spawnSync(process.execPath, [BIN, ...argsOf(line)], { cwd: home, env: e, encoding: "utf8", timeout: 60_000 });
@@ -192,13 +201,15 @@ describe("the README's terminal examples, typed literally on the default configu
 
   test("the prompt session: every line typed as shown answers as shown; logs stay off the screen", async () => {
     for (const block of promptBlocks) {
-      const { home, env: e } = fresh();
+      const { home, env: e } = await fresh();
       const child = spawn(process.execPath, [BIN, "start", "--shell"], { cwd: home, env: e });
       const out = watch(child);
       let stderr = "";
       child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
       try {
-        await out.waitFor(/You are admin\. Communities: local\./);
+        // Starting the whole bot (every platform module, the database) takes a few seconds on a quiet
+        // machine and over 30 s on a shared, loaded one: the wait is a safety net, not a speed check.
+        await out.waitFor(/You are admin\. Communities: local\./, 180_000);
         let expected: string[] = [];
         const check = async () => {
           for (const want of expected) await out.waitFor(new RegExp(want.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
@@ -226,7 +237,7 @@ describe("the README's terminal examples, typed literally on the default configu
         rmSync(home, { recursive: true, force: true });
       }
     }
-  });
+  }, 300_000);
 });
 
 describe("the screen the prompt shares with notifications", () => {

@@ -4,19 +4,24 @@ import { parseConfig, type FlywheelConfig } from "../../src/config/file";
 import { ManualClock } from "../../src/core/clock";
 import { syncCommunities } from "../../src/core/people/communities";
 import type { Services } from "../../src/core/context";
-import { openDatabase, type Database } from "../../src/db/client";
+import { openDatabase, startMemoryDatabasesFrom, type Database } from "../../src/db/client";
 import { createLogger } from "../../src/log";
+import { pgliteTemplateBlob, postgresTemplate } from "./templates";
+
+// Every "memory:" database this file opens (here, or inside an app a harness starts) is a copy
+// of one migrated template instead of a fresh initdb: see templates.ts.
+startMemoryDatabasesFrom(pgliteTemplateBlob);
 
 /** Every suite runs on an in-memory PGlite, and on real PostgreSQL too when TEST_DATABASE_URL is set. */
 export const DB_TARGETS: string[] = ["pglite", ...(process.env.TEST_DATABASE_URL ? ["postgresql"] : [])];
 
-/** A fresh, empty, migrated database: an in-memory PGlite, or a new database on the server. */
+/** A fresh, empty, migrated database: an in-memory PGlite, or a new database on the server (each a copy of the migrated template). */
 export async function freshDatabase(target: string): Promise<{ database: Database; url: string; drop(): Promise<void> }> {
   if (target === "pglite") {
     const database = await openDatabase({ url: "memory:" }, { migrate: true });
     return { database, url: "memory:", drop: () => database.close() };
   }
-  const empty = await emptyPostgresDatabase();
+  const empty = await emptyPostgresDatabase({ template: await postgresTemplate() });
   const database = await openDatabase({ url: empty.url }, { migrate: true });
   return {
     database,
@@ -28,13 +33,16 @@ export async function freshDatabase(target: string): Promise<{ database: Databas
   };
 }
 
-/** A new, empty database on the TEST_DATABASE_URL server (for programs that migrate it themselves). */
-export async function emptyPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+/**
+ * A new, empty database on the TEST_DATABASE_URL server (for programs that migrate it themselves),
+ * or with opts.template a copy of that database.
+ */
+export async function emptyPostgresDatabase(opts: { template?: string } = {}): Promise<{ url: string; drop(): Promise<void> }> {
   const admin = process.env.TEST_DATABASE_URL!;
   const name = `flywheel_test_${randomBytes(6).toString("hex")}`;
   const c = new Client({ connectionString: admin });
   await c.connect();
-  await c.query(`CREATE DATABASE "${name}"`);
+  await c.query(`CREATE DATABASE "${name}"${opts.template ? ` TEMPLATE "${opts.template}"` : ""}`);
   await c.end();
   const u = new URL(admin);
   u.pathname = `/${name}`;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startApp, type App } from "../../src/app";
@@ -10,6 +10,7 @@ import { openDatabase } from "../../src/db/client";
 import type { Db } from "../../src/db/client";
 import type { Deliverer } from "../../src/delivery/deliverer";
 import { freshDatabase } from "./db";
+import { pgliteTemplate } from "./templates";
 
 /**
  * A database that whole apps (and child processes) open by URL or folder, as a deployment does:
@@ -27,6 +28,8 @@ export async function createStore(target: string, configYaml: string, seed: (db:
   const dataDir = mkdtempSync(join(tmpdir(), "flywheel-store-"));
   const config = parseConfig(configYaml);
   if (target === "pglite") {
+    // The migrated template's folder, copied: what the first open would otherwise build with initdb.
+    cpSync((await pgliteTemplate()).dir, join(dataDir, "pglite"), { recursive: true });
     const use = async <T>(fn: (db: Db) => Promise<T>) => {
       const database = await openDatabase({ dataDir }, { migrate: true });
       try {
