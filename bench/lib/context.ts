@@ -42,8 +42,8 @@ export function estimateS(part: PartName, o: Pick<BenchOptions, "quick" | "durat
     case "votes":
       return 5 + (25 * o.votes) / 10_000;
     case "scale":
-      // Seeding and measuring grow with the world: ~0.5 s for 50 communities, ~15 s for 500, ~4.5 min for 5,000 (61 s of it seeding).
-      return 10 + o.scales.reduce((t, n) => t + Math.max(2, (n / 5000) * 270 + (n >= 500 ? 10 : 0)), 0);
+      // Seeding and measuring grow with the world: a few s for 50 communities, ~40 s for 500, ~5 min for 5,000 (61 s of it seeding); ~6 min in all.
+      return 10 + o.scales.reduce((t, n) => t + Math.max(3, (n / 5000) * 300 + (n >= 500 ? 10 : 0)), 0);
     case "fanout":
       return 15;
     case "footprint":

@@ -95,8 +95,8 @@ export async function runWeb(ctx: BenchContext): Promise<void> {
 
     let webNext = 0;
     let slackNext = 0;
-    /** Votes the voter was told were counted, on either side, warm-up included. */
-    let counted = 0;
+    /** Votes the voter was told were counted (person, request), on either side, warm-up included. */
+    const counted: [number, number][] = [];
     const pick = (k: number, side: 1 | 2) => {
       const person = 2 * (k % (people / 2)) + side;
       const request = Math.floor(k / (people / 2)) + 1;
@@ -121,22 +121,24 @@ export async function runWeb(ctx: BenchContext): Promise<void> {
       if (page.status !== 200) throw new Error(`GET /roadmap/${request} answered ${page.status}`);
       const shown = page.body.replace(/&#39;/g, "'");
       if (!shown.includes(`Your vote for #${request} is counted`)) throw new Error(`the page after the vote does not show it: ${/class="flash[^"]*"[^>]*>([^<]*)/.exec(shown)?.[1] ?? "no flash"}`);
-      counted++;
+      counted.push([person, request]);
       return page.end - at;
     };
 
     const slackSlice = async (rate: number, s: number): Promise<Slice> => {
-      const sent: { id: string; at: number }[] = [];
+      const sent: { id: string; at: number; person: number; request: number }[] = [];
       const acks = await openLoop(rate, s, async (_i, at) => {
         const { person, request } = pick(slackNext++, 2);
         const c = communitySpec(Math.floor((person - 1) / MEMBERS));
         const cmd = slashCommand(standin, { user: `U${String(person).padStart(8, "0")}`, team: c.slack.team, channel: c.slack.channel, text: String(request) });
         const res = await httpRequest(agent, bot.port, "POST", "/slack/events", { ...cmd.headers, ...slackSignature(SIGNING_SECRET, cmd.body) }, cmd.body);
         if (res.status !== 200) throw new Error(`ack HTTP ${res.status}: ${res.body.slice(0, 200)}`);
-        sent.push({ id: cmd.id, at });
+        sent.push({ id: cmd.id, at, person, request });
         return res.end - at;
       });
-      await settle(() => sent.every((x) => standin.answers.has(x.id)), ANSWER_GRACE_MS);
+      // A slow answer says "Working on it…" first and is replaced by the outcome: wait for that.
+      const final = (id: string) => standin.answers.get(id)?.text.includes("Your vote for #") ?? false;
+      await settle(() => sent.every((x) => final(x.id)), ANSWER_GRACE_MS);
       const out: Slice = { sent: acks.sent, latencies: [], errors: acks.errors, firstError: acks.firstError };
       for (const x of sent) {
         const a = standin.answers.get(x.id);
@@ -148,7 +150,7 @@ export async function runWeb(ctx: BenchContext): Promise<void> {
           out.errors++;
           out.firstError ??= `answer: ${a.text.slice(0, 200)}`;
         } else {
-          counted++;
+          counted.push([x.person, x.request]);
           out.latencies.push(a.at - x.at);
         }
       }
@@ -173,15 +175,15 @@ export async function runWeb(ctx: BenchContext): Promise<void> {
       add(web, await openLoop(RATE, seconds, webVote));
     }
 
-    // Each vote counted once: as many votes in the database as votes answered "counted" (warm-up included).
-    const check = await freshPostgresCount(DB);
-    const answered = counted;
+    // Every vote answered "counted" is stored, once.
+    const check = await storedVotes(DB, counted);
+    const answered = counted.length;
     const w = summarize(web.latencies);
     const sl = summarize(slack.latencies);
-    ctx.log(`web vote (POST + page) p50 ${w.p50.toFixed(1)} p99 ${w.p99.toFixed(1)} ms (${web.errors} errors) · Slack /upvote answer p50 ${sl.p50.toFixed(1)} p99 ${sl.p99.toFixed(1)} ms (${slack.errors} errors); ${check.votes} votes stored for ${answered} answered`);
+    ctx.log(`web vote (POST + page) p50 ${w.p50.toFixed(1)} p99 ${w.p99.toFixed(1)} ms (${web.errors} errors) · Slack /upvote answer p50 ${sl.p50.toFixed(1)} p99 ${sl.p99.toFixed(1)} ms (${slack.errors} errors); ${answered} answered counted, ${check.missing} of them not stored, ${check.duplicates} stored twice`);
     if (web.firstError) ctx.log(`first web error: ${web.firstError}`);
     if (slack.firstError) ctx.log(`first Slack error: ${slack.firstError}`);
-    const details = { rate: RATE, seconds, rounds: ROUNDS, web: { ...w, sent: web.sent, errors: web.errors, firstError: web.firstError }, slack: { ...sl, sent: slack.sent, errors: slack.errors, firstError: slack.firstError }, votesStored: check.votes, votesAnswered: answered, webVotesStored: check.web };
+    const details = { rate: RATE, seconds, rounds: ROUNDS, web: { ...w, sent: web.sent, errors: web.errors, firstError: web.firstError }, slack: { ...sl, sent: slack.sent, errors: slack.errors, firstError: slack.firstError }, votesAnswered: answered, ...check };
     for (const q of ["p50", "p99"] as const)
       ctx.report.add({
         part: "web",
@@ -193,7 +195,9 @@ export async function runWeb(ctx: BenchContext): Promise<void> {
         better: "lower",
         ...(q === "p50" ? { details } : {}),
       });
-    ctx.report.add({ part: "web", name: "web and Slack votes not counted exactly once", unit: "votes", value: web.errors + slack.errors + Math.abs(check.votes - answered), better: "lower", target: { of: "value", max: 0, text: "0" }, loadBound: false, details: { webErrors: web.errors, slackErrors: slack.errors, stored: check.votes, answered } });
+    // Late or failed answers are the load's as much as the code's; a vote told "counted" and not stored, or stored twice, is not.
+    ctx.report.add({ part: "web", name: "web and Slack votes not answered within 10 s, or answered wrongly", unit: "votes", value: web.errors + slack.errors, better: "lower", details: { webErrors: web.errors, slackErrors: slack.errors, sent: web.sent + slack.sent } });
+    ctx.report.add({ part: "web", name: "votes answered as counted but not stored, or stored twice", unit: "votes", value: check.missing + check.duplicates, better: "lower", target: { of: "value", max: 0, text: "0" }, loadBound: false, details: { answered, ...check } });
     if (web.errors || slack.errors) ctx.report.notes.push(`web: ${web.errors} of ${web.sent} web votes and ${slack.errors} of ${slack.sent} Slack votes failed (first: ${web.firstError ?? slack.firstError})`);
   } finally {
     agent.destroy();
@@ -204,13 +208,20 @@ export async function runWeb(ctx: BenchContext): Promise<void> {
   }
 }
 
-async function freshPostgresCount(name: string): Promise<{ votes: number; web: number }> {
+/** Of the votes answered "counted", how many are not in the database; and how many votes are stored twice. */
+async function storedVotes(name: string, counted: [number, number][]): Promise<{ missing: number; duplicates: number; webVotes: number }> {
   const { Client } = await import("pg");
   const c = new Client({ connectionString: databaseUrl(name) });
   await c.connect();
   try {
-    const r = await c.query<{ votes: string; web: string }>(`SELECT count(*) AS votes, count(*) FILTER (WHERE place->>'via' = 'web') AS web FROM "Vote"`);
-    return { votes: Number(r.rows[0].votes), web: Number(r.rows[0].web) };
+    const found = await c.query<{ n: string }>(
+      `SELECT count(*) AS n FROM unnest($1::int[], $2::int[]) AS x(person, request) JOIN "Vote" v ON v."personId" = x.person AND v."requestId" = x.request`,
+      [counted.map((x) => x[0]), counted.map((x) => x[1])],
+    );
+    const dup = await c.query<{ n: string; web: string }>(
+      `SELECT count(*) - count(DISTINCT ("personId", "requestId")) AS n, count(*) FILTER (WHERE place->>'via' = 'web') AS web FROM "Vote"`,
+    );
+    return { missing: counted.length - Number(found.rows[0].n), duplicates: Number(dup.rows[0].n), webVotes: Number(dup.rows[0].web) };
   } finally {
     await c.end();
   }
