@@ -18,7 +18,7 @@ import { Client } from "pg";
 import { configSchema } from "../../src/config/file";
 import type { BenchContext } from "../lib/context";
 import { freshPostgres, smallWorld } from "../lib/db";
-import { httpRequest, openLoop, type Slice } from "../lib/http";
+import { httpRequest, openLoop, settle, type Slice } from "../lib/http";
 import { benchDbName, databaseUrl, dropDatabase } from "../lib/pg";
 import { BOT, ensureBuilt, ROOT, startNode, type Running } from "../lib/proc";
 import { summarize } from "../lib/stats";
@@ -40,8 +40,12 @@ export async function runDiscord(ctx: BenchContext): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: 512 });
   // Discord's REST API: an answer that was deferred is edited in through it; nothing else is called.
   let restCalls = 0;
+  /** Interaction tokens whose deferred answer was edited in (PATCH /webhooks/<app>/<token>/messages/@original). */
+  const edited = new Set<string>();
   const rest = createServer((req, res) => {
     restCalls++;
+    const m = /^(?:\/api)?(?:\/v\d+)?\/webhooks\/\d+\/([^/]+)\/messages\/@original/.exec(req.url ?? "");
+    if (m && req.method === "PATCH") edited.add(m[1]);
     req.resume();
     req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end("{}"));
   });
@@ -87,6 +91,7 @@ export async function runDiscord(ctx: BenchContext): Promise<void> {
     const tally = { counted: 0, deferred: 0, late: 0 };
     /** (Discord user, request) of every vote answered as counted, or deferred (its outcome is edited in later). */
     const answeredVotes: [string, number][] = [];
+    const deferredTokens: string[] = [];
     const upvote = (port: number, bot: boolean) => async (_i: number, at: number): Promise<number> => {
       const k = next++;
       const community = k % COMMUNITIES;
@@ -97,7 +102,10 @@ export async function runDiscord(ctx: BenchContext): Promise<void> {
       if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${res.body.slice(0, 200)}`);
       if (bot) {
         const answer = JSON.parse(res.body) as { type: number; data?: { embeds?: { description?: string }[]; content?: string } };
-        if (answer.type === 5) tally.deferred++;
+        if (answer.type === 5) {
+          tally.deferred++;
+          deferredTokens.push(payload.token);
+        }
         else if (answer.type === 4 && (answer.data?.embeds?.[0]?.description ?? answer.data?.content ?? "").includes(`Your vote for #${request} is counted`)) tally.counted++;
         else throw new Error(`answer: ${res.body.slice(0, 200)}`);
         answeredVotes.push([payload.member.user.id, request]);
@@ -132,8 +140,10 @@ export async function runDiscord(ctx: BenchContext): Promise<void> {
     let missing = 0;
     let duplicates = 0;
     try {
-      // A deferred vote may still be on its way: give the bot until the grace ends to store it.
-      const giveUp = performance.now() + 10_000;
+      // A deferred vote is done when its answer is edited in: wait for those (a loaded bot is far behind), then look.
+      const editsDone = await settle(() => deferredTokens.every((t) => edited.has(t)), 60_000);
+      if (!editsDone) ctx.log(`${deferredTokens.filter((t) => !edited.has(t)).length} deferred answers were not edited in within 60 s`);
+      const giveUp = performance.now() + 5_000;
       for (;;) {
         const found = await c.query<{ n: string }>(
           `SELECT count(*) AS n FROM unnest($1::text[], $2::int[]) AS x(uid, request)
@@ -159,7 +169,7 @@ export async function runDiscord(ctx: BenchContext): Promise<void> {
       better: "lower",
       target: { of: "value", max: 0, text: "0" },
       loadBound: false,
-      details: { answered: answeredVotes.length, counted: tally.counted, deferred: tally.deferred, missing, duplicates, restCalls },
+      details: { answered: answeredVotes.length, counted: tally.counted, deferred: tally.deferred, deferredEdited: deferredTokens.filter((t) => edited.has(t)).length, missing, duplicates, restCalls },
     });
   } finally {
     agent.destroy();
