@@ -85,7 +85,8 @@ export async function runSlackSurfaces(ctx: BenchContext): Promise<void> {
       });
       const matches = (call: SlackStandin["calls"][number]) =>
         surface === "home" ? call.method === "views.publish" && call.args.user_id === user : call.method === "chat.unfurl" && call.args.ts === ts;
-      return { body, matches, user, url, request };
+      // The home says whose community the person speaks for: a public community by its name.
+      return { body, matches, user, url, request, community: c.private ? undefined : c.name };
     };
 
     const slice = async (surface: Surface, port: number, bot: boolean, rate: number, s: number): Promise<Slice & { checked: number; wrong: number }> => {
@@ -159,10 +160,11 @@ export async function runSlackSurfaces(ctx: BenchContext): Promise<void> {
 }
 
 /** Why a call is not the right answer to its event, or undefined when it is. */
-function contentProblem(surface: Surface, args: Record<string, unknown>, e: { user: string; url: string; request: number }): string | undefined {
+function contentProblem(surface: Surface, args: Record<string, unknown>, e: { user: string; url: string; request: number; community?: string }): string | undefined {
   if (surface === "home") {
     const view = args.view as { type?: string; blocks?: unknown[] } | undefined;
     if (view?.type !== "home" || !view.blocks?.length) return `views.publish for ${e.user} without a home view: ${JSON.stringify(args).slice(0, 200)}`;
+    if (e.community && !JSON.stringify(view.blocks).includes(e.community)) return `the home of ${e.user} does not name their community ${e.community}: ${JSON.stringify(view.blocks).slice(0, 300)}`;
     return undefined;
   }
   const unfurl = (args.unfurls as Record<string, { blocks?: unknown[] }> | undefined)?.[e.url];
