@@ -40,12 +40,20 @@ export async function runDiscord(ctx: BenchContext): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: 512 });
   // Discord's REST API: an answer that was deferred is edited in through it; nothing else is called.
   let restCalls = 0;
-  /** Interaction tokens whose deferred answer was edited in (PATCH /webhooks/<app>/<token>/messages/@original). */
+  /**
+   * Interaction tokens whose deferred answer arrived: edited in (PATCH …/messages/@original), or,
+   * when the placeholder's privacy was the wrong guess, deleted and sent as a follow-up (POST /webhooks/<app>/<token>).
+   */
   const edited = new Set<string>();
+  /** A few REST calls that were not a deferred answer, to tell what the bot called instead. */
+  const otherCalls: string[] = [];
   const rest = createServer((req, res) => {
     restCalls++;
-    const m = /^(?:\/api)?(?:\/v\d+)?\/webhooks\/\d+\/([^/]+)\/messages\/@original/.exec(req.url ?? "");
-    if (m && req.method === "PATCH") edited.add(m[1]);
+    // discord.js percent-encodes the path: @original arrives as %40original.
+    const url = decodeURIComponent((req.url ?? "").split("?")[0]);
+    const m = /^(?:\/api)?(?:\/v\d+)?\/webhooks\/\d+\/([^/]+)(\/messages\/@original)?$/.exec(url);
+    if (m && ((req.method === "PATCH" && m[2]) || (req.method === "POST" && !m[2]))) edited.add(m[1]);
+    else if (otherCalls.length < 5) otherCalls.push(`${req.method} ${url}`);
     req.resume();
     req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end("{}"));
   });
@@ -142,7 +150,7 @@ export async function runDiscord(ctx: BenchContext): Promise<void> {
     try {
       // A deferred vote is done when its answer is edited in: wait for those (a loaded bot is far behind), then look.
       const editsDone = await settle(() => deferredTokens.every((t) => edited.has(t)), 60_000);
-      if (!editsDone) ctx.log(`${deferredTokens.filter((t) => !edited.has(t)).length} deferred answers were not edited in within 60 s`);
+      if (!editsDone) ctx.log(`${deferredTokens.filter((t) => !edited.has(t)).length} deferred answers were not edited in within 60 s (other REST calls: ${otherCalls.join(", ") || "none"})`);
       const giveUp = performance.now() + 5_000;
       for (;;) {
         const found = await c.query<{ n: string }>(
