@@ -30,11 +30,27 @@ export function resultsMarkdown(r: Results): string {
       `Load average (1/5/15 min) ${load(m.loadStart)} at the start, ${load(m.loadEnd)} at the end` +
       // The run itself loads the machine (bot, PostgreSQL, load generator); only the start says whether others did.
       ((m.loadStart?.[0] ?? 0) > 1 ? ": other work shared the machine, so read the ratios first." : "."),
+    ...overloadNote(r.figures, m.cpus),
     "",
     table(r.figures),
     ...(r.skipped.length ? ["", ...r.skipped.map((s) => `- ${s.part} did not run: ${s.why}`)] : []),
     ...(r.notes.length ? ["", ...r.notes.map((n) => `- ${n}`)] : []),
   ].join("\n");
+}
+
+/**
+ * The Load column is the 1-minute load average sampled during each figure's own measurement (the
+ * run's own bot, floor and load generator count too); above the cores, the figure is not compared
+ * and its target neither met nor missed.
+ */
+function overloadNote(figures: Figure[], cores: number): string[] {
+  const n = figures.filter((f) => f.notCompared).length;
+  if (!n) return [];
+  return [
+    "",
+    `${n} ${n === 1 ? "figure was" : "figures were"} measured with the load above the ${cores} cores (Load column: the 1-minute load average during each figure's own measurement): ` +
+      "they are not compared, and their targets are shown as neither met nor missed (—).",
+  ];
 }
 
 export function updateReadme(resultsPath = join(__dirname, "results", "latest.json"), readmePath = join(ROOT, "README.md")): void {

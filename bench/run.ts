@@ -9,18 +9,21 @@
  *   npm run bench -- --scales 50,500 --duration 10 --votes 5000
  */
 import { join } from "node:path";
-import { PARTS, type BenchContext, type BenchOptions, type PartName } from "./lib/context";
-import { machine } from "./lib/machine";
+import { BUDGET_S, estimateS, PARTS, type BenchContext, type BenchOptions, type PartName } from "./lib/context";
+import { LoadSampler, machine } from "./lib/machine";
 import { serverVersion } from "./lib/pg";
-import { mergeResults, Report, table, writeResults } from "./lib/report";
+import { mergeResults, Report, table, writeResults, type RunTiming } from "./lib/report";
 import { runAck } from "./parts/ack";
+import { runDiscord } from "./parts/discord";
 import { runFanout } from "./parts/fanout";
 import { runFootprint } from "./parts/footprint";
 import { runReplicas } from "./parts/replicas";
 import { runLocale } from "./parts/locale";
 import { runRoadmap } from "./parts/roadmap";
 import { runScale } from "./parts/scale";
+import { runSlackSurfaces } from "./parts/slack-surfaces";
 import { runVotes } from "./parts/votes";
+import { runWeb } from "./parts/web";
 import { updateReadme } from "./readme";
 
 type Part = (ctx: BenchContext) => Promise<void>;
@@ -33,6 +36,9 @@ const parts: Record<PartName, Part> = {
   replicas: runReplicas,
   locale: runLocale,
   roadmap: runRoadmap,
+  web: runWeb,
+  discord: runDiscord,
+  "slack-surfaces": runSlackSurfaces,
 };
 
 const USAGE = `Usage: npm run bench -- [--only ${PARTS.join(",")}] [--quick] [--duration <s>] [--scales <n,n>] [--votes <n>] [--out <file>] [--no-readme] [--merge <full results file>]`;
@@ -68,7 +74,9 @@ export function parseArgs(argv: string[]): BenchOptions {
   return {
     quick,
     only,
-    durationS: positive("duration", quick ? 3 : 20, 120),
+    // 3 s slices (ack, replicas, roadmap, web, discord, slack-surfaces) keep everything but scale
+    // within half of BUDGET_S: 150–600 requests a slice, enough for a p99 that repeats within its noise.
+    durationS: positive("duration", 3, 120),
     scales: scales ?? (quick ? [50, 500] : [50, 500, 5000]),
     votes: Math.round(positive("votes", quick ? 2_000 : 10_000, 100_000)),
     out: value("out") ?? join(__dirname, "results", quick ? "quick.json" : "latest.json"),
@@ -96,30 +104,44 @@ async function main(): Promise<number> {
   process.stdout.write(
     `Flywheel benchmarks${options.quick ? " (quick)" : ""}: ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, Node ${m.node}, PostgreSQL ${m.versions.postgresql}, load ${m.loadStart.join(" ")}\n`,
   );
-  const report = new Report();
+  const sampler = new LoadSampler();
+  sampler.start();
+  const report = new Report({ cores: m.cpus, sampler });
   let failed = 0;
   const partsDone: string[] = [];
   const resultOptions = { ...options, out: undefined };
-  for (const name of PARTS) {
-    if (!options.only.includes(name)) continue;
+  const selected = PARTS.filter((p) => options.only.includes(p));
+  const timing: RunTiming = { elapsedS: {}, estimatedS: Object.fromEntries(selected.map((p) => [p, Math.round(estimateS(p, options))])), totalElapsedS: 0, totalEstimatedS: 0, budgetS: BUDGET_S };
+  timing.totalEstimatedS = Object.values(timing.estimatedS).reduce((a, b) => a + b, 0);
+  process.stdout.write(`Estimated ${timing.totalEstimatedS} s on a quiet 2-core machine (${selected.map((p) => `${p} ${timing.estimatedS[p]}`).join(", ")})${selected.length === PARTS.length && !options.quick ? `; budget ${BUDGET_S} s` : ""}\n`);
+  for (const name of selected) {
     const part = parts[name];
     process.stdout.write(`\n[${name}]\n`);
     const t = Date.now();
+    report.measuring();
     try {
       await part({ options, report, log: (line) => process.stdout.write(`  ${line}\n`) });
-      process.stdout.write(`  (${((Date.now() - t) / 1000).toFixed(0)} s)\n`);
     } catch (e) {
       failed++;
       const why = e instanceof Error ? e.message : String(e);
       report.skip(name, `failed: ${why}`);
       if (process.env.BENCH_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
     }
+    timing.elapsedS[name] = Math.round((Date.now() - t) / 1000);
+    timing.totalElapsedS = Math.round((Date.now() - startedAt.getTime()) / 1000);
+    process.stdout.write(`  (${timing.elapsedS[name]} s; estimated ${timing.estimatedS[name]} s)\n`);
     partsDone.push(name);
-    writeResults(options.out, m, report, resultOptions, startedAt, { partsDone, complete: false });
+    writeResults(options.out, m, report, resultOptions, startedAt, { partsDone, complete: false, timing });
   }
+  sampler.stop();
   process.stdout.write(`\n${table(report.figures)}\n`);
-  writeResults(options.out, m, report, resultOptions, startedAt, { partsDone, complete: true });
-  process.stdout.write(`\nLoad average ${m.loadStart.join(" ")} → ${m.loadEnd?.join(" ")}. Results: ${options.out}\n`);
+  timing.totalElapsedS = Math.round((Date.now() - startedAt.getTime()) / 1000);
+  writeResults(options.out, m, report, resultOptions, startedAt, { partsDone, complete: true, timing });
+  const overloadedFigures = report.figures.filter((f) => f.notCompared).length;
+  process.stdout.write(
+    `\nElapsed ${timing.totalElapsedS} s (estimated ${timing.totalEstimatedS} s${selected.length === PARTS.length && !options.quick ? `, budget ${BUDGET_S} s` : ""}). ` +
+      `Load average ${m.loadStart.join(" ")} → ${m.loadEnd?.join(" ")}${overloadedFigures ? `; ${overloadedFigures} figures measured with the load above ${m.cpus} cores are not compared` : ""}. Results: ${options.out}\n`,
+  );
   if (options.merge) {
     mergeResults(options.merge, options.out, options.only);
     process.stdout.write(`${options.merge}: the figures of ${options.only.join(", ")} replaced with these.\n`);

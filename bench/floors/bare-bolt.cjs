@@ -18,6 +18,17 @@ app.command(/^\/[a-z0-9_-]+$/i, async ({ ack, respond }) => {
   // Not awaited: with processBeforeResponse the HTTP answer waits for the listener, as the bot's does.
   respond({ response_type: "ephemeral", text: "ok" }).catch((e) => process.stderr.write(`respond failed: ${e.message}\n`));
 });
+// The App Home and link-unfurl floors: the same events answered with a fixed view and a fixed
+// unfurl, the one Web API call each (views.publish, chat.unfurl) and nothing else.
+const HOME = { type: "home", blocks: [{ type: "section", text: { type: "mrkdwn", text: "Your requests" } }] };
+app.event("app_home_opened", async ({ event, client }) => {
+  if (event.tab !== "home") return;
+  await client.views.publish({ user_id: event.user, view: HOME });
+});
+app.event("link_shared", async ({ event, client }) => {
+  const unfurls = Object.fromEntries(event.links.map((l) => [l.url, { blocks: [{ type: "section", text: { type: "mrkdwn", text: "A request" } }] }]));
+  await client.chat.unfurl({ channel: event.channel, ts: event.message_ts, unfurls });
+});
 const server = createServer((req, res) => {
   if (req.method === "POST" && req.url === "/slack/events") return receiver.requestListener(req, res);
   if (req.method === "GET" && req.url === "/healthz") return res.writeHead(200).end("ok");

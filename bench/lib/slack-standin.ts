@@ -20,8 +20,15 @@ export class SlackStandin {
   readonly posted: Posted[] = [];
   readonly rejected: { channel: string; at: number }[] = [];
   responses = 0;
+  /**
+   * Every views.publish and chat.unfurl call, in arrival order: its arguments and when it arrived
+   * (performance.now()). Only these two are kept: other parts post far more and never read them.
+   */
+  readonly calls: { method: "views.publish" | "chat.unfurl"; args: Record<string, unknown>; at: number }[] = [];
   /** Each response_url post by its id: when it arrived (performance.now()) and its text. */
   readonly answers = new Map<string, { at: number; text: string }>();
+  /** Answer users.info with a profile (name, en-US) instead of a bare ok; off unless a part asks. */
+  profiles = false;
   private lastPost = new Map<string, number>();
   private seq = 0;
   private server: Server;
@@ -103,10 +110,30 @@ export class SlackStandin {
           .map((p) => ({ ts: p.ts, metadata: p.key ? { event_type: "flywheel_outbox", event_payload: { key: p.key } } : undefined }));
         return json(200, { ok: true, messages, has_more: false });
       }
+      case "views.publish":
+      case "chat.unfurl": {
+        // Web API form posts carry objects as JSON strings; Bolt's client sends these as such.
+        const decoded = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, typeof v === "string" && /^[[{]/.test(v) ? safeJson(v) : v]));
+        this.calls.push({ method, args: decoded, at: performance.now() });
+        return json(200, { ok: true, ...(method === "views.publish" ? { view: { id: `V${++this.seq}` } } : {}) });
+      }
+      case "users.info": {
+        if (!this.profiles) return json(200, { ok: true });
+        const id = String(args.user ?? "");
+        return json(200, { ok: true, user: { id, name: id.toLowerCase(), real_name: `Member ${id}`, locale: "en-US", profile: { display_name: `Member ${id}`, real_name: `Member ${id}` } } });
+      }
       case "conversations.open":
         return json(200, { ok: true, channel: { id: `D${String(args.users ?? "").slice(1, 10)}` } });
       default:
         return json(200, { ok: true });
     }
+  }
+}
+
+function safeJson(v: string): unknown {
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    return v;
   }
 }
