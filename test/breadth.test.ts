@@ -84,9 +84,9 @@ async function expectRankingMatchesVotes(services: Services): Promise<void> {
        OR coalesce(t.essential, 0) <> coalesce(b.essential, 0)`);
   expect(Number(drift[0].n)).toBe(0);
   const pairs = await services.db.$queryRaw<{ n: bigint }[]>(Prisma.sql`
-    SELECT count(*) AS n FROM (SELECT DISTINCT "requestId", "communityId" FROM "Vote") v
+    SELECT count(*) AS n FROM (SELECT "requestId", "communityId", count(*) AS voters FROM "Vote" GROUP BY 1, 2) v
     FULL JOIN "RequestCommunity" rc ON rc."requestId" = v."requestId" AND rc."communityId" = v."communityId"
-    WHERE rc."requestId" IS NULL OR v."requestId" IS NULL`);
+    WHERE rc."requestId" IS NULL OR v."requestId" IS NULL OR rc.voters <> v.voters`);
   expect(Number(pairs[0].n)).toBe(0);
   // RequestRank: one row per request, every figure equal to a recount with the configured weights.
   const w = services.config.weights;

@@ -1,3 +1,9 @@
+-- AlterTable
+ALTER TABLE "RequestCommunity" ADD COLUMN     "voters" INTEGER NOT NULL DEFAULT 0;
+
+-- CreateIndex
+CREATE INDEX "RequestCommunity_requestId_voters_communityId_idx" ON "RequestCommunity"("requestId", "voters" DESC, "communityId");
+
 -- CreateTable
 CREATE TABLE "RequestRank" (
     "requestId" INTEGER NOT NULL,
@@ -60,18 +66,22 @@ CREATE FUNCTION flywheel_weights() RETURNS TABLE (premier FLOAT8, general FLOAT8
   SELECT 2, 1, 1 WHERE NOT EXISTS (SELECT 1 FROM "RankWeights" WHERE id = 1)
 $$;
 
--- The add/remove of 20261129150000 now say whether the request's community counts changed, so a
--- vote that only adds to the votes count skips reading the weights.
+-- The add/remove of 20261129150000 now keep each community's voter count on the request and say
+-- whether the request's community counts changed, so a vote that only adds to the votes count
+-- skips reading the weights.
 DROP FUNCTION flywheel_breadth_add(INTEGER, INTEGER);
 DROP FUNCTION flywheel_breadth_remove(INTEGER, INTEGER);
 
 CREATE FUNCTION flywheel_breadth_add(req INTEGER, com INTEGER) RETURNS BOOLEAN LANGUAGE plpgsql AS $$
 DECLARE
   t "Tier";
+  n INTEGER;
 BEGIN
   PERFORM pg_advisory_xact_lock(req, com);
-  INSERT INTO "RequestCommunity" ("requestId", "communityId") VALUES (req, com) ON CONFLICT DO NOTHING;
-  IF NOT FOUND THEN
+  INSERT INTO "RequestCommunity" ("requestId", "communityId", voters) VALUES (req, com, 1)
+  ON CONFLICT ("requestId", "communityId") DO UPDATE SET voters = "RequestCommunity".voters + 1
+  RETURNING voters INTO n;
+  IF n > 1 THEN
     RETURN FALSE;
   END IF;
   -- FOR SHARE: a concurrent tier change waits for us (and we for it), so the count lands in the right column.
@@ -85,18 +95,18 @@ BEGIN
   RETURN TRUE;
 END $$;
 
+-- The community's voter count says whether this was its last vote here (no look at Vote).
 CREATE FUNCTION flywheel_breadth_remove(req INTEGER, com INTEGER) RETURNS BOOLEAN LANGUAGE plpgsql AS $$
 DECLARE
   t "Tier";
+  n INTEGER;
 BEGIN
   PERFORM pg_advisory_xact_lock(req, com);
-  IF EXISTS (SELECT 1 FROM "Vote" WHERE "requestId" = req AND "communityId" = com) THEN
+  UPDATE "RequestCommunity" SET voters = voters - 1 WHERE "requestId" = req AND "communityId" = com RETURNING voters INTO n;
+  IF NOT FOUND OR n > 0 THEN
     RETURN FALSE;
   END IF;
   DELETE FROM "RequestCommunity" WHERE "requestId" = req AND "communityId" = com;
-  IF NOT FOUND THEN
-    RETURN FALSE;
-  END IF;
   SELECT tier INTO t FROM "Community" WHERE id = com FOR SHARE;
   UPDATE "RequestBreadth" SET
     premier = premier - (t = 'premier')::int,
@@ -233,8 +243,8 @@ CREATE OR REPLACE FUNCTION flywheel_rebuild_breadth() RETURNS VOID LANGUAGE plpg
 BEGIN
   DELETE FROM "RequestBreadth";
   DELETE FROM "RequestCommunity";
-  INSERT INTO "RequestCommunity" ("requestId", "communityId")
-    SELECT DISTINCT "requestId", "communityId" FROM "Vote";
+  INSERT INTO "RequestCommunity" ("requestId", "communityId", voters)
+    SELECT "requestId", "communityId", count(*) FROM "Vote" GROUP BY 1, 2;
   INSERT INTO "RequestBreadth" ("requestId", premier, general, essential)
     SELECT rc."requestId", count(*) FILTER (WHERE c.tier = 'premier'), count(*) FILTER (WHERE c.tier = 'general'),
            count(*) FILTER (WHERE c.tier = 'essential')
@@ -258,4 +268,5 @@ BEGIN
   RETURN TRUE;
 END $$;
 
-SELECT flywheel_rebuild_rank();
+-- Existing data: the voter counts and the rank from the votes (rebuilds breadth too, unchanged).
+SELECT flywheel_rebuild_breadth();
