@@ -200,20 +200,23 @@ export async function rankRequests(services: Services, q: ListQuery): Promise<{ 
     rows = page_;
     total = Number(tally[0]?.n ?? 0);
   } else {
-    // The community's id first, then its requests from RequestCommunity's index.
+    // The community's requests as an array first (RequestCommunity's index), then their rank rows
+    // by key: as a join, the planner walks the whole rank index probing each request instead.
     const communityFilter = q.communitySlug !== undefined
-      ? Prisma.sql`AND k."requestId" IN (SELECT rc."requestId" FROM "RequestCommunity" rc WHERE rc."communityId" = (SELECT c2.id FROM "Community" c2 WHERE c2.slug = ${q.communitySlug}))`
+      ? Prisma.sql`AND k."requestId" = ANY (ARRAY(SELECT rc."requestId" FROM "RequestCommunity" rc WHERE rc."communityId" = (SELECT c2.id FROM "Community" c2 WHERE c2.slug = ${q.communitySlug})))`
       : Prisma.empty;
     const searchFilter = q.search?.trim()
-      ? Prisma.sql`AND (to_tsvector('english', r.title || ' ' || r.body) @@ plainto_tsquery('english', ${q.search}) OR r.title ILIKE ${"%" + q.search.trim() + "%"})`
+      ? Prisma.sql`AND k."requestId" IN (SELECT r.id FROM "FeatureRequest" r WHERE to_tsvector('english', r.title || ' ' || r.body) @@ plainto_tsquery('english', ${q.search}) OR r.title ILIKE ${"%" + q.search.trim() + "%"})`
       : Prisma.empty;
     const idFilter = q.ids ? Prisma.sql`AND k."requestId" IN (${Prisma.join(q.ids.length ? q.ids : [-1])})` : Prisma.empty;
     rows = await services.db.$queryRaw<RankRow[]>(Prisma.sql`
-      SELECT ${columns}, r.title, count(*) OVER () AS total
-      FROM "RequestRank" k JOIN "FeatureRequest" r ON r.id = k."requestId"
-      WHERE k.status IN (${Prisma.join(statuses.map((s) => Prisma.sql`${s}::"RequestStatus"`))}) ${communityFilter} ${searchFilter} ${idFilter}
-      ORDER BY ${order}
-      LIMIT ${pageSize + 1} OFFSET ${offset}`);
+      SELECT p.*, r.title FROM (
+        SELECT ${columns}, count(*) OVER () AS total FROM "RequestRank" k
+        WHERE k.status IN (${Prisma.join(statuses.map((s) => Prisma.sql`${s}::"RequestStatus"`))}) ${communityFilter} ${searchFilter} ${idFilter}
+        ORDER BY ${order}
+        LIMIT ${pageSize + 1} OFFSET ${offset}
+      ) p JOIN "FeatureRequest" r ON r.id = p.id
+      ORDER BY p.breadth DESC, p.votes DESC, p.pledged DESC, p."createdAt" ASC, p.id ASC`);
     // A page past the end has no row to carry the count: 0, as callers expect of an empty page.
     total = rows.length ? Number(rows[0].total) : 0;
   }
