@@ -186,7 +186,7 @@ export async function rankRequests(services: Services, q: ListQuery): Promise<{ 
     const walks = statuses.map(
       (s) => Prisma.sql`(SELECT ${columns} FROM "RequestRank" k WHERE k.status = ${s}::"RequestStatus" ORDER BY ${order} LIMIT ${offset + pageSize + 1})`,
     );
-    const [page_, tally] = await Promise.all([
+    const [ranked, tally] = await Promise.all([
       services.db.$queryRaw<RankRow[]>(Prisma.sql`
         SELECT p.*, r.title FROM (
           SELECT k.* FROM (${Prisma.join(walks, " UNION ALL ")}) k
@@ -197,7 +197,7 @@ export async function rankRequests(services: Services, q: ListQuery): Promise<{ 
       services.db.$queryRaw<{ n: bigint | null }[]>(Prisma.sql`
         SELECT sum(requests) AS n FROM "RequestStatusTally" WHERE status IN (${Prisma.join(statuses.map((s) => Prisma.sql`${s}::"RequestStatus"`))})`),
     ]);
-    rows = page_;
+    rows = ranked;
     total = Number(tally[0]?.n ?? 0);
   } else {
     // The community's requests as an array first (RequestCommunity's index), then their rank rows
