@@ -4,6 +4,9 @@ ALTER TABLE "RequestCommunity" ADD COLUMN     "voters" INTEGER NOT NULL DEFAULT 
 -- CreateIndex
 CREATE INDEX "RequestCommunity_requestId_voters_communityId_idx" ON "RequestCommunity"("requestId", "voters" DESC, "communityId");
 
+-- CreateIndex
+CREATE INDEX "FeatureRequest_mergedIntoId_idx" ON "FeatureRequest"("mergedIntoId");
+
 -- CreateTable
 CREATE TABLE "RequestRank" (
     "requestId" INTEGER NOT NULL,

@@ -58,8 +58,9 @@ export async function requestDetails(services: Services, id: number, viewer: Vie
          SELECT c.id, c.name, c.private, c.tier, rc.voters FROM "RequestCommunity" rc JOIN "Community" c ON c.id = rc."communityId"
          WHERE rc."requestId" = ${r.id} ORDER BY rc.voters DESC, rc."communityId" LIMIT ${SHOWN_COMMUNITIES}) w) AS wanted,
       (SELECT coalesce(json_agg(json_build_object('amount', x.amount, 'note', x.note, 'community', x.community) ORDER BY x.amount DESC, x.id), '[]') FROM (
-         SELECT p.id, p.amount::float8 AS amount, p.note, ${shown("c")} AS community FROM "Pledge" p JOIN "Community" c ON c.id = p."communityId"
-         WHERE p."requestId" = ${r.id} ORDER BY p.amount DESC, p.id LIMIT ${SHOWN_PLEDGES}) x) AS pledges,
+         SELECT p.id, p.amount::float8 AS amount, p.note, ${shown("c")} AS community
+         FROM (SELECT * FROM "Pledge" p WHERE p."requestId" = ${r.id} ORDER BY p.amount DESC, p.id LIMIT ${SHOWN_PLEDGES}) p
+         JOIN "Community" c ON c.id = p."communityId") x) AS pledges,
       (SELECT coalesce(json_agg(json_build_object('displayName', pe."displayName", 'body', f.body, 'community', CASE WHEN c.id IS NULL THEN NULL ELSE ${shown("c")} END)
                                 ORDER BY f."createdAt", f.id), '[]')
          FROM "Feedback" f JOIN "Person" pe ON pe.id = f."personId" LEFT JOIN "Community" c ON c.id = coalesce(f."communityId", pe."communityId")
