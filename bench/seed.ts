@@ -12,10 +12,14 @@
  * community come in small clusters; recent weeks hold new requests, votes, pledges and status
  * changes so a weekly digest has something to say.
  */
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { SingleBar, Presets } from "cli-progress";
 import { Pool, type PoolClient } from "pg";
 import { syncCommunities } from "../src/core/people/communities";
-import { openDatabase } from "../src/db/client";
+import { MIGRATIONS_DIR, openDatabase } from "../src/db/client";
+import { copyOfTemplate, databaseExists, publishTemplate, templateNote } from "./lib/db";
 import { benchDbName, recreateDatabase } from "./lib/pg";
 import { benchConfig, communitySpec } from "./lib/world";
 
@@ -197,7 +201,9 @@ export async function seed(url: string, opts: SeedOptions): Promise<SeedCounts> 
     );
     log(`persons: ${c * M}`);
 
-    // Requests, in chunks (the arrays travel as parameters).
+    // Requests, in chunks (the arrays travel as parameters). Their rank rows and the status
+    // tallies come from one rebuild at the end, not a trigger call per row.
+    await pool.query(`ALTER TABLE "FeatureRequest" DISABLE TRIGGER USER`);
     const chunk = 5_000;
     for (let i = 0; i < plan.R; i += chunk) {
       const s = (xs: unknown[]) => xs.slice(i, i + chunk);
@@ -209,6 +215,7 @@ export async function seed(url: string, opts: SeedOptions): Promise<SeedCounts> 
         [s(plan.ids), s(plan.titles), s(plan.status), s(plan.home), s(plan.offset), s(plan.created), M],
       );
     }
+    await pool.query(`ALTER TABLE "FeatureRequest" ENABLE TRIGGER USER`);
     log(`requests: ${plan.R}`);
 
     // Votes: voter k of request r is member ((off + k % cluster) mod M) of community (home + k / cluster) mod C.
@@ -242,10 +249,10 @@ export async function seed(url: string, opts: SeedOptions): Promise<SeedCounts> 
     });
     bar?.stop();
     await restore();
-    await pool.query("SELECT flywheel_rebuild_breadth()");
     log(`votes: ${totalVotes}`);
 
     // Pledges from the communities that voted (the j-th voting community pledges), amounts 100..9,900.
+    await pool.query(`ALTER TABLE "Pledge" DISABLE TRIGGER USER`);
     await pool.query(
       `INSERT INTO "Pledge" ("requestId", "communityId", "personId", amount, note, "createdAt", "updatedAt")
        SELECT t.id, (t.home + j) % $5 + 1, ((t.home + j) % $5) * $6 + 1, (100 * (1 + (t.id * 7 + j * 13) % 99))::numeric(12,2),
@@ -255,6 +262,9 @@ export async function seed(url: string, opts: SeedOptions): Promise<SeedCounts> 
        FROM unnest($1::int[], $2::int[], $3::int[], $4::timestamptz[]) AS t(id, q, home, created), generate_series(0, t.q - 1) AS j`,
       [plan.ids, plan.pledges, plan.home, plan.created, c, M, now],
     );
+    await pool.query(`ALTER TABLE "Pledge" ENABLE TRIGGER USER`);
+    // What the triggers keep (breadth, voter counts, rank, tallies), from the loaded rows at once.
+    await pool.query("SELECT flywheel_rebuild_breadth()");
     // Status history for every request not open: one change, most of them long ago, some this week.
     await pool.query(
       `INSERT INTO "StatusChange" ("requestId", "from", "to", reason, source, "createdAt")
@@ -301,6 +311,57 @@ export async function freshSeeded(name: string, opts: SeedOptions): Promise<{ ur
   await database.close();
   const counts = await seed(url, opts);
   return { url, counts };
+}
+
+/** What a cached world's template was seeded with. */
+interface TemplateNote {
+  counts: SeedCounts;
+  seededAt: string;
+}
+
+/**
+ * The files whose change changes a seeded world: the schema (every migration), this seeder, the
+ * generated config and the sync the seeder runs. Their hash names the template.
+ */
+const SEED_SOURCES = ["bench/seed.ts", "bench/lib/world.ts", "src/core/people/communities.ts", "src/core/requests/rank.ts"];
+
+export function seedTemplateName(communities: number, day: string): string {
+  const root = join(__dirname, "..");
+  const h = createHash("sha256");
+  for (const dir of readdirSync(MIGRATIONS_DIR).sort()) {
+    const file = join(MIGRATIONS_DIR, dir, "migration.sql");
+    if (existsSync(file)) h.update(dir).update(readFileSync(file));
+  }
+  for (const f of SEED_SOURCES) h.update(f).update(readFileSync(join(root, f)));
+  // The world is seeded "at" a time (digests read the week before it): a day's runs share one.
+  h.update(`${communities} ${day}`);
+  return benchDbName(`flywheel_bench_seed_${h.digest("hex").slice(0, 12)}_${communities}`);
+}
+
+/**
+ * A seeded world as `name`: a copy of the cached template when one was made from the same
+ * migrations, seed code, size and day, else seeded (into the template, then copied). Set
+ * BENCH_SEED_CACHE=off to seed every time.
+ */
+export async function seededWorld(name: string, opts: SeedOptions): Promise<{ url: string; counts: SeedCounts; cached: boolean }> {
+  if (process.env.BENCH_SEED_CACHE === "off") return { ...(await freshSeeded(name, opts)), cached: false };
+  const template = seedTemplateName(opts.communities, new Date().toISOString().slice(0, 10));
+  const t0 = Date.now();
+  if (await databaseExists(template)) {
+    const note = await templateNote<TemplateNote>(template);
+    if (note) {
+      const url = await copyOfTemplate(name, template);
+      return { url, counts: { ...note.counts, ms: Date.now() - t0 }, cached: true };
+    }
+  }
+  const building = `${template}_building`;
+  const { counts } = await freshSeeded(building, opts);
+  const suffix = process.env.BENCH_DB_SUFFIX ?? "";
+  // Older templates of this world (another schema, seed or day) and any cut-off build go.
+  const stale = new RegExp(`^flywheel_bench_seed_[0-9a-f]{12}_${opts.communities}${suffix}(_building)?$`);
+  await publishTemplate(building, template, { counts, seededAt: new Date().toISOString() } satisfies TemplateNote, stale);
+  const url = await copyOfTemplate(name, template);
+  return { url, counts: { ...counts, ms: Date.now() - t0 }, cached: false };
 }
 
 if (require.main === module) {

@@ -28,7 +28,8 @@ export default defineCommand({
     if (r.body) lines.push("", truncate(r.body, 1500));
     if (r.sourceUrl) lines.push(t.t("commands.requestShow.from", { url: r.sourceUrl }));
     const wanted = d.breadth.map((c) => t.t("commands.requestShow.wantedIn", { community: c.shownAs, members: c.voters }));
-    const counts = { communities: d.breadth.length, votes: d.votes };
+    if (d.moreCommunities) wanted.push(t.t("commands.requestShow.moreCommunities", { count: d.moreCommunities }));
+    const counts = { communities: d.communities, votes: d.votes };
     lines.push("", wanted.length ? t.t("commands.requestShow.wanted", { ...counts, list: t.list(wanted) }) : t.t("commands.requestShow.wantedByNobody", counts));
     sections.push({ title: t.t("commands.requestShow.communities"), text: wanted.join("\n") || t.t("commands.requestShow.noneYet") });
     if (d.pledges.length) {
@@ -37,6 +38,7 @@ export default defineCommand({
           ? t.t("commands.requestShow.pledgeWithNote", { by: x.by, amount: x.amount, unit, note: truncate(x.note, 200) })
           : t.t("commands.requestShow.pledge", { by: x.by, amount: x.amount, unit }),
       );
+      if (d.morePledges) p.push(t.t("commands.requestShow.morePledges", { count: d.morePledges }));
       lines.push(t.t("commands.requestShow.pledgesLine", { list: p.join("; ") }));
       sections.push({ title: t.t("commands.requestShow.pledges"), text: p.join("\n") });
     }

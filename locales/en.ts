@@ -103,6 +103,8 @@ const en = {
   "commands.requestShow.wantedIn": "{community} ({members, plural, one {# member} other {# members}})",
   "commands.requestShow.wanted": "Wanted by {communities, plural, one {# community} other {# communities}} · {votes, plural, one {# vote} other {# votes}}: {list}",
   "commands.requestShow.wantedByNobody": "Wanted by {communities, plural, one {# community} other {# communities}} · {votes, plural, one {# vote} other {# votes}}: nobody yet",
+  "commands.requestShow.moreCommunities": "{count, plural, one {# more community} other {# more communities}}",
+  "commands.requestShow.morePledges": "{count, plural, one {# more pledge} other {# more pledges}}",
   "commands.requestShow.communities": "Communities",
   "commands.requestShow.noneYet": "None yet",
   "commands.requestShow.pledge": "{by}: {amount, number} {unit}",

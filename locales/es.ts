@@ -104,6 +104,8 @@ export default {
   "commands.requestShow.wantedIn": "{community} ({members, plural, one {# miembro} other {# miembros}})",
   "commands.requestShow.wanted": "La quieren {communities, plural, one {# comunidad} other {# comunidades}} · {votes, plural, one {# voto} other {# votos}}: {list}",
   "commands.requestShow.wantedByNobody": "La quieren {communities, plural, one {# comunidad} other {# comunidades}} · {votes, plural, one {# voto} other {# votos}}: nadie todavía",
+  "commands.requestShow.moreCommunities": "{count, plural, one {# comunidad más} other {# comunidades más}}",
+  "commands.requestShow.morePledges": "{count, plural, one {# compromiso más} other {# compromisos más}}",
   "commands.requestShow.communities": "Comunidades",
   "commands.requestShow.noneYet": "Ninguna todavía",
   "commands.requestShow.pledge": "{by}: {amount, number} {unit}",

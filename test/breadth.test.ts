@@ -84,10 +84,31 @@ async function expectRankingMatchesVotes(services: Services): Promise<void> {
        OR coalesce(t.essential, 0) <> coalesce(b.essential, 0)`);
   expect(Number(drift[0].n)).toBe(0);
   const pairs = await services.db.$queryRaw<{ n: bigint }[]>(Prisma.sql`
-    SELECT count(*) AS n FROM (SELECT DISTINCT "requestId", "communityId" FROM "Vote") v
+    SELECT count(*) AS n FROM (SELECT "requestId", "communityId", count(*) AS voters FROM "Vote" GROUP BY 1, 2) v
     FULL JOIN "RequestCommunity" rc ON rc."requestId" = v."requestId" AND rc."communityId" = v."communityId"
-    WHERE rc."requestId" IS NULL OR v."requestId" IS NULL`);
+    WHERE rc."requestId" IS NULL OR v."requestId" IS NULL OR rc.voters <> v.voters`);
   expect(Number(pairs[0].n)).toBe(0);
+  // RequestRank: one row per request, every figure equal to a recount with the configured weights.
+  const w = services.config.weights;
+  const rankDrift = await services.db.$queryRaw<{ id: number }[]>(Prisma.sql`
+    WITH truth AS (
+      SELECT r.id, r.status, r."createdAt",
+             (SELECT count(DISTINCT v."communityId") FROM "Vote" v WHERE v."requestId" = r.id) AS communities,
+             (SELECT count(*) FROM "Vote" v WHERE v."requestId" = r.id) AS votes,
+             (SELECT count(*) FROM "Pledge" p WHERE p."requestId" = r.id) AS pledges,
+             (SELECT coalesce(sum(p.amount), 0) FROM "Pledge" p WHERE p."requestId" = r.id) AS pledged,
+             coalesce((SELECT sum(CASE c.tier WHEN 'premier' THEN ${w.premier}::float8 WHEN 'general' THEN ${w.general}::float8 ELSE ${w.essential}::float8 END)
+                       FROM (SELECT DISTINCT "communityId" FROM "Vote" v WHERE v."requestId" = r.id) d JOIN "Community" c ON c.id = d."communityId"), 0) AS breadth
+      FROM "FeatureRequest" r
+    )
+    SELECT coalesce(t.id, k."requestId") AS id FROM truth t FULL JOIN "RequestRank" k ON k."requestId" = t.id
+    WHERE t.id IS NULL OR k."requestId" IS NULL OR k.status <> t.status OR k."createdAt" <> t."createdAt" OR k.communities <> t.communities
+       OR k.votes <> t.votes OR k.pledges <> t.pledges OR k.pledged <> t.pledged OR k.breadth <> t.breadth`);
+  expect(rankDrift).toEqual([]);
+  const tally = await services.db.$queryRaw<{ status: string }[]>(Prisma.sql`
+    SELECT s::text AS status FROM unnest(enum_range(NULL::"RequestStatus")) s
+    WHERE (SELECT count(*) FROM "FeatureRequest" r WHERE r.status = s) <> coalesce((SELECT requests FROM "RequestStatusTally" t WHERE t.status = s), 0)`);
+  expect(tally).toEqual([]);
   // And the list, every page and every filter, is the one counting every vote gives.
   const communities = await services.db.community.findMany({ select: { slug: true } });
   const queries: Pick<ListQuery, "statuses" | "communitySlug">[] = [
@@ -163,10 +184,49 @@ describe.each(DB_TARGETS)("ranking breadth kept by the database on %s", (target)
     await t.services.db.person.delete({ where: { id: p17.id } });
     await expectRankingMatchesVotes(t.services);
 
+    // flywheel.yml's weights change: the next sync recomputes every stored breadth, and back.
+    const reweighted = parseConfig(`${TEST_CONFIG_YAML}weights: { premier: 3, general: 0.5, essential: 1.25 }\n`);
+    await syncCommunities(t.services.db, reweighted);
+    expect(await t.services.db.rankWeights.findUniqueOrThrow({ where: { id: 1 } })).toEqual({ id: 1, premier: 3, general: 0.5, essential: 1.25 });
+    await expectRankingMatchesVotes({ ...t.services, config: reweighted });
+    await syncCommunities(t.services.db, t.config);
+    await expectRankingMatchesVotes(t.services);
+
+    // A deleted request leaves the list and its total; a pledge that grows or moves, its money.
+    await t.services.db.featureRequest.delete({ where: { id: ids[9] } });
+    const pledge = await t.services.db.pledge.findFirstOrThrow({ where: { requestId: ids[0] } });
+    await t.services.db.pledge.update({ where: { id: pledge.id }, data: { amount: new Prisma.Decimal("1234.56") } });
+    await t.services.db.pledge.update({ where: { id: pledge.id }, data: { requestId: ids[8] } });
+    await expectRankingMatchesVotes(t.services);
+
     // The rebuild (bulk loads, repairs) gives back the same tables.
     const before = await t.services.db.requestBreadth.findMany({ orderBy: { requestId: "asc" } });
     await t.services.db.$executeRaw`SELECT flywheel_rebuild_breadth()`;
     expect(await t.services.db.requestBreadth.findMany({ orderBy: { requestId: "asc" } })).toEqual(before);
+    await expectRankingMatchesVotes(t.services);
+  });
+
+  test("concurrent votes from many communities, pledges and status changes on one request never drift", async () => {
+    const author = await resolveActor(t.services, { platform: "shell", externalId: "author", displayName: "author", communitySlug: "alpha" });
+    const request = await t.services.db.featureRequest.create({ data: { title: "Crowded", communityId: author.communityId!, authorId: author.personId } });
+    const place = { platform: "shell" as const, channel: "beta" };
+    const slugs = ["alpha", "beta", "gamma"];
+    const voters = await Promise.all(
+      Array.from({ length: 24 }, (_, i) => resolveActor(t.services, { platform: "shell", externalId: `crowd${i}`, displayName: `crowd${i}`, communitySlug: slugs[i % 3] })),
+    );
+    const communities = await t.services.db.community.findMany();
+    for (let round = 0; round < 3; round++) {
+      await Promise.all([
+        ...voters.map((v) => upvote(t.services, v, request.id, place)),
+        ...communities.map((c, i) =>
+          t.services.db.pledge.create({ data: { requestId: request.id, communityId: c.id, personId: author.personId, amount: new Prisma.Decimal(10 * (round + 1) + i) } }),
+        ),
+        t.services.db.featureRequest.update({ where: { id: request.id }, data: { status: round % 2 ? "open" : "planned" } }),
+      ]);
+      await expectRankingMatchesVotes(t.services);
+      await Promise.all([...voters.map((v, i) => (i % 3 ? unvote(t.services, v, request.id) : Promise.resolve())), t.services.db.pledge.deleteMany({ where: { requestId: request.id } })]);
+      await expectRankingMatchesVotes(t.services);
+    }
   });
 
   test("concurrent first and last votes of one community on one request never drift", async () => {

@@ -18,7 +18,7 @@ import { benchDbName, dropDatabase } from "../lib/pg";
 import type { BenchContext } from "../lib/context";
 import { interleave, summarize, timeOnce } from "../lib/stats";
 import { benchConfig, benchServices, communitySpec } from "../lib/world";
-import { freshSeeded, PER_COMMUNITY } from "../seed";
+import { PER_COMMUNITY, seededWorld } from "../seed";
 
 const DB = benchDbName("flywheel_bench");
 
@@ -45,16 +45,18 @@ export async function runScale(ctx: BenchContext): Promise<void> {
 async function measureScale(ctx: BenchContext, n: number): Promise<ScalePoint> {
   const label = `${n.toLocaleString("en-US")} communities`;
   ctx.log(`seeding ${label}: ${(n * PER_COMMUNITY.requests).toLocaleString("en-US")} requests, ${(n * PER_COMMUNITY.votes).toLocaleString("en-US")} votes…`);
-  const { url, counts } = await freshSeeded(DB, { communities: n, progress: process.stdout.isTTY === true });
-  ctx.log(`seeded in ${(counts.ms / 1000).toFixed(1)} s`);
+  const { url, counts, cached } = await seededWorld(DB, { communities: n, progress: process.stdout.isTTY === true });
+  const how = cached ? "cached" : "seeded";
+  ctx.log(`${how} in ${(counts.ms / 1000).toFixed(1)} s`);
   ctx.report.add({
     part: "scale",
-    name: `seed ${label} (${counts.votes.toLocaleString("en-US")} votes)`,
+    name: `seed ${label} (${counts.votes.toLocaleString("en-US")} votes), ${how}`,
     unit: "s",
     value: counts.ms / 1000,
     better: "lower",
-    target: n === 500 ? { of: "value", max: 60, text: "< 60 s" } : undefined,
-    details: { ...counts },
+    // A copy of the cached world says nothing about seeding's speed.
+    target: n === 500 && !cached ? { of: "value", max: 60, text: "< 60 s" } : undefined,
+    details: { ...counts, cached },
   });
 
   const database = await openDatabase({ url });
@@ -111,7 +113,7 @@ async function timeCommands(ctx: BenchContext, services: Services, database: Dat
     floor: summarize(list.floor).p50,
     floorName: "who + unranked page",
     better: "lower",
-    target: n === 500 ? { of: "value", max: 50, text: "< 50 ms" } : undefined,
+    target: n === 500 ? { of: "value", max: 50, text: "< 50 ms" } : n === 5000 ? { of: "ratio", max: 5, text: "≤ 5× floor" } : undefined,
     details: { subject: summarize(list.subject), floor: summarize(list.floor), votes },
   });
 
@@ -150,6 +152,7 @@ async function timeCommands(ctx: BenchContext, services: Services, database: Dat
     floor: summarize(show.floor).p50,
     floorName: "who + one request",
     better: "lower",
+    target: n === 5000 ? { of: "ratio", max: 4, text: "≤ 4× floor" } : undefined,
     details: { subject: summarize(show.subject), floor: summarize(show.floor), requests: top },
   });
 
@@ -214,7 +217,8 @@ function growth(ctx: BenchContext, points: ScalePoint[], key: "list" | "show" | 
     unit: "exponent",
     value: k,
     better: "lower",
-    target: { of: "value", max: 1, text: "≤ 1 (linear or better)" },
+    // The list walks an index whatever the size: near-flat. The rest: no worse than linear.
+    target: key === "list" ? { of: "value", max: 0.3, text: "≤ 0.3" } : { of: "value", max: 1, text: "≤ 1 (linear or better)" },
     details: { points: have.map((p) => ({ communities: p.communities, ms: p[key] })) },
   });
 }

@@ -1,6 +1,7 @@
 import type { FlywheelConfig } from "../../config/file";
 import type { Db } from "../../db/client";
 import type { Platform } from "../../generated/prisma/client";
+import { syncRankWeights } from "../requests/rank";
 
 export interface SyncSummary {
   added: string[];
@@ -12,7 +13,7 @@ type SpaceRow = { communityId: number | null; platform: Platform; workspace: str
 
 /**
  * Makes the database match the config file: communities added, changed, and removed ones
- * deactivated (their history stays); spaces rebuilt from the file.
+ * deactivated (their history stays); spaces rebuilt from the file; the ranking's tier weights.
  */
 export async function syncCommunities(db: Db, config: FlywheelConfig): Promise<SyncSummary> {
   const summary: SyncSummary = { added: [], changed: [], removed: [] };
@@ -55,6 +56,7 @@ export async function syncCommunities(db: Db, config: FlywheelConfig): Promise<S
     }
     await tx.space.deleteMany({});
     if (spaces.length) await tx.space.createMany({ data: spaces, skipDuplicates: true });
+    await syncRankWeights(tx, config.weights);
   });
   return summary;
 }

@@ -163,56 +163,63 @@ export interface ListQuery {
  * total votes, then pledged amount, then age (older first). Returns one extra row to tell
  * whether there is a next page.
  *
- * Breadth comes from RequestBreadth (per-tier community counts the Vote trigger keeps), so the
- * list reads one row per request, not every vote. Votes and pledges are counted only for the
- * requests whose breadth falls within the page's breadth range (ties included): breadth orders
- * first, so every request with a higher breadth is ahead of the page and only needs counting.
+ * Every figure comes from RequestRank, one row per request that triggers keep (breadth from the
+ * per-tier community counts times the weights syncRankWeights stored), so the whole list is a walk
+ * of its (status, breadth, votes, pledged, createdAt, id) index: an unfiltered page reads its
+ * offset + pageSize + 1 entries per status and its total from RequestStatusTally, whatever the
+ * number of requests and votes. A community, search or id filter ranks only the rows it selects.
  */
 export async function rankRequests(services: Services, q: ListQuery): Promise<{ rows: RankedRequest[]; hasMore: boolean; total: number }> {
-  const w = services.config.weights;
   const pageSize = q.pageSize ?? PAGE_SIZE;
   const page = Math.max(1, q.page ?? 1);
   const offset = (page - 1) * pageSize;
-  // Compared as the enum (not ::text) so the planner knows how many rows each status has.
-  const statuses = q.statuses.map((s) => Prisma.sql`${s}::"RequestStatus"`);
-  // The community's id first, then its requests from RequestCommunity's index.
-  const communityFilter = q.communitySlug
-    ? Prisma.sql`AND r.id IN (SELECT rc."requestId" FROM "RequestCommunity" rc WHERE rc."communityId" = (SELECT c2.id FROM "Community" c2 WHERE c2.slug = ${q.communitySlug}))`
-    : Prisma.empty;
-  const searchFilter = q.search?.trim()
-    ? Prisma.sql`AND (to_tsvector('english', r.title || ' ' || r.body) @@ plainto_tsquery('english', ${q.search}) OR r.title ILIKE ${"%" + q.search.trim() + "%"})`
-    : Prisma.empty;
-  const idFilter = q.ids ? Prisma.sql`AND r.id IN (${Prisma.join(q.ids.length ? q.ids : [-1])})` : Prisma.empty;
-  const rows = await services.db.$queryRaw<
-    { id: number; title: string; status: RequestStatus; communities: number; breadth: number; votes: bigint; pledges: bigint; pledged: number; createdAt: Date; total: bigint }[]
-  >(Prisma.sql`
-    WITH base AS MATERIALIZED (
-      SELECT r.id,
-             coalesce(t.premier + t.general + t.essential, 0) AS communities,
-             (coalesce(t.premier, 0) * ${w.premier}::float8 + coalesce(t.general, 0) * ${w.general}::float8
-              + coalesce(t.essential, 0) * ${w.essential}::float8) AS breadth
-      FROM "FeatureRequest" r
-      LEFT JOIN "RequestBreadth" t ON t."requestId" = r.id
-      WHERE r.status IN (${Prisma.join(statuses)}) ${communityFilter} ${searchFilter} ${idFilter}
-    ), bounds AS (
-      SELECT max(breadth) AS hi, min(breadth) AS lo
-      FROM (SELECT breadth FROM base ORDER BY breadth DESC LIMIT ${pageSize + 1} OFFSET ${offset}) p
-    ), candidates AS (
-      SELECT b.id, b.communities, b.breadth, r.title, r.status::text AS status, r."createdAt",
-             (SELECT count(*) FROM "Vote" v WHERE v."requestId" = b.id) AS votes,
-             m.pledges, m.pledged
-      FROM base b
-      CROSS JOIN bounds
-      JOIN "FeatureRequest" r ON r.id = b.id
-      CROSS JOIN LATERAL (SELECT count(*) AS pledges, coalesce(sum(p.amount), 0)::float8 AS pledged FROM "Pledge" p WHERE p."requestId" = b.id) m
-      WHERE b.breadth BETWEEN bounds.lo AND bounds.hi
-    )
-    SELECT c.id, c.title, c.status, c.communities, c.breadth, c.votes, c.pledges, c.pledged, c."createdAt",
-           (SELECT count(*) FROM base) AS total
-    FROM candidates c
-    ORDER BY c.breadth DESC, c.votes DESC, c.pledged DESC, c."createdAt" ASC, c.id ASC
-    LIMIT ${pageSize + 1}
-    OFFSET ${offset} - (SELECT count(*) FROM base, bounds WHERE base.breadth > bounds.hi)`);
+  const statuses = [...new Set(q.statuses)];
+  if (!statuses.length) return { rows: [], hasMore: false, total: 0 };
+  const order = Prisma.sql`k.breadth DESC, k.votes DESC, k.pledged DESC, k."createdAt" ASC, k."requestId" ASC`;
+  const columns = Prisma.sql`k."requestId" AS id, k.status::text AS status, k.communities, k.breadth, k.votes, k.pledges, k.pledged::float8 AS pledged, k."createdAt"`;
+  const filtered = q.communitySlug !== undefined || !!q.search?.trim() || q.ids !== undefined;
+  let rows: RankRow[];
+  let total: number;
+  if (!filtered) {
+    // One ordered index walk per status (compared as the enum, so it is the index's first column),
+    // merged; the title is read for the page's rows only.
+    const walks = statuses.map(
+      (s) => Prisma.sql`(SELECT ${columns} FROM "RequestRank" k WHERE k.status = ${s}::"RequestStatus" ORDER BY ${order} LIMIT ${offset + pageSize + 1})`,
+    );
+    const [ranked, tally] = await Promise.all([
+      services.db.$queryRaw<RankRow[]>(Prisma.sql`
+        SELECT p.*, r.title FROM (
+          SELECT k.* FROM (${Prisma.join(walks, " UNION ALL ")}) k
+          ORDER BY k.breadth DESC, k.votes DESC, k.pledged DESC, k."createdAt" ASC, k.id ASC
+          LIMIT ${pageSize + 1} OFFSET ${offset}
+        ) p JOIN "FeatureRequest" r ON r.id = p.id
+        ORDER BY p.breadth DESC, p.votes DESC, p.pledged DESC, p."createdAt" ASC, p.id ASC`),
+      services.db.$queryRaw<{ n: bigint | null }[]>(Prisma.sql`
+        SELECT sum(requests) AS n FROM "RequestStatusTally" WHERE status IN (${Prisma.join(statuses.map((s) => Prisma.sql`${s}::"RequestStatus"`))})`),
+    ]);
+    rows = ranked;
+    total = Number(tally[0]?.n ?? 0);
+  } else {
+    // The community's requests as an array first (RequestCommunity's index), then their rank rows
+    // by key: as a join, the planner walks the whole rank index probing each request instead.
+    const communityFilter = q.communitySlug !== undefined
+      ? Prisma.sql`AND k."requestId" = ANY (ARRAY(SELECT rc."requestId" FROM "RequestCommunity" rc WHERE rc."communityId" = (SELECT c2.id FROM "Community" c2 WHERE c2.slug = ${q.communitySlug})))`
+      : Prisma.empty;
+    const searchFilter = q.search?.trim()
+      ? Prisma.sql`AND k."requestId" IN (SELECT r.id FROM "FeatureRequest" r WHERE to_tsvector('english', r.title || ' ' || r.body) @@ plainto_tsquery('english', ${q.search}) OR r.title ILIKE ${"%" + q.search.trim() + "%"})`
+      : Prisma.empty;
+    const idFilter = q.ids ? Prisma.sql`AND k."requestId" IN (${Prisma.join(q.ids.length ? q.ids : [-1])})` : Prisma.empty;
+    rows = await services.db.$queryRaw<RankRow[]>(Prisma.sql`
+      SELECT p.*, r.title FROM (
+        SELECT ${columns}, count(*) OVER () AS total FROM "RequestRank" k
+        WHERE k.status IN (${Prisma.join(statuses.map((s) => Prisma.sql`${s}::"RequestStatus"`))}) ${communityFilter} ${searchFilter} ${idFilter}
+        ORDER BY ${order}
+        LIMIT ${pageSize + 1} OFFSET ${offset}
+      ) p JOIN "FeatureRequest" r ON r.id = p.id
+      ORDER BY p.breadth DESC, p.votes DESC, p.pledged DESC, p."createdAt" ASC, p.id ASC`);
+    // A page past the end has no row to carry the count: 0, as callers expect of an empty page.
+    total = rows.length ? Number(rows[0].total) : 0;
+  }
   const mapped = rows.map((r) => ({
     id: r.id,
     title: r.title,
@@ -224,5 +231,7 @@ export async function rankRequests(services: Services, q: ListQuery): Promise<{ 
     pledged: Number(r.pledged),
     createdAt: new Date(r.createdAt),
   }));
-  return { rows: mapped.slice(0, pageSize), hasMore: mapped.length > pageSize, total: rows.length ? Number(rows[0].total) : 0 };
+  return { rows: mapped.slice(0, pageSize), hasMore: mapped.length > pageSize, total };
 }
+
+type RankRow = { id: number; title: string; status: RequestStatus; communities: number; breadth: number; votes: number; pledges: number; pledged: number; createdAt: Date; total?: bigint };
