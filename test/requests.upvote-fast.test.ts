@@ -1,8 +1,8 @@
 import { dispatch, dispatchOnce } from "../src/command-kit/dispatch";
 import type { Services } from "../src/core/context";
-import type { Speaker } from "../src/core/people/identity";
+import { resolveActor, type Speaker } from "../src/core/people/identity";
 import type { Place } from "../src/core/reply";
-import { upvoteAsSpeaker } from "../src/core/requests/requests";
+import { upvote as coreUpvote, upvoteAsSpeaker } from "../src/core/requests/requests";
 import { as, idOf } from "./helpers/actors";
 import { DB_TARGETS, testServices, type TestEnv } from "./helpers/db";
 
@@ -160,6 +160,19 @@ describe.each(DB_TARGETS)("/upvote in one statement on %s", (target) => {
     const rows = await t.services.db.outboxMessage.findMany({ orderBy: { channel: "asc" } });
     // Bo (the voter) and Al (alpha now wants it) were not in the audience before the vote.
     expect(rows.map((m) => m.channel)).toEqual(["@U0AL", "@U0BE", "@U0BO", "@ana"]);
+  });
+
+  test("upvote() (the ordinary path's vote, also one statement) queues the same home refreshes", async () => {
+    const r = await fileAs("ana", "beta", "Offline mode");
+    const bo = slack("U0BO", "T0ALPHA", "C0ALPHA");
+    const al = slack("U0AL", "T0ALPHA", "C0ALPHA");
+    for (const who of [bo, al]) {
+      await known(who);
+      await t.services.db.homeView.create({ data: { platform: "slack", externalId: who.speaker.externalId, workspace: who.speaker.workspace!, openedAt: t.clock.now() } });
+    }
+    await t.services.db.outboxMessage.deleteMany();
+    expect(await coreUpvote(t.services, await resolveActor(t.services, bo.speaker), r, bo.place)).toEqual({ kind: "voted", requestId: r });
+    expect((await t.services.db.outboxMessage.findMany({ orderBy: { channel: "asc" } })).map((m) => m.channel)).toEqual(["@U0AL", "@U0BO"]);
   });
 
   test("with a read replica, the vote notes the write for read-your-writes in the same statement", async () => {

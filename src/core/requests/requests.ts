@@ -113,6 +113,10 @@ export async function createRequest(
   });
 }
 
+/** Whose home pages a new vote on request `id` concerns, inside a statement whose step `v` inserted it. */
+const newVoteAudience = (id: number) =>
+  Prisma.join([...homeAudience({ request: id }), Prisma.sql`p.id IN (SELECT "personId" FROM v)`, Prisma.sql`p."communityId" IN (SELECT "communityId" FROM v)`], " OR ");
+
 export type VoteOutcome = { kind: "voted" | "already"; requestId: number; redirectedFrom?: number };
 
 /** One vote per person per request, enforced by the database; voting twice is harmless. */
@@ -121,16 +125,20 @@ export async function upvote(services: Services, actor: Actor, id: number, place
   // The common case in one statement (bench/: half the round trips of look-up-then-insert): a
   // new vote on a request that takes votes. Anything else (already voted, merged, closed,
   // missing) falls through to the explanation below.
+  // The home refreshes go in the same statement; the vote is not visible to its other steps, so
+  // the voter and their community are named outright (the same audience as after the vote).
+  const now = services.clock.now();
   const fast = await services.db.$queryRaw<{ requestId: number }[]>(Prisma.sql`
-    INSERT INTO "Vote" ("requestId", "personId", "communityId", place, "createdAt")
-    SELECT r.id, ${actor.personId}, ${communityId}, ${JSON.stringify(place)}::jsonb, ${services.clock.now()}
-    FROM "FeatureRequest" r WHERE r.id = ${id} AND r.status IN ('open', 'planned', 'in_progress')
-    ON CONFLICT DO NOTHING
-    RETURNING "requestId"`);
-  if (fast.length) {
-    await refreshHomes(services.db, services.clock.now(), { request: id });
-    return { kind: "voted", requestId: id };
-  }
+    WITH v AS (
+      INSERT INTO "Vote" ("requestId", "personId", "communityId", place, "createdAt")
+      SELECT r.id, ${actor.personId}, ${communityId}, ${JSON.stringify(place)}::jsonb, ${now}
+      FROM "FeatureRequest" r WHERE r.id = ${id} AND r.status IN ('open', 'planned', 'in_progress')
+      ON CONFLICT DO NOTHING
+      RETURNING "requestId", "personId", "communityId"
+    ),
+    h AS (${homeRowsInsert(now, Prisma.sql`EXISTS (SELECT 1 FROM v) AND (${newVoteAudience(id)})`)})
+    SELECT "requestId" FROM v`);
+  if (fast.length) return { kind: "voted", requestId: id };
   const r = await followMerges(services, id);
   if (r.status === "shipped" || r.status === "declined")
     throw new UserError({ key: "requests.closedToVotes", values: { number: r.id, status: r.status } });
@@ -171,9 +179,8 @@ export async function upvoteAsSpeaker(services: Services, speaker: Speaker, id: 
     : Prisma.sql`false`;
   // resolveActor replaces a stand-in name (the account id) once a real one is known: declined then.
   const staleName = speaker.displayName && speaker.displayName !== speaker.externalId ? speaker.externalId : null;
-  // The vote is not visible to the other steps of its own statement: the voter and their
-  // community are named outright, so the audience is the same as refreshHomes' after the vote.
-  const audience = Prisma.join([...homeAudience({ request: id }), Prisma.sql`p.id IN (SELECT "personId" FROM v)`, Prisma.sql`p."communityId" IN (SELECT "communityId" FROM v)`], " OR ");
+  // As in upvote: the voter and their community are named outright (newVoteAudience).
+  const audience = newVoteAudience(id);
   const [row] = await services.db.$queryRaw<{ seen: boolean; personId: number | null; displayName: string | null; role: RoleName | null; staff: boolean | null; communityId: number | null; voted: boolean }[]>(Prisma.sql`
     WITH d AS (${delivery ? recordDelivery(delivery) : Prisma.sql`SELECT NULL::text AS id`}),
     who AS (
