@@ -1,5 +1,7 @@
 import type { z } from "zod";
 import type { Actor, RoleName, Services } from "../core/context";
+import type { Delivery } from "../core/dedupe";
+import type { Speaker } from "../core/people/identity";
 import type { ModalSpec, Place, Reply } from "../core/reply";
 import { DEFAULT_LOCALE, type MessageKey } from "../i18n/catalog";
 import { translator, type Translator } from "../i18n/translate";
@@ -47,7 +49,28 @@ interface CommandShape<O> {
    */
   listing?: boolean;
   run(ctx: CommandContext<O>): Promise<Reply>;
+  /**
+   * The command's usual case done before who is asking is resolved, in one statement with it
+   * (and with the delivery record): the answer's wording follows once the asker's language is
+   * known. "declined" when anything else is the case, having changed nothing but the delivery
+   * record: dispatch then runs the command the ordinary way. Only for commands any member may run.
+   */
+  fast?(ctx: FastContext<O>): Promise<FastOutcome>;
 }
+
+export interface FastContext<O> {
+  options: O;
+  speaker: Speaker;
+  place: Place;
+  services: Services;
+  /** The inbound id to record in the same statement (see dispatchOnce). */
+  delivery?: Delivery;
+}
+
+export type FastOutcome =
+  | { kind: "answered"; actor: Actor; answer: (t: Translator) => Reply }
+  | { kind: "seen" }
+  | { kind: "declined"; recorded: boolean };
 
 /** Declares a command; the generic keeps options typed from the schema. */
 export function defineCommand<S extends z.ZodType<Record<string, unknown>>>(

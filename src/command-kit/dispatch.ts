@@ -2,13 +2,14 @@ import { randomUUID } from "node:crypto";
 import { cleanOptions, cleanText } from "../core/clean-text";
 import type { Services } from "../core/context";
 import { isUserError } from "../core/errors";
-import { resolveActor, type Speaker } from "../core/people/identity";
+import { firstTimeSeen, type Delivery } from "../core/dedupe";
+import { resolveActorOnce, type Speaker } from "../core/people/identity";
 import { hasRole, refusal, unlinkedPlace } from "../core/people/permissions";
 import { personLocale } from "../core/people/locale";
 import { noteWrite, readsFor } from "../core/reads";
 import { errorReply, type Place, type Reply } from "../core/reply";
 import { translator } from "../i18n/translate";
-import type { CommandDef } from "./define";
+import type { CommandDef, FastOutcome } from "./define";
 import type { Invocation } from "./invocation";
 import { describeIssue, describeProblem, issueWording, optionError } from "./explain";
 import { parseStructured, parseText } from "./parse";
@@ -29,19 +30,52 @@ export function splitCommandLine(line: string): { command: string; text: string 
  * role, parse and validate the options, run it. Never throws: failures become friendly replies.
  */
 export async function dispatch(services: Services, typed: Invocation): Promise<Reply> {
+  // Without a delivery to record, nothing is ever "seen before".
+  return (await run(services, typed))!;
+}
+
+/**
+ * dispatch for an inbound delivery (a Slack trigger_id): the id is recorded by the command's
+ * first statement rather than one of its own, and a delivery seen before (a retry, a second
+ * replica) runs nothing and answers null.
+ */
+export function dispatchOnce(services: Services, typed: Invocation, delivery: Delivery): Promise<Reply | null> {
+  return run(services, typed, delivery);
+}
+
+async function run(services: Services, typed: Invocation, delivery?: Delivery): Promise<Reply | null> {
   const inv = unwrapUmbrella(typed);
   const commands = loadCommands();
   const cmd = commands.get(inv.command.toLowerCase()) as CommandDef<Record<string, unknown>> | undefined;
+  // The person's own language, once the platform knows it; the work does not wait for it, the answer does.
+  const own = async () => (inv.ownLocale ? ((await inv.ownLocale) ?? inv.speaker.locale) : inv.speaker.locale);
   // Before the asker is known, their own language or their place's community's; after, their community's.
   let tr = translator(personLocale(services.config, { own: [inv.speaker.locale], communitySlug: inv.speaker.communitySlug }));
   if (!cmd) {
+    if (delivery && !(await firstTimeSeen(services.db, delivery.id, delivery.source, delivery.event))) return null;
     services.metrics?.commandHandled("unknown", inv.place.platform, "user_error");
+    tr = translator(personLocale(services.config, { own: [await own()], communitySlug: inv.speaker.communitySlug }));
     return errorReply(tr.t("common.unknownCommand", { command: `/${cleanText(inv.command)}`, help: "/help" }));
   }
   let outcome: "ok" | "user_error" | "error" = "ok";
+  let ran = true;
   try {
-    const actor = await resolveActor(services, inv.speaker);
-    tr = translator(personLocale(services.config, { own: [inv.speaker.locale], communitySlug: actor.communitySlug }));
+    if (cmd.fast && cmd.role === "member") {
+      const fast = await runFast(services, inv, cmd, delivery);
+      if (fast.kind === "seen") {
+        ran = false;
+        return null;
+      }
+      // Done, the write noted too: only the wording is left.
+      if (fast.kind === "answered") return fast.answer(translator(personLocale(services.config, { own: [await own()], communitySlug: fast.actor.communitySlug })));
+      if (fast.recorded) delivery = undefined;
+    }
+    const [actor, ownLocale] = await Promise.all([resolveActorOnce(services, inv.speaker, delivery), own()]);
+    if (!actor) {
+      ran = false;
+      return null;
+    }
+    tr = translator(personLocale(services.config, { own: [ownLocale], communitySlug: actor.communitySlug }));
     if (!hasRole(actor.role, cmd.role)) {
       outcome = "user_error";
       return errorReply(refusal(tr, cmd.role));
@@ -76,8 +110,17 @@ export async function dispatch(services: Services, typed: Invocation): Promise<R
     services.log.error({ err: e, ref, command: cmd.name }, "command failed");
     return errorReply(tr.t("common.somethingWentWrong", { ref }));
   } finally {
-    services.metrics?.commandHandled(cmd?.name ?? "unknown", inv.place.platform, outcome);
+    if (ran) services.metrics?.commandHandled(cmd.name, inv.place.platform, outcome);
   }
+}
+
+/** The command's usual case in one statement (CommandDef.fast), when its options are valid. */
+async function runFast(services: Services, inv: Invocation, cmd: CommandDef<Record<string, unknown>>, delivery: Delivery | undefined): Promise<FastOutcome> {
+  const read = inv.options ? parseStructured(inv.options, cmd) : parseText(inv.text ?? "", cmd);
+  // Invalid options are explained by the ordinary path, after the role and community checks, as always.
+  const valid = read.ok ? cmd.schema.safeParse(cleanOptions(read.options)) : undefined;
+  if (!valid?.success) return { kind: "declined", recorded: false };
+  return cmd.fast!({ options: valid.data, speaker: inv.speaker, place: inv.place, services, delivery });
 }
 
 /** Runs a whole typed line like "/upvote 12" (buttons carry such lines too). */

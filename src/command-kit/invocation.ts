@@ -8,4 +8,9 @@ export interface Invocation {
   options?: Record<string, unknown>;
   speaker: Speaker;
   place: Place;
+  /**
+   * The speaker's own language when the platform is still asking for it (Slack's users.info):
+   * the command's work runs meanwhile, and its answer is worded once this settles.
+   */
+  ownLocale?: Promise<string | undefined>;
 }

@@ -1,4 +1,12 @@
 import type { Db, Tx } from "../db/client";
+import { Prisma } from "../generated/prisma/client";
+
+/** An inbound id to record with the first statement of the work it starts (see recordDelivery). */
+export interface Delivery {
+  id: string;
+  source: string;
+  event?: string;
+}
 
 /**
  * Records an inbound event id (a GitHub delivery, a Slack retry, a Discord interaction) and says
@@ -6,8 +14,19 @@ import type { Db, Tx } from "../db/client";
  * Inside a transaction, the record rolls back with a failed handling, so a redelivery retries it.
  */
 export async function firstTimeSeen(db: Tx, id: string, source: string, event = ""): Promise<boolean> {
-  const inserted = await db.webhookDelivery.createMany({ data: [{ id: `${source}:${id}`, source, event }], skipDuplicates: true });
+  const inserted = await db.webhookDelivery.createMany({ data: [{ id: deliveryKey({ id, source }), source, event }], skipDuplicates: true });
   return inserted.count === 1;
+}
+
+const deliveryKey = (d: Delivery) => `${d.source}:${d.id}`;
+
+/**
+ * firstTimeSeen as a step of a larger statement, so recording the id costs no round trip of its
+ * own: `WITH d AS (<this>) ...` yields one row when this is the first time, none when it was
+ * seen before. The same row firstTimeSeen writes, so either finds what the other recorded.
+ */
+export function recordDelivery(d: Delivery): Prisma.Sql {
+  return Prisma.sql`INSERT INTO "WebhookDelivery" (id, source, event) VALUES (${deliveryKey(d)}, ${d.source}, ${d.event ?? ""}) ON CONFLICT DO NOTHING RETURNING id`;
 }
 
 /**

@@ -29,6 +29,13 @@ export interface HomeChange {
  * rolls back queues nothing.
  */
 export async function refreshHomes(db: Tx, now: Date, change: HomeChange): Promise<void> {
+  const who = homeAudience(change);
+  if (!who.length) return;
+  await db.$executeRaw(homeRowsInsert(now, Prisma.join(who, " OR ")));
+}
+
+/** Who a change concerns, as conditions on a Person `p` (any of them). */
+export function homeAudience(change: HomeChange): Prisma.Sql[] {
   const who: Prisma.Sql[] = [];
   if (change.request !== undefined) {
     who.push(Prisma.sql`p.id IN (SELECT "authorId" FROM "FeatureRequest" WHERE id = ${change.request})`);
@@ -40,18 +47,25 @@ export async function refreshHomes(db: Tx, now: Date, change: HomeChange): Promi
   if (people.length) who.push(Prisma.sql`p.id IN (${Prisma.join(people)})`);
   const communities = (change.communities ?? []).filter((c): c is number => c !== null);
   if (communities.length) who.push(Prisma.sql`p."communityId" IN (${Prisma.join(communities)})`);
-  if (!who.length) return;
+  return who;
+}
+
+/**
+ * The INSERT that queues the home rows of the people `who` selects (a condition on Person `p`),
+ * on its own or as one step of a larger statement (the one-statement /upvote).
+ */
+export function homeRowsInsert(now: Date, who: Prisma.Sql): Prisma.Sql {
   const window = Math.floor(now.getTime() / HOME_REFRESH_MS);
   const due = new Date((window + 1) * HOME_REFRESH_MS);
-  await db.$executeRaw(Prisma.sql`
+  return Prisma.sql`
     INSERT INTO "OutboxMessage" ("idempotencyKey", platform, workspace, channel, payload, "nextAttemptAt")
     SELECT ${HOME_KEY_PREFIX}::text || h.platform::text || ':' || h."externalId" || ':' || ${String(window)}, h.platform, h.workspace, '@' || h."externalId",
            ${JSON.stringify(HOME_ROW)}::jsonb, ${due}
     FROM "HomeView" h
     JOIN "Account" a ON a.platform = h.platform AND a."externalId" = h."externalId"
     JOIN "Person" p ON p.id = a."personId"
-    WHERE ${Prisma.join(who, " OR ")}
-    ON CONFLICT ("idempotencyKey") DO NOTHING`);
+    WHERE ${who}
+    ON CONFLICT ("idempotencyKey") DO NOTHING`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { CommunityConfig, FlywheelConfig } from "../../config/file";
 import { Prisma } from "../../generated/prisma/client";
 import type { Actor, PlatformName, RoleName, Services } from "../context";
+import { recordDelivery, type Delivery } from "../dedupe";
 
 /** What an adapter knows about who is speaking and where. */
 export interface Speaker {
@@ -75,12 +76,22 @@ type KnownSpeaker = {
  * says so (on this or any linked account), else what the database says (steward or member).
  */
 export async function resolveActor(services: Services, speaker: Speaker): Promise<Actor> {
+  return (await resolveActorOnce(services, speaker))!;
+}
+
+/**
+ * resolveActor that also records an inbound delivery id in the same statement: null, and nothing
+ * else done, when the delivery was seen before (a Slack retry, a second replica).
+ */
+export async function resolveActorOnce(services: Services, speaker: Speaker, delivery?: Delivery): Promise<Actor | null> {
   const { db, config } = services;
   const cc = communityForPlace(config, speaker);
   // Every command starts here, so the usual case (a known account) is one round trip: the
-  // place's community, the person, their community and their linked accounts together.
-  const [known] = await db.$queryRaw<KnownSpeaker[]>(Prisma.sql`
-    SELECT c.id AS "placeCommunityId", c.active AS "placeActive", c.slug AS "placeSlug",
+  // inbound id, the place's community, the person, their community and their linked accounts together.
+  const [known] = await db.$queryRaw<(KnownSpeaker & { seen: boolean })[]>(Prisma.sql`
+    ${delivery ? Prisma.sql`WITH d AS (${recordDelivery(delivery)})` : Prisma.empty}
+    SELECT ${delivery ? Prisma.sql`NOT EXISTS (SELECT 1 FROM d)` : Prisma.sql`false`} AS seen,
+           c.id AS "placeCommunityId", c.active AS "placeActive", c.slug AS "placeSlug",
            p.id AS "personId", p."displayName", p."communityId" AS "personCommunityId", pc.slug AS "personCommunitySlug",
            p.role::text AS role,
            (SELECT json_agg(json_build_object('platform', a2.platform, 'externalId', a2."externalId")) FROM "Account" a2 WHERE a2."personId" = p.id) AS accounts
@@ -89,6 +100,7 @@ export async function resolveActor(services: Services, speaker: Speaker): Promis
     LEFT JOIN "Account" a ON a.platform = ${speaker.platform}::"Platform" AND a."externalId" = ${speaker.externalId}
     LEFT JOIN "Person" p ON p.id = a."personId"
     LEFT JOIN "Community" pc ON pc.id = p."communityId"`);
+  if (known.seen) return null;
   const communityId = known.placeActive ? known.placeCommunityId : null;
   let person: { id: number; communityId: number | null; communitySlug: string | null; role: RoleName; accounts: { platform: PlatformName; externalId: string }[] };
   if (known.personId !== null) {

@@ -1,10 +1,12 @@
 import { Prisma, type RequestStatus } from "../../generated/prisma/client";
-import type { Actor, Services } from "../context";
+import type { Actor, RoleName, Services } from "../context";
 import type { MessageKey } from "../../i18n/catalog";
 import type { Translator } from "../../i18n/translate";
 import { UserError } from "../errors";
 import type { Place } from "../reply";
-import { refreshHomes } from "../home/refresh";
+import { homeAudience, homeRowsInsert, refreshHomes } from "../home/refresh";
+import { recordDelivery, type Delivery } from "../dedupe";
+import { communityForPlace, type Speaker } from "../people/identity";
 
 export const TITLE_MIN = 3;
 export const TITLE_MAX = 120;
@@ -111,6 +113,10 @@ export async function createRequest(
   });
 }
 
+/** Whose home pages a new vote on request `id` concerns, inside a statement whose step `v` inserted it. */
+const newVoteAudience = (id: number) =>
+  Prisma.join([...homeAudience({ request: id }), Prisma.sql`p.id IN (SELECT "personId" FROM v)`, Prisma.sql`p."communityId" IN (SELECT "communityId" FROM v)`], " OR ");
+
 export type VoteOutcome = { kind: "voted" | "already"; requestId: number; redirectedFrom?: number };
 
 /** One vote per person per request, enforced by the database; voting twice is harmless. */
@@ -119,16 +125,20 @@ export async function upvote(services: Services, actor: Actor, id: number, place
   // The common case in one statement (bench/: half the round trips of look-up-then-insert): a
   // new vote on a request that takes votes. Anything else (already voted, merged, closed,
   // missing) falls through to the explanation below.
+  // The home refreshes go in the same statement; the vote is not visible to its other steps, so
+  // the voter and their community are named outright (the same audience as after the vote).
+  const now = services.clock.now();
   const fast = await services.db.$queryRaw<{ requestId: number }[]>(Prisma.sql`
-    INSERT INTO "Vote" ("requestId", "personId", "communityId", place, "createdAt")
-    SELECT r.id, ${actor.personId}, ${communityId}, ${JSON.stringify(place)}::jsonb, ${services.clock.now()}
-    FROM "FeatureRequest" r WHERE r.id = ${id} AND r.status IN ('open', 'planned', 'in_progress')
-    ON CONFLICT DO NOTHING
-    RETURNING "requestId"`);
-  if (fast.length) {
-    await refreshHomes(services.db, services.clock.now(), { request: id });
-    return { kind: "voted", requestId: id };
-  }
+    WITH v AS (
+      INSERT INTO "Vote" ("requestId", "personId", "communityId", place, "createdAt")
+      SELECT r.id, ${actor.personId}, ${communityId}, ${JSON.stringify(place)}::jsonb, ${now}
+      FROM "FeatureRequest" r WHERE r.id = ${id} AND r.status IN ('open', 'planned', 'in_progress')
+      ON CONFLICT DO NOTHING
+      RETURNING "requestId", "personId", "communityId"
+    ),
+    h AS (${homeRowsInsert(now, Prisma.sql`EXISTS (SELECT 1 FROM v) AND (${newVoteAudience(id)})`)})
+    SELECT "requestId" FROM v`);
+  if (fast.length) return { kind: "voted", requestId: id };
   const r = await followMerges(services, id);
   if (r.status === "shipped" || r.status === "declined")
     throw new UserError({ key: "requests.closedToVotes", values: { number: r.id, status: r.status } });
@@ -138,6 +148,75 @@ export async function upvote(services: Services, actor: Actor, id: number, place
   });
   if (res.count === 1) await refreshHomes(services.db, services.clock.now(), { request: r.id });
   return { kind: res.count === 1 ? "voted" : "already", requestId: r.id, redirectedFrom: r.id !== id ? id : undefined };
+}
+
+/**
+ * What the one-statement /upvote did: the delivery was seen before (nothing done); the vote is
+ * counted (by this actor); or it did nothing but record the delivery, if it was given one
+ * (declined), and the ordinary path (resolveActor, then upvote) decides and explains.
+ */
+export type SpeakerVote = { kind: "seen" } | { kind: "voted"; actor: Actor; requestId: number } | { kind: "declined"; recorded: boolean };
+
+/**
+ * `/upvote` in its usual case as ONE statement (bench/parts/votes.ts, ack.ts: each round trip is
+ * most of the command's time): record the inbound delivery, find the speaker, count the vote,
+ * queue the home page refreshes and, with a read replica, note the write. It declines, having
+ * changed nothing else, whenever resolveActor or upvote would do more than that: an unknown
+ * account (created there), a place whose community is not the person's or is inactive (their
+ * community changes there, or they speak for none: a Slack Connect guest), a name still to
+ * learn, a request already voted for, merged, closed or missing.
+ */
+export async function upvoteAsSpeaker(services: Services, speaker: Speaker, id: number, place: Place, delivery?: Delivery): Promise<SpeakerVote> {
+  const { config } = services;
+  const slug = communityForPlace(config, speaker)?.slug;
+  // A place no community is configured for: resolveActor explains; nothing was run.
+  if (!slug) return { kind: "declined", recorded: false };
+  const now = services.clock.now();
+  // Staff is the config's word, on any of the person's accounts (as resolveActor decides it).
+  const staffKeys = config.staff.flatMap((s) => (["slack", "discord", "github", "shell"] as const).filter((k) => s[k]).map((k) => `${k}:${s[k]}`));
+  const staff = staffKeys.length
+    ? Prisma.sql`EXISTS (SELECT 1 FROM "Account" s WHERE s."personId" = p.id AND s.platform::text || ':' || s."externalId" = ANY(${staffKeys}::text[]))`
+    : Prisma.sql`false`;
+  // resolveActor replaces a stand-in name (the account id) once a real one is known: declined then.
+  const staleName = speaker.displayName && speaker.displayName !== speaker.externalId ? speaker.externalId : null;
+  // As in upvote: the voter and their community are named outright (newVoteAudience).
+  const audience = newVoteAudience(id);
+  const [row] = await services.db.$queryRaw<{ seen: boolean; personId: number | null; displayName: string | null; role: RoleName | null; staff: boolean | null; communityId: number | null; voted: boolean }[]>(Prisma.sql`
+    WITH d AS (${delivery ? recordDelivery(delivery) : Prisma.sql`SELECT NULL::text AS id`}),
+    who AS (
+      SELECT p.id, p."displayName", p.role::text AS role, ${staff} AS staff, p."communityId"
+      FROM "Account" a
+      JOIN "Person" p ON p.id = a."personId"
+      JOIN "Community" c ON c.id = p."communityId"
+      WHERE a.platform = ${speaker.platform}::"Platform" AND a."externalId" = ${speaker.externalId}
+        AND c.slug = ${slug ?? null} AND c.active AND p."displayName" IS DISTINCT FROM ${staleName}
+        AND EXISTS (SELECT 1 FROM d)
+    ),
+    v AS (
+      INSERT INTO "Vote" ("requestId", "personId", "communityId", place, "createdAt")
+      SELECT r.id, who.id, who."communityId", ${JSON.stringify(place)}::jsonb, ${now}
+      FROM who JOIN "FeatureRequest" r ON r.id = ${id} AND r.status IN ('open', 'planned', 'in_progress')
+      ON CONFLICT DO NOTHING
+      RETURNING "personId", "communityId"
+    ),
+    h AS (${homeRowsInsert(now, Prisma.sql`EXISTS (SELECT 1 FROM v) AND (${audience})`)}),
+    w AS (UPDATE "Person" SET "lastWriteAt" = ${now} WHERE ${services.replica ? Prisma.sql`true` : Prisma.sql`false`} AND id IN (SELECT "personId" FROM v))
+    SELECT NOT EXISTS (SELECT 1 FROM d) AS seen, who.id AS "personId", who."displayName", who.role, who.staff, who."communityId",
+           EXISTS (SELECT 1 FROM v) AS voted
+    FROM (SELECT 1) AS one LEFT JOIN who ON true`);
+  if (row.seen) return { kind: "seen" };
+  if (!row.voted || row.personId === null) return { kind: "declined", recorded: delivery !== undefined };
+  const role: RoleName = row.staff ? "staff" : row.role === "staff" ? "member" : row.role!;
+  const actor: Actor = {
+    personId: row.personId,
+    displayName: speaker.displayName || row.displayName || speaker.externalId,
+    role,
+    communityId: row.communityId,
+    communitySlug: slug,
+    platform: speaker.platform,
+    externalId: speaker.externalId,
+  };
+  return { kind: "voted", actor, requestId: id };
 }
 
 export async function unvote(services: Services, actor: Actor, id: number): Promise<{ removed: boolean; requestId: number }> {

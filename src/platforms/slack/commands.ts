@@ -1,5 +1,4 @@
 import type { App as BoltApp, SlashCommand, webApi } from "@slack/bolt";
-import { dispatch } from "../../command-kit/dispatch";
 import { usageOf } from "../../command-kit/define";
 import { loadCommands } from "../../command-kit/registry";
 import { unwrapUmbrella } from "../../command-kit/umbrella";
@@ -9,7 +8,7 @@ import { commandFromSlack, slackCommandName, withSlackNames } from "./command-na
 import { deadline, within } from "./budget";
 import { renderModal, type ModalState } from "./render";
 import type { Translator } from "../../i18n/translate";
-import { isDeliveryId, knownLanguage, noteUnknownTeam, once, type SlackRuntime, withOwnLocale, working } from "./runtime";
+import { dispatchOnceFor, isDeliveryId, knownLanguage, noteUnknownTeam, ownLocaleWithin, ownTranslator, type SlackRuntime, working } from "./runtime";
 import { speakerTranslator } from "../language";
 import { isSlackId, slackSpeaker, userTeamOf } from "./speaker";
 import { fromSlackText } from "./text";
@@ -72,13 +71,15 @@ export function registerSlashCommands(bolt: BoltApp, rt: SlackRuntime): void {
     void rt.background.run("command answer", async () => {
       // The work starts once the ack is written (Bolt answers when this listener returns).
       await new Promise((resolve) => setImmediate(resolve));
-      const asker = await withOwnLocale(rt, speaker, left());
-      const work = once(rt, `command:${c.trigger_id}`, () => dispatch(rt.app.services, { command: name, text, speaker: asker.speaker, place }), asker.t);
+      // The person's own language (users.info for someone not seen for hours) is asked alongside
+      // the work, not before it: only the answer's wording waits for it.
+      const ownLocale = ownLocaleWithin(rt, speaker, left());
+      const work = dispatchOnceFor(rt, `command:${c.trigger_id}`, { command: name, text, speaker, place, ownLocale });
       const first = await within(work, left());
-      if (!first.done) await answer(working(asker.t), to);
+      if (!first.done) await answer(working(await ownTranslator(rt, speaker, ownLocale)), to);
       const reply = await work;
       if (!reply) return;
-      if (reply.modal) return form(reply.modal, asker.t);
+      if (reply.modal) return form(reply.modal, await ownTranslator(rt, speaker, ownLocale));
       await answer(withSlackNames(reply, prefix), to);
     });
   });

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { dispatchOnce, type Invocation } from "../../command-kit/dispatch";
 import { firstTimeSeen } from "../../core/dedupe";
 import { errorReply, type Reply } from "../../core/reply";
 import { organizationSlackTeams, type Speaker } from "../../core/people/identity";
@@ -39,6 +40,38 @@ export function once(rt: SlackRuntime, id: string, work: () => Promise<Reply>, t
     }
   });
   return run.then((r) => r ?? null);
+}
+
+/**
+ * A command run once per Slack delivery id, like once(), but the id is recorded by the command's
+ * own first statement (dispatchOnce): one round trip less before the answer.
+ */
+export function dispatchOnceFor(rt: SlackRuntime, id: string, inv: Invocation): Promise<Reply | null> {
+  const run = rt.background.run("slack command", async (): Promise<Reply | null> => {
+    try {
+      const reply = await dispatchOnce(rt.app.services, inv, { id, source: "slack" });
+      if (!reply) rt.log.info({ id }, "slack delivery seen before; not applied again");
+      return reply;
+    } catch (e) {
+      rt.log.error({ err: e, id }, "slack command failed");
+      return errorReply((await ownTranslator(rt, inv.speaker, inv.ownLocale)).t("platforms.failedTryLater"));
+    }
+  });
+  return run.then((r) => r ?? null);
+}
+
+/**
+ * The speaker's own Slack language (users.info, remembered for hours, so usually at once) if it
+ * is known within ms, else undefined. Started before the work, so the work does not wait for it.
+ */
+export function ownLocaleWithin(rt: SlackRuntime, speaker: Speaker, ms: number): Promise<string | undefined> {
+  return within(rt.names.localeOf(speaker.externalId), ms).then((own) => (own.done ? own.value : undefined));
+}
+
+/** The speaker's language once their own (ownLocaleWithin) has settled. */
+export async function ownTranslator(rt: SlackRuntime, speaker: Speaker, ownLocale: Promise<string | undefined> | undefined): Promise<Translator> {
+  const own = ownLocale ? await ownLocale : undefined;
+  return speakerTranslator(rt.app.services.config, own ? { ...speaker, locale: own } : speaker);
 }
 
 /** "Working on it" ack for work that outlives Slack's 3 seconds; the answer follows on its own. */
