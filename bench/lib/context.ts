@@ -40,7 +40,9 @@ export function estimateS(part: PartName, o: Pick<BenchOptions, "quick" | "durat
     case "ack":
       return 12 + (o.quick ? 2 : 3) * 2 * d;
     case "votes":
-      return 5 + (25 * o.votes) / 10_000;
+      // Three paths × three rounds × two databases; ~40 s per 1,000 votes a round since the rank
+      // triggers (2026-12-08, load ~2: /upvote ~600/s on PostgreSQL, ~170/s on PGlite).
+      return 5 + (40 * o.votes) / 1_000;
     case "scale":
       // Seeding and measuring grow with the world: a few s for 50 communities, ~40 s for 500, ~5 min for 5,000 (61 s of it seeding); ~6 min in all.
       return 10 + o.scales.reduce((t, n) => t + Math.max(3, (n / 5000) * 300 + (n >= 500 ? 10 : 0)), 0);

@@ -9,7 +9,7 @@ import { syncCommunities } from "../../src/core/people/communities";
 import { connectPrisma, MIGRATIONS_DIR, openDatabase, PGLITE_SETTINGS, type Database } from "../../src/db/client";
 import { applyMigrations } from "../../src/db/migrate";
 import { PrismaClient } from "../../src/generated/prisma/client";
-import { ADMIN_URL, assertLoopback, databaseUrl, recreateDatabase, dropDatabase } from "./pg";
+import { admin, databaseUrl, recreateDatabase, dropDatabase } from "./pg";
 
 /** Parameterised SQL on the raw driver, bypassing Prisma: the floors use it. */
 export type RawQuery = (sql: string, params?: unknown[]) => Promise<unknown>;
@@ -103,26 +103,16 @@ export async function smallWorld(db: BenchDb, config: FlywheelConfig, opts: { me
  * with CREATE DATABASE … TEMPLATE is a file copy of seconds, where seeding 10,000,000 votes takes
  * minutes. The name carries a hash of what made it, so a changed schema or seed makes a new one.
  */
-async function adminClient<T>(fn: (c: Client) => Promise<T>): Promise<T> {
-  assertLoopback(ADMIN_URL);
-  const c = new Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
 
 const OURS = /^flywheel_bench[a-z0-9_]*$/;
 
 export async function databaseExists(name: string): Promise<boolean> {
-  return adminClient(async (c) => (await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])).rowCount === 1);
+  return admin(async (c) => (await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])).rowCount === 1);
 }
 
 /** What a template was seeded with (counts, time), kept as the database's comment. */
 export async function templateNote<T>(name: string): Promise<T | null> {
-  return adminClient(async (c) => {
+  return admin(async (c) => {
     const r = await c.query<{ note: string | null }>("SELECT shobj_description(oid, 'pg_database') AS note FROM pg_database WHERE datname = $1", [name]);
     const note = r.rows[0]?.note;
     return note ? (JSON.parse(note) as T) : null;
@@ -136,7 +126,7 @@ export async function templateNote<T>(name: string): Promise<T | null> {
  */
 export async function publishTemplate(building: string, template: string, note: unknown, stale: RegExp): Promise<void> {
   if (!OURS.test(building) || !OURS.test(template)) throw new Error(`refusing to publish ${building} as ${template}`);
-  await adminClient(async (c) => {
+  await admin(async (c) => {
     await c.query(`DROP DATABASE IF EXISTS "${template}" WITH (FORCE)`);
     await c.query(`ALTER DATABASE "${building}" RENAME TO "${template}"`);
     await c.query(`COMMENT ON DATABASE "${template}" IS ${literal(JSON.stringify(note))}`);
@@ -155,7 +145,7 @@ async function dropTemplate(c: Client, name: string): Promise<void> {
 /** A fresh database copied from a template; returns its URL. */
 export async function copyOfTemplate(name: string, template: string): Promise<string> {
   if (!OURS.test(name) || !OURS.test(template)) throw new Error(`refusing to copy ${template} to ${name}`);
-  await adminClient(async (c) => {
+  await admin(async (c) => {
     await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     try {
       // FILE_COPY (PostgreSQL 15+): one checkpoint and a copy of the files, not the whole database through the WAL.

@@ -24,7 +24,8 @@ export function databaseUrl(name: string): string {
   return u.toString();
 }
 
-async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
+/** A connection to the server's maintenance database, closed after `fn`. */
+export async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
   assertLoopback(ADMIN_URL);
   const c = new Client({ connectionString: ADMIN_URL });
   await c.connect();
