@@ -10,6 +10,7 @@ import { connectPrisma, MIGRATIONS_DIR, openDatabase, PGLITE_SETTINGS, type Data
 import { applyMigrations } from "../../src/db/migrate";
 import { PrismaClient } from "../../src/generated/prisma/client";
 import { admin, databaseUrl, recreateDatabase, dropDatabase } from "./pg";
+import { benchConfig, writeConfigFile } from "./world";
 
 /** Parameterised SQL on the raw driver, bypassing Prisma: the floors use it. */
 export type RawQuery = (sql: string, params?: unknown[]) => Promise<unknown>;
@@ -105,6 +106,19 @@ export async function smallWorld(db: BenchDb, config: FlywheelConfig, opts: { me
  */
 
 const OURS = /^flywheel_bench[a-z0-9_]*$/;
+
+/**
+ * What a part that starts the built bot needs first: `communities` communities in a flywheel.yml
+ * written to `work`, and a fresh PostgreSQL database `name` holding their small world, left for the bot.
+ */
+export async function botWorld(work: string, name: string, communities: number, sizes: { members: number; requests: number }): Promise<{ config: FlywheelConfig; configPath: string }> {
+  const config = benchConfig(communities);
+  const configPath = writeConfigFile(work, config);
+  const db = await freshPostgres(name);
+  await smallWorld(db, config, sizes);
+  await db.close({ keepDatabase: true });
+  return { config, configPath };
+}
 
 export async function databaseExists(name: string): Promise<boolean> {
   return admin(async (c) => (await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])).rowCount === 1);

@@ -22,6 +22,12 @@ export function ensureBuilt(log: (line: string) => void): void {
  */
 export const BOT = [...(process.env.BENCH_BOT_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? []), join(ROOT, "dist", "src", "main.js")];
 
+/** The environment every bench part starts the built bot with (`npm start`'s, on loopback, quiet logs), plus the part's own. */
+export function botEnv(work: string, configPath: string, databaseUrl: string, extra: Record<string, string | undefined> = {}): Record<string, string> {
+  const base: Record<string, string | undefined> = { PATH: process.env.PATH ?? "", HOME: work, DATA_DIR: work, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", NODE_ENV: "production", FLYWHEEL_CONFIG: configPath, DATABASE_URL: databaseUrl, ...extra };
+  return Object.fromEntries(Object.entries(base).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
 export interface Running {
   child: ChildProcess;
   port: number;

@@ -16,12 +16,12 @@ import { Agent, request } from "node:http";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BenchContext } from "../lib/context";
-import { freshPostgres, smallWorld } from "../lib/db";
+import { botWorld } from "../lib/db";
 import { benchDbName, databaseUrl, dropDatabase } from "../lib/pg";
-import { BOT, ensureBuilt, ROOT, startNode, type Running } from "../lib/proc";
+import { BOT, botEnv, ensureBuilt, ROOT, startNode, type Running } from "../lib/proc";
 import { SlackStandin } from "../lib/slack-standin";
 import { summarize, type Summary } from "../lib/stats";
-import { benchConfig, communitySpec, writeConfigFile } from "../lib/world";
+import { communitySpec } from "../lib/world";
 
 const DB = benchDbName("flywheel_bench_ack");
 const COMMUNITIES = 50;
@@ -61,15 +61,11 @@ export async function runAck(ctx: BenchContext): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), "flywheel-bench-ack-"));
   const running: Running[] = [];
   try {
-    const config = benchConfig(COMMUNITIES);
-    const configPath = writeConfigFile(work, config);
-    const db = await freshPostgres(DB);
-    await smallWorld(db, config, { members: MEMBERS, requests: HOT });
+    const { configPath } = await botWorld(work, DB, COMMUNITIES, { members: MEMBERS, requests: HOT });
     const url = new URL(databaseUrl(DB));
-    await db.close({ keepDatabase: true });
 
     const slackEnv = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: standin.apiUrl };
-    const bot = await startNode(BOT, { PATH: process.env.PATH ?? "", HOME: work, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", NODE_ENV: "production", FLYWHEEL_CONFIG: configPath, DATABASE_URL: url.toString(), ...slackEnv }, work);
+    const bot = await startNode(BOT, botEnv(work, configPath, url.toString(), slackEnv), work);
     running.push(bot);
     const floor = await startNode([join(ROOT, "bench", "floors", "bare-bolt.cjs")], { PATH: process.env.PATH ?? "", NODE_ENV: "production", ...slackEnv }, ROOT);
     running.push(floor);

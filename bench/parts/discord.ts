@@ -20,7 +20,7 @@ import type { BenchContext } from "../lib/context";
 import { freshPostgres, smallWorld } from "../lib/db";
 import { httpRequest, openLoop, settle, type Slice } from "../lib/http";
 import { benchDbName, databaseUrl, dropDatabase } from "../lib/pg";
-import { BOT, ensureBuilt, ROOT, startNode, type Running } from "../lib/proc";
+import { BOT, botEnv, ensureBuilt, ROOT, startNode, type Running } from "../lib/proc";
 import { summarize } from "../lib/stats";
 import { communitySpec, writeConfigFile } from "../lib/world";
 
@@ -74,21 +74,12 @@ export async function runDiscord(ctx: BenchContext): Promise<void> {
 
     const bot = await startNode(
       BOT,
-      {
-        PATH: process.env.PATH ?? "",
-        HOME: work,
-        DATA_DIR: work,
-        PORT: "0",
-        HOST: "127.0.0.1",
-        LOG_LEVEL: "warn",
-        NODE_ENV: "production",
-        FLYWHEEL_CONFIG: configPath,
-        DATABASE_URL: databaseUrl(DB),
+      botEnv(work, configPath, databaseUrl(DB), {
         DISCORD_TOKEN: `bench.${randomBytes(12).toString("hex")}`,
         DISCORD_APPLICATION_ID: APP_ID,
         DISCORD_PUBLIC_KEY: publicKeyHex,
         DISCORD_API_URL: `http://127.0.0.1:${(rest.address() as AddressInfo).port}`,
-      },
+      }),
       work,
     );
     running.push(bot);

@@ -15,7 +15,7 @@ import { lastCompleteWeek, previousWeek, type Week } from "../../src/core/weeks"
 import { openDatabase } from "../../src/db/client";
 import type { BenchContext } from "../lib/context";
 import { benchDbName, dropDatabase } from "../lib/pg";
-import { BOT, ensureBuilt, startNode, type Running } from "../lib/proc";
+import { BOT, botEnv, ensureBuilt, startNode, type Running } from "../lib/proc";
 import { SlackStandin } from "../lib/slack-standin";
 import { summarize } from "../lib/stats";
 import { benchConfig, benchServices, writeConfigFile } from "../lib/world";
@@ -58,19 +58,11 @@ export async function runFanout(ctx: BenchContext): Promise<void> {
     const floorMs = (Math.max(...countBy(expected.map((k) => k.split(":").slice(-1)[0])).values()) - 1) * PER_CHANNEL_MS;
     ctx.log(`${expected.length} digest posts queued for ${COMMUNITIES} channels (${perChannel} each); the limit allows them in ${floorMs / 1000} s`);
 
-    bot = await startNode(BOT, {
-      PATH: process.env.PATH ?? "",
-      HOME: work,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "warn",
-      NODE_ENV: "production",
-      FLYWHEEL_CONFIG: configPath,
-      DATABASE_URL: url,
+    bot = await startNode(BOT, botEnv(work, configPath, url, {
       SLACK_BOT_TOKEN: "xoxb-bench-fanout",
       SLACK_SIGNING_SECRET: "bench-fanout-signing-secret",
-      SLACK_API_URL: standin.apiUrl,
-    }, work);
+      SLACK_API_URL: standin.apiUrl
+    }), work);
 
     // Until every row is delivered (or dead), bounded: five times the floor plus a minute.
     const pool = new Pool({ connectionString: url, max: 1 });

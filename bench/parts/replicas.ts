@@ -21,9 +21,9 @@ import { join } from "node:path";
 import { Client } from "pg";
 import { openDatabase } from "../../src/db/client";
 import type { BenchContext } from "../lib/context";
-import { freshPostgres, smallWorld, type BenchDb } from "../lib/db";
+import { botWorld, smallWorld, type BenchDb } from "../lib/db";
 import { benchDbName, databaseUrl, dropDatabase } from "../lib/pg";
-import { BOT, ensureBuilt, startNode, type Running } from "../lib/proc";
+import { BOT, botEnv, ensureBuilt, startNode, type Running } from "../lib/proc";
 import { SlackStandin } from "../lib/slack-standin";
 import { summarize } from "../lib/stats";
 import { benchConfig, communitySpec, writeConfigFile } from "../lib/world";
@@ -46,7 +46,7 @@ export async function runReplicas(ctx: BenchContext): Promise<void> {
 }
 
 function env(work: string, configPath: string, databaseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { PATH: process.env.PATH ?? "", HOME: work, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", NODE_ENV: "production", FLYWHEEL_CONFIG: configPath, DATABASE_URL: databaseUrl, ...extra };
+  return botEnv(work, configPath, databaseUrl, extra);
 }
 
 async function upvoteScaling(ctx: BenchContext): Promise<void> {
@@ -56,11 +56,7 @@ async function upvoteScaling(ctx: BenchContext): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), "flywheel-bench-replicas-"));
   const bots: Running[] = [];
   try {
-    const config = benchConfig(COMMUNITIES);
-    const configPath = writeConfigFile(work, config);
-    const db = await freshPostgres(DB);
-    await smallWorld(db, config, { members: MEMBERS, requests: HOT });
-    await db.close({ keepDatabase: true });
+    const { configPath } = await botWorld(work, DB, COMMUNITIES, { members: MEMBERS, requests: HOT });
     const url = new URL(databaseUrl(DB)).toString();
     const slackEnv = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: standin.apiUrl };
 

@@ -14,7 +14,7 @@ import { stringify } from "yaml";
 import type { BenchContext } from "../lib/context";
 import { freshPostgres, smallWorld } from "../lib/db";
 import { benchDbName, databaseUrl, dropDatabase } from "../lib/pg";
-import { BOT, ensureBuilt, startNode, type Running } from "../lib/proc";
+import { BOT, botEnv, ensureBuilt, startNode, type Running } from "../lib/proc";
 import { summarize } from "../lib/stats";
 import { benchConfig } from "../lib/world";
 
@@ -119,21 +119,12 @@ export async function runRoadmap(ctx: BenchContext): Promise<void> {
     const cookie = `fw_session=${token}.${createHmac("sha256", SESSION_SECRET).update(token).digest("base64url")}`;
     await db.close({ keepDatabase: true });
 
-    const env = {
-      PATH: process.env.PATH ?? "",
-      HOME: work,
-      DATA_DIR: work,
-      PORT: "0",
-      HOST: "127.0.0.1",
-      LOG_LEVEL: "warn",
-      NODE_ENV: "production",
-      FLYWHEEL_CONFIG: configPath,
-      DATABASE_URL: databaseUrl(DB),
+    const env = botEnv(work, configPath, databaseUrl(DB), {
       SESSION_SECRET,
       // Sign-in on (sessions are read); the provider is never called by these GETs.
       SLACK_CLIENT_ID: "bench",
       SLACK_CLIENT_SECRET: "bench",
-    };
+    });
     const bot = await startNode(BOT, env, work);
     running.push(bot);
     const agent = new Agent({ keepAlive: true });

@@ -15,13 +15,13 @@ import { Agent } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { BenchContext } from "../lib/context";
-import { freshPostgres, smallWorld } from "../lib/db";
+import { botWorld } from "../lib/db";
 import { httpRequest, openLoop, settle, slackSignature, type Slice } from "../lib/http";
 import { benchDbName, databaseUrl, dropDatabase } from "../lib/pg";
-import { BOT, ensureBuilt, ROOT, startNode, type Running } from "../lib/proc";
+import { BOT, botEnv, ensureBuilt, ROOT, startNode, type Running } from "../lib/proc";
 import { SlackStandin } from "../lib/slack-standin";
 import { summarize } from "../lib/stats";
-import { benchConfig, communitySpec, writeConfigFile } from "../lib/world";
+import { communitySpec } from "../lib/world";
 
 const DB = benchDbName("flywheel_bench_surfaces");
 const COMMUNITIES = 50;
@@ -44,15 +44,11 @@ export async function runSlackSurfaces(ctx: BenchContext): Promise<void> {
   const running: Running[] = [];
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   try {
-    const config = benchConfig(COMMUNITIES);
-    const configPath = writeConfigFile(work, config);
-    const db = await freshPostgres(DB);
-    await smallWorld(db, config, { members: MEMBERS, requests: HOT });
-    await db.close({ keepDatabase: true });
+    const { configPath } = await botWorld(work, DB, COMMUNITIES, { members: MEMBERS, requests: HOT });
     const slackEnv = { SLACK_BOT_TOKEN: `xoxb-bench-${randomBytes(6).toString("hex")}`, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: standin.apiUrl };
     const bot = await startNode(
       BOT,
-      { PATH: process.env.PATH ?? "", HOME: work, DATA_DIR: work, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "warn", NODE_ENV: "production", FLYWHEEL_CONFIG: configPath, DATABASE_URL: databaseUrl(DB), PUBLIC_URL, ...slackEnv },
+      botEnv(work, configPath, databaseUrl(DB), { PUBLIC_URL, ...slackEnv }),
       work,
     );
     running.push(bot);

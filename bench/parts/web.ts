@@ -18,7 +18,7 @@ import type { BenchContext } from "../lib/context";
 import { freshPostgres, smallWorld } from "../lib/db";
 import { httpRequest, openLoop, settle, slackSignature, type Slice } from "../lib/http";
 import { benchDbName, databaseUrl, dropDatabase } from "../lib/pg";
-import { BOT, ensureBuilt, startNode, type Running } from "../lib/proc";
+import { BOT, botEnv, ensureBuilt, startNode, type Running } from "../lib/proc";
 import { SlackStandin } from "../lib/slack-standin";
 import { summarize } from "../lib/stats";
 import { benchConfig, communitySpec, writeConfigFile } from "../lib/world";
@@ -67,16 +67,7 @@ export async function runWeb(ctx: BenchContext): Promise<void> {
 
     const bot = await startNode(
       BOT,
-      {
-        PATH: process.env.PATH ?? "",
-        HOME: work,
-        DATA_DIR: work,
-        PORT: "0",
-        HOST: "127.0.0.1",
-        LOG_LEVEL: "warn",
-        NODE_ENV: "production",
-        FLYWHEEL_CONFIG: configPath,
-        DATABASE_URL: databaseUrl(DB),
+      botEnv(work, configPath, databaseUrl(DB), {
         SLACK_BOT_TOKEN: `xoxb-bench-${randomBytes(6).toString("hex")}`,
         SLACK_SIGNING_SECRET: SIGNING_SECRET,
         SLACK_API_URL: standin.apiUrl,
@@ -87,7 +78,7 @@ export async function runWeb(ctx: BenchContext): Promise<void> {
         // Behind one proxy of ours, as a public deployment is: each voter comes from their own
         // address, so the per-address limit (60 actions a minute) counts people, not the load generator.
         WEB_PROXY_HOPS: "1",
-      },
+      }),
       work,
     );
     running.push(bot);
