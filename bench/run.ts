@@ -78,7 +78,7 @@ export function parseArgs(argv: string[]): BenchOptions {
     // within half of BUDGET_S: 150–600 requests a slice, enough for a p99 that repeats within its noise.
     durationS: positive("duration", 3, 120),
     scales: scales ?? (quick ? [50, 500] : [50, 500, 5000]),
-    votes: Math.round(positive("votes", quick ? 1_000 : 2_000, 100_000)),
+    votes: Math.round(positive("votes", quick ? 500 : 1_000, 100_000)),
     out: value("out") ?? join(__dirname, "results", quick ? "quick.json" : "latest.json"),
     merge: value("merge"),
     // Only a full run of every part, written to latest.json, is published in the README.
