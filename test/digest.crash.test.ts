@@ -50,7 +50,12 @@ describe.each(DB_TARGETS)("killing a replica mid-digest on %s", (target) => {
       replica = spawnReplica(store, standIn, TUESDAY_AFTER_W48, DIGEST_CONFIG_YAML);
       await replica.ready;
       if (blocker) {
-        await waitFor(async () => (await blocker!.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")).rowCount! >= 1, "beta's claim to wait");
+        // Inside its transaction the blocker would read one cached snapshot of pg_stat_activity
+        // (PostgreSQL 15's stats_fetch_consistency = cache): clear it so each poll sees the present.
+        await waitFor(async () => {
+          await blocker!.query("SELECT pg_stat_clear_snapshot()");
+          return (await blocker!.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")).rowCount! >= 1;
+        }, "beta's claim to wait");
         expect(standIn.received).toEqual([]);
         // The other claim gives up: the batch claims all three and queues their posts.
         await blocker.query("ROLLBACK");
